@@ -1,0 +1,52 @@
+"""`judgstat` command line: one subcommand per concern, each implemented in its own module.
+
+Each module named in SUBCOMMANDS provides `add_arguments(parser)` and `run(args) -> int`.
+Exit codes: 0 success, 1 failure while working, 2 bad usage or bad input options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("toolkit.parse_cli", "parse judgments (JSONL id/text) into per-defendant records"),
+    "evaluate": ("toolkit.evaluate", "compare parsed records with gold labels, field by field"),
+    "tier": ("toolkit.tiers.cli", "sentencing tier under Art. 253-1 and the 2017 Interpretation"),
+    "load": ("toolkit.loaders.cli", "read corpora (CAIL, JuDGE, LeCaRD, HTML/docx/txt, sheets) into a document store"),
+    "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
+}
+
+
+class UsageError(Exception):
+    """Bad options or input values: reported on one line, exit code 2."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Parser with every subcommand listed; only `command`'s module is imported (fast, isolated)."""
+    parser = argparse.ArgumentParser(prog="judgstat", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            module = importlib.import_module(module_name)
+            module.add_arguments(sub_parser)
+            sub_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in SUBCOMMANDS else None)
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except UsageError as exc:
+        print(f"judgstat {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
