@@ -1,0 +1,113 @@
+"""Confidence intervals for a binomial proportion k/n, correct at 0 and at n events.
+
+Rare events are the normal case in this project (national acquittal rates are a few
+hundredths of a percent), so the endpoints matter: with k = 0 the lower bound is exactly
+0 and the upper bound is finite and positive; with k = n the upper bound is exactly 1.
+
+Methods
+- "clopper-pearson": exact (inverts two one-sided binomial tests); never below nominal coverage.
+- "wilson": score interval; good average coverage, can dip below nominal for tiny k.
+- "jeffreys": equal-tailed Beta(k + 1/2, n - k + 1/2) posterior interval, with the
+  Brown-Cai-DasGupta (2001) convention lower = 0 at k = 0 and upper = 1 at k = n.
+
+The quantiles come from statsmodels (`proportion_confint`); the endpoint conventions are
+applied here explicitly so they do not depend on the statsmodels version.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from statsmodels.stats.proportion import proportion_confint
+
+PROPORTION_METHODS: dict[str, str] = {
+    "clopper-pearson": "beta",
+    "wilson": "wilson",
+    "jeffreys": "jeffreys",
+}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with a two-sided (1 - alpha) interval.
+
+    For proportions `k`/`n` are set; for Poisson rates `count`/`exposure` are set
+    (the other pair is None).
+    """
+
+    estimate: float
+    low: float
+    high: float
+    method: str
+    alpha: float = 0.05
+    k: int | None = None
+    n: int | None = None
+    count: int | None = None
+    exposure: float | None = None
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 - self.alpha
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def scaled(self, factor: float) -> "Interval":
+        """The same interval on another scale (e.g. factor 100 for percent)."""
+        if factor <= 0:
+            raise ValueError(f"scale factor must be positive, got {factor}")
+        return Interval(
+            self.estimate * factor, self.low * factor, self.high * factor, self.method,
+            self.alpha, self.k, self.n, self.count, self.exposure,
+        )
+
+
+def check_alpha(alpha: float) -> None:
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
+
+
+def check_count(name: str, value: int) -> int:
+    """Counts must be non-negative whole numbers (floats such as 3.0 are accepted)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and not value.is_integer():
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative, got {value!r}")
+    return int(value)
+
+
+def proportion_interval(k: int, n: int, method: str = "clopper-pearson", alpha: float = 0.05) -> Interval:
+    """Two-sided (1 - alpha) interval for the proportion k/n.
+
+    >>> iv = proportion_interval(0, 500)
+    >>> iv.low, round(iv.high, 9)   # closed form 1 - 0.025 ** (1 / 500)
+    (0.0, 0.00735061)
+    """
+    k = check_count("k (events)", k)
+    n = check_count("n (trials)", n)
+    check_alpha(alpha)
+    if n == 0:
+        raise ValueError("n (trials) is 0: a proportion needs at least one trial")
+    if k > n:
+        raise ValueError(f"k (events) = {k} exceeds n (trials) = {n}")
+    if method not in PROPORTION_METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {sorted(PROPORTION_METHODS)}")
+
+    low, high = proportion_confint(k, n, alpha=alpha, method=PROPORTION_METHODS[method])
+    low, high = float(low), float(high)
+    # Endpoint conventions, stated rather than inherited: at k = 0 nothing supports a
+    # positive lower bound; at k = n nothing supports an upper bound below 1.
+    if k == 0:
+        low = 0.0
+    if k == n:
+        high = 1.0
+    low, high = max(low, 0.0), min(high, 1.0)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ArithmeticError(f"non-finite interval for k={k}, n={n}, method={method}")
+    return Interval(k / n, low, high, method, alpha, k=k, n=n)
+
+
+def proportion_intervals(k: int, n: int, alpha: float = 0.05) -> dict[str, Interval]:
+    """All three methods side by side (useful for showing how much the choice matters)."""
+    return {method: proportion_interval(k, n, method, alpha) for method in PROPORTION_METHODS}
