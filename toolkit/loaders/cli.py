@@ -1,0 +1,91 @@
+"""`judgstat load SOURCE... -o store.parquet`: read corpora into one document store.
+
+Formats are detected per file by extension and content (--format overrides). Errors go to an errors table
+(default: <store>.errors.csv) and duplicates to a duplicates table (<store>.duplicates.csv); a summary says
+what was read, stored, skipped and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from toolkit.cli import UsageError
+from toolkit.loaders import REGISTRY, available_formats, expand_sources
+from toolkit.loaders.store import load_into_store, write_side_table, write_store
+
+STORE_SUFFIXES = (".parquet", ".jsonl", ".csv")
+SIDE_SUFFIXES = (".csv", ".jsonl", ".parquet")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="files or folders to read")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="document store (.parquet, .jsonl or .csv)")
+    parser.add_argument("--format", choices=list(REGISTRY), help="read every source with this loader (default: detect)")
+    parser.add_argument("--errors", type=Path, help="errors table (default: <store>.errors.csv)")
+    parser.add_argument("--duplicates", type=Path, help="duplicates table (default: <store>.duplicates.csv)")
+    parser.add_argument("--sheet-config", type=Path, help="column mapping (.json/.toml) for coding sheets")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    output: Path = args.output
+    if output.suffix.lower() not in STORE_SUFFIXES:
+        raise UsageError(f"-o {output}: store must end in {', '.join(STORE_SUFFIXES)}")
+    missing = [str(p) for p in args.sources if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.format is not None and args.format not in available_formats():
+        raise UsageError(f"--format {args.format}: that loader is not installed")
+    if args.sheet_config is not None and not args.sheet_config.is_file():
+        raise UsageError(f"--sheet-config {args.sheet_config}: no such file")
+    errors_path = args.errors or output.with_name(output.stem + ".errors.csv")
+    duplicates_path = args.duplicates or output.with_name(output.stem + ".duplicates.csv")
+    for option, path in (("--errors", errors_path), ("--duplicates", duplicates_path)):
+        if path.suffix.lower() not in SIDE_SUFFIXES:
+            raise UsageError(f"{option} {path}: must end in {', '.join(SIDE_SUFFIXES)}")
+
+    sources = expand_sources(list(args.sources), args.format)
+    with tqdm(total=len(sources), unit="file", desc="loading", disable=args.no_progress, file=sys.stderr) as bar:
+
+        def done(source, count):
+            bar.set_postfix_str(source.path.name[-30:], refresh=False)
+            bar.update(1)
+
+        result = load_into_store(sources, on_source_done=done, config=args.sheet_config)
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_store(result.documents_frame(), output)
+    write_side_table(result.errors_frame(), errors_path)
+    write_side_table(result.duplicates_frame(), duplicates_path)
+    print(summary(result, output, errors_path, duplicates_path))
+    return 0 if result.documents else 1
+
+
+def summary(result, output: Path, errors_path: Path, duplicates_path: Path) -> str:
+    by_match = {}
+    for row in result.duplicates:
+        by_match[row["matched_on"]] = by_match.get(row["matched_on"], 0) + 1
+    lines = [
+        f"read {result.records_read} documents from {result.files} sources"
+        + (f" ({len(result.skipped)} files skipped)" if result.skipped else ""),
+        f"stored {len(result.documents)} documents -> {output}",
+        f"duplicates: {len(result.duplicates)}"
+        + (" (" + ", ".join(f"by {k} {v}" for k, v in sorted(by_match.items())) + ")" if by_match else "")
+        + f" -> {duplicates_path}",
+        f"errors: {len(result.errors)} -> {errors_path}",
+    ]
+    for kind, count in result.error_kinds().most_common():
+        lines.append(f"  {count:>5}  {kind}")
+    if result.skipped:
+        lines.append(f"skipped: {len(result.skipped)}")
+        for source in result.skipped[:20]:
+            lines.append(f"  {source.path}: {source.reason}")
+        if len(result.skipped) > 20:
+            lines.append(f"  ... and {len(result.skipped) - 20} more")
+    if result.renamed:
+        lines.append(f"ids renamed to stay unique: {len(result.renamed)} (e.g. {result.renamed[0][0]} -> {result.renamed[0][1]})")
+    return "\n".join(lines)

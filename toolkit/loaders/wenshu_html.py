@@ -1,0 +1,147 @@
+"""Judgment pages saved from China Judgments Online (裁判文书网) as .html / .htm.
+
+The site has changed its markup over the years; the body is looked for, in order, in
+  div.PDF_box (div.PDF_title + div.PDF_pox)         the current detail page,
+  #contentTitle + #DivContent                        the pre-2019 detail page,
+  <article> / <main> / the body                      pages saved by other tools.
+A page is accepted only if the text found reads like a judgment (a 书 title and an operative or reasoning
+marker); login, captcha and search-list pages go to the errors table as "no judgment body".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from bs4 import BeautifulSoup
+
+from toolkit.loaders.base import LoadError
+from toolkit.loaders.encoding import UndecodableError, decode_text
+from toolkit.loaders.records import header_fields, make_document, source_ref
+
+FORMAT = "wenshu_html"
+SOURCE = "wenshu/html"
+EXTENSIONS = (".html", ".htm", ".mhtml")
+BODY_MARKERS = ("本院认为", "判决如下", "裁定如下", "决定如下", "经审理查明", "审理终结")
+TITLE_MARKERS = ("判决书", "裁定书", "决定书", "调解书")
+META_IDS = {  # hidden inputs of the old detail page
+    "hidCaseName": "title",
+    "hidCaseNumber": "case_number",
+    "hidCourt": "court",
+    "hidJudgeDate": "date",
+}
+DATE_RE = re.compile(r"(?:裁判日期|发布日期|judgeDate)[:：\s]*(\d{4}-\d{2}-\d{2})")
+SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->")
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+
+
+def sniff(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in EXTENSIONS
+
+
+def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
+    data = path.read_bytes()
+    if not data.strip():
+        yield LoadError(str(path), None, "empty file", FORMAT)
+        return
+    try:
+        html, encoding = _decode(data)
+    except UndecodableError as exc:
+        yield LoadError(str(path), exc.line, str(exc), FORMAT)
+        return
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript"]):
+        tag.decompose()
+    title, text = _find_body(soup)
+    if text is None:
+        yield LoadError(str(path), None, "no judgment body found in HTML (not a judgment detail page?)", FORMAT)
+        return
+    meta = _page_metadata(soup, html)
+    header = header_fields(text)
+    yield make_document(
+        id=meta.get("doc_id") or path.stem,
+        source=SOURCE,
+        source_ref=source_ref(path),
+        text=text,
+        encoding=encoding,
+        metadata={"page_title": soup.title.get_text(strip=True) if soup.title else None, **meta},
+        title=meta.get("title") or title or header["title"],
+        case_number=meta.get("case_number") or header["case_number"],
+        court=meta.get("court") or header["court"],
+        date=meta.get("date"),
+    )
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        name = "gb18030" if name in ("gb2312", "gbk") else name
+        try:
+            return data.decode(name), name
+        except (UnicodeDecodeError, LookupError):
+            pass  # the declaration lies; detect instead
+    return decode_text(data)
+
+
+def _find_body(soup: BeautifulSoup) -> tuple[str | None, str | None]:
+    candidates: list[tuple[str | None, Any]] = []
+    box = soup.select_one("div.PDF_box")
+    if box is not None:
+        title_tag = box.select_one(".PDF_title")
+        candidates.append((title_tag.get_text(strip=True) if title_tag else None, box))
+    content = soup.select_one("#DivContent")
+    if content is not None:
+        title_tag = soup.select_one("#contentTitle")
+        candidates.append((title_tag.get_text(strip=True) if title_tag else None, content))
+    for selector in ("article", "main", "body"):
+        tag = soup.select_one(selector)
+        if tag is not None:
+            candidates.append((None, tag))
+    if not candidates:
+        candidates.append((None, soup))
+    for title, tag in candidates:
+        text = _block_text(tag)
+        if _reads_like_judgment(text):
+            return title, text
+    return None, None
+
+
+def _block_text(tag: Any) -> str:
+    """Paragraph per line, as the page shows it; inline whitespace inside a paragraph collapsed."""
+    lines = []
+    for line in tag.get_text("\n").split("\n"):
+        line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _reads_like_judgment(text: str) -> bool:
+    return any(m in text for m in TITLE_MARKERS) and any(m in text for m in BODY_MARKERS)
+
+
+def _page_metadata(soup: BeautifulSoup, html: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    saved_from = SAVED_FROM_RE.search(html[:2048])  # browsers' "Save page as" comment
+    if saved_from:
+        meta["url"] = saved_from.group(1)
+    for element_id, key in META_IDS.items():
+        tag = soup.find(id=element_id)
+        if tag is not None and tag.get("value"):
+            meta[key] = str(tag["value"]).strip()
+    doc_tag = soup.find(id="hidDocID")
+    if doc_tag is not None and doc_tag.get("value"):
+        meta["doc_id"] = str(doc_tag["value"]).strip()
+    canonical = soup.find("link", rel="canonical")
+    if canonical is not None and canonical.get("href"):
+        meta.setdefault("url", canonical["href"])
+    match = re.search(r"docId=([A-Za-z0-9]+)", meta.get("url", ""))
+    if match and "doc_id" not in meta:
+        meta["doc_id"] = match.group(1)
+    if "date" not in meta:
+        match = DATE_RE.search(soup.get_text(" "))
+        if match:
+            meta["date"] = match.group(1)
+    return meta
