@@ -1,0 +1,553 @@
+"""Sentencing on the per-defendant table: terms by tier, tier compliance, regressions, figure.
+
+Tiers come from the tier engine (toolkit.tiers.classify_record); the statutory ranges and
+the item thresholds (50 / 500 / 5,000) come from its rules data (toolkit/tiers/rules.json),
+never from literals here.
+
+Regressions (statsmodels):
+- OLS of log(term in months) for custodial sentences, heteroskedasticity-robust (HC3) errors;
+- logit of probation among custodial sentences;
+- ordered logit (OrderedModel) of sentence severity (see SEVERITY_LEVELS).
+Covariates: log item count, information category group (reference: the group with the
+highest threshold), log(1 + illegal gains) with a missing-value indicator, and indicators of
+mitigating / aggravating circumstances. A covariate without variation in the sample is
+dropped and the drop is reported. Before a logit or ordered fit the design is checked for
+(quasi-)complete separation with the linear program of Konis (2007); a separated sample
+gives status "separated" and no coefficients (their MLE does not exist), never a huge
+meaningless number.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from toolkit.analysis.outcomes import CUSTODIAL_PENALTIES, _outcome_in
+from toolkit.intervals import Interval, proportion_interval
+from toolkit.tiers.rules import load_rules
+
+TIER_ORDER = ("none", "serious", "especially_serious")
+TIER_LABELS_ZH = {"none": "未达情节严重", "serious": "情节严重", "especially_serious": "情节特别严重"}
+
+# Substrings of the `mitigating` / `aggravating` list entries -> indicator column.
+MITIGATING_FACTORS: dict[str, tuple[str, ...]] = {
+    "surrender": ("自首",),
+    "confession": ("坦白",),
+    "meritorious": ("立功",),
+    "plea_leniency": ("认罪认罚",),
+    "restitution": ("退赃", "退赔", "退缴"),
+    "accessory": ("从犯",),
+}
+AGGRAVATING_FACTORS: dict[str, tuple[str, ...]] = {"recidivist": ("累犯",)}
+
+SEVERITY_LEVELS = ("no_custody", "suspended", "custody_short", "custody_long")
+SEVERITY_LABELS_ZH = {
+    "no_custody": "免刑/单处罚金/管制",
+    "suspended": "缓刑",
+    "custody_short": "实刑三年以下",
+    "custody_long": "实刑三年以上",
+}
+
+
+# ------------------------------------------------------------------------------ tiers
+
+
+def tier_ranges() -> dict[str, tuple[int, int]]:
+    """Custodial range in months per tier under the statute version now in force (rules.json)."""
+    tiers = load_rules().current_statute_version()["tiers"]
+    return {name: (int(t["custodial_months"][0]), int(t["custodial_months"][1])) for name, t in tiers.items()}
+
+
+def long_custody_threshold_months() -> int:
+    """Lower end of the especially-serious range (36 months): the line between short and long custody."""
+    return tier_ranges()["especially_serious"][0]
+
+
+def item_thresholds() -> list[tuple[str, str, int]]:
+    """(group id, Chinese label, threshold items) for the 情节严重 count items, from rules.json."""
+    return [(g.id, g.label_zh, g.threshold_items) for g in load_rules().groups]
+
+
+def category_group(category: Any) -> str | None:
+    if category is None or (isinstance(category, float) and math.isnan(category)) or category is pd.NA:
+        return None
+    try:
+        return load_rules().group_of(str(category)).id
+    except KeyError:
+        return None
+
+
+def _record_dict(row: pd.Series) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            value = None
+        elif isinstance(value, np.generic):
+            value = value.item()
+        out[key] = value
+    return out
+
+
+def _result_field(result: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(result, dict) and name in result:
+            return result[name]
+        if hasattr(result, name):
+            return getattr(result, name)
+    return None
+
+
+def add_tiers(frame: pd.DataFrame, classify=None) -> pd.DataFrame:
+    """A copy of the table with tier, tier_low_months, tier_high_months and tier_reason columns.
+
+    `classify` defaults to toolkit.tiers.classify_record (record dict -> TierResult).
+    A record the engine cannot classify gets tier <NA> (unknown), never a guess.
+    """
+    if classify is None:
+        from toolkit.tiers import classify_record as classify
+    ranges = tier_ranges()
+    tiers, lows, highs, reasons = [], [], [], []
+    for position, (_, row) in enumerate(frame.iterrows()):
+        record = _record_dict(row)
+        try:
+            result = classify(record)
+        except Exception as error:  # noqa: BLE001 - the engine's reason is kept, the row stays unknown
+            tiers.append(None), lows.append(None), highs.append(None)
+            reasons.append(f"row {position} ({record.get('doc_id')}): {type(error).__name__}: {error}")
+            continue
+        tier = _result_field(result, "tier")
+        if tier is not None and tier not in TIER_ORDER:
+            raise ValueError(f"tier engine returned unknown tier {tier!r} for {record.get('doc_id')}")
+        range_months = _result_field(result, "range_months", "statutory_range_months", "custodial_months")
+        if range_months is None and tier in ranges:
+            range_months = ranges[tier]
+        low = _result_field(range_months, "low", "min") if range_months is not None and not isinstance(range_months, (tuple, list)) else None
+        high = _result_field(range_months, "high", "max") if low is not None else None
+        if isinstance(range_months, (tuple, list)) and len(range_months) == 2:
+            low, high = range_months
+        tiers.append(tier)
+        lows.append(low if tier in ("serious", "especially_serious") else None)
+        highs.append(high if tier in ("serious", "especially_serious") else None)
+        reasons.append(_reason_text(result))
+    out = frame.copy()
+    out["tier"] = pd.array(tiers, dtype="string")
+    out["tier_low_months"] = pd.array(lows, dtype="Int64")
+    out["tier_high_months"] = pd.array(highs, dtype="Int64")
+    out["tier_reason"] = pd.array(reasons, dtype="string")
+    return out
+
+
+def _reason_text(result: Any) -> str | None:
+    reason = _result_field(result, "reason", "reasons", "explanation", "basis", "clauses")
+    if reason is None:
+        return None
+    if isinstance(reason, (list, tuple)):
+        return "; ".join(str(r) for r in reason)
+    return str(reason)
+
+
+def term_by_tier(frame: pd.DataFrame) -> pd.DataFrame:
+    """Distribution of the imposed term (months) by tier, convicted custodial sentences only."""
+    _need(frame, ("tier", "term_months", "penalty_type", "outcome"))
+    subset = frame[_custodial(frame)].copy()
+    subset["term"] = pd.to_numeric(subset["term_months"], errors="coerce").astype(float)
+    subset = subset.dropna(subset=["term"])
+    subset["tier"] = subset["tier"].astype("string").fillna("(unknown)")
+    rows = []
+    for tier in (*TIER_ORDER, "(unknown)"):
+        terms = subset.loc[subset["tier"] == tier, "term"]
+        rows.append({
+            "tier": tier, "n": len(terms),
+            "mean": terms.mean() if len(terms) else math.nan,
+            "q25": terms.quantile(0.25) if len(terms) else math.nan,
+            "median": terms.median() if len(terms) else math.nan,
+            "q75": terms.quantile(0.75) if len(terms) else math.nan,
+            "min": terms.min() if len(terms) else math.nan,
+            "max": terms.max() if len(terms) else math.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def _custodial(frame: pd.DataFrame) -> pd.Series:
+    return (_outcome_in(frame, ("convicted",)) & frame["penalty_type"].isin(list(CUSTODIAL_PENALTIES)).fillna(False)).astype(bool)
+
+
+def _need(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        hint = " (add tiers with add_tiers(frame))" if "tier" in missing else ""
+        raise ValueError(f"the table lacks column(s) {missing}{hint}")
+
+
+def range_position(frame: pd.DataFrame) -> pd.Series:
+    """Per row: 'below', 'inside' or 'above' its tier's statutory range; <NA> when not applicable.
+
+    Applicable: convicted or exempted defendants whose tier is serious / especially serious
+    and whose penalty is known. Exemption, and 管制 (not a penalty of Art. 253-1), are below;
+    a fine alone is inside only where the tier allows it (rules.json: fine_only_possible).
+    """
+    _need(frame, ("tier", "tier_low_months", "tier_high_months", "term_months", "penalty_type", "outcome"))
+    tiers_rules = load_rules().current_statute_version()["tiers"]
+    positions = []
+    for _, row in frame.iterrows():
+        tier, outcome, penalty = row["tier"], row["outcome"], row["penalty_type"]
+        if pd.isna(tier) or tier not in tiers_rules or pd.isna(outcome) or outcome not in ("convicted", "exempted"):
+            positions.append(None)
+            continue
+        if outcome == "exempted" or penalty == "none":
+            positions.append("below")
+            continue
+        if pd.isna(penalty):
+            positions.append(None)
+            continue
+        if penalty == "fine_only":
+            positions.append("inside" if tiers_rules[tier]["fine_only_possible"] else "below")
+            continue
+        if penalty == "public_surveillance":
+            positions.append("below")
+            continue
+        if penalty in ("life", "death", "death_suspended"):
+            positions.append("above")
+            continue
+        term, low, high = row["term_months"], row["tier_low_months"], row["tier_high_months"]
+        if pd.isna(term) or pd.isna(low) or pd.isna(high):
+            positions.append(None)
+            continue
+        positions.append("below" if term < low else "above" if term > high else "inside")
+    return pd.Series(positions, index=frame.index, dtype="string")
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """Share of sentences inside their tier's statutory range."""
+
+    inside: int
+    below: int
+    above: int
+    not_applicable: int
+    interval: Interval | None  # inside / (inside + below + above)
+    by_tier: pd.DataFrame
+
+    @property
+    def n(self) -> int:
+        return self.inside + self.below + self.above
+
+
+def tier_compliance(frame: pd.DataFrame, method: str = "clopper-pearson", alpha: float = 0.05) -> Compliance:
+    positions = range_position(frame)
+    counts = positions.value_counts()
+    inside, below, above = (int(counts.get(k, 0)) for k in ("inside", "below", "above"))
+    n = inside + below + above
+    interval = proportion_interval(inside, n, method, alpha) if n else None
+    rows = []
+    for tier in ("serious", "especially_serious"):
+        p = positions[frame["tier"].astype("string") == tier]
+        c = p.value_counts()
+        k_in, k_b, k_a = (int(c.get(key, 0)) for key in ("inside", "below", "above"))
+        total = k_in + k_b + k_a
+        iv = proportion_interval(k_in, total, method, alpha) if total else None
+        rows.append({"tier": tier, "n": total, "inside": k_in, "below": k_b, "above": k_a,
+                     "share_inside": k_in / total if total else math.nan,
+                     "low": iv.low if iv else math.nan, "high": iv.high if iv else math.nan})
+    return Compliance(inside, below, above, int(positions.isna().sum()), interval, pd.DataFrame(rows))
+
+
+# ------------------------------------------------------------------------- covariates
+
+
+def _list_has(values: Any, needles: tuple[str, ...]) -> bool:
+    if not isinstance(values, (list, tuple)):
+        return False
+    return any(any(needle in str(v) for needle in needles) for v in values)
+
+
+def sentencing_covariates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Covariate columns used by the regressions (one row per defendant, same index)."""
+    _need(frame, ("info_count", "info_category", "illegal_gains_yuan", "mitigating", "aggravating"))
+    out = pd.DataFrame(index=frame.index)
+    items = pd.to_numeric(frame["info_count"], errors="coerce").astype(float)
+    out["log_items"] = np.log(items.where(items > 0))
+    groups = frame["info_category"].map(category_group)
+    ids = [g.id for g in load_rules().groups]
+    reference = max(load_rules().groups, key=lambda g: g.threshold_items).id
+    for gid in ids:
+        if gid != reference:
+            out[f"group_{gid}"] = (groups == gid).astype(float).where(groups.notna())
+    gains = pd.to_numeric(frame["illegal_gains_yuan"], errors="coerce").astype(float)
+    out["gains_missing"] = gains.isna().astype(float)
+    out["log1p_gains"] = np.log1p(gains.fillna(0.0).clip(lower=0))
+    for name, needles in MITIGATING_FACTORS.items():
+        out[name] = frame["mitigating"].map(lambda v, n=needles: _list_has(v, n)).astype(float)
+    for name, needles in AGGRAVATING_FACTORS.items():
+        out[name] = frame["aggravating"].map(lambda v, n=needles: _list_has(v, n)).astype(float)
+    return out
+
+
+def sentence_severity(frame: pd.DataFrame) -> pd.Series:
+    """Ordered sentence severity (SEVERITY_LEVELS) for convicted or exempted defendants."""
+    threshold = long_custody_threshold_months()
+    levels = []
+    for _, row in frame.iterrows():
+        outcome, penalty = row["outcome"], row["penalty_type"]
+        if pd.isna(outcome) or outcome not in ("convicted", "exempted"):
+            levels.append(None)
+        elif outcome == "exempted" or penalty in ("none", "fine_only", "public_surveillance"):
+            levels.append("no_custody")
+        elif penalty in CUSTODIAL_PENALTIES:
+            probation = row["probation_months"]
+            term = row["term_months"]
+            if not pd.isna(probation) and probation > 0:
+                levels.append("suspended")
+            elif pd.isna(term):
+                levels.append(None)
+            else:
+                levels.append("custody_long" if term >= threshold else "custody_short")
+        elif penalty in ("life", "death", "death_suspended"):
+            levels.append("custody_long")
+        else:
+            levels.append(None)
+    return pd.Series(pd.Categorical(levels, categories=list(SEVERITY_LEVELS), ordered=True), index=frame.index)
+
+
+# ------------------------------------------------------------------------- regressions
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    kind: str  # ols_log_term | probation_logit | ordered_severity
+    status: str  # ok | separated | no_variation | too_few
+    n: int
+    table: pd.DataFrame | None  # index: term; coef, se, ci_low, ci_high, p, effect (exp(coef))
+    dependent: str
+    cov_type: str
+    message: str = ""
+    dropped: tuple[tuple[str, str], ...] = ()
+    separating: tuple[str, ...] = ()
+    alpha: float = 0.05
+    fit_statistics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _prepare(y: pd.Series, covariates: pd.DataFrame, with_constant: bool) -> tuple[pd.Series, pd.DataFrame, list[tuple[str, str]]]:
+    dropped: list[tuple[str, str]] = []
+    data = covariates.copy()
+    data = data.loc[y.notna()]
+    y = y.loc[y.notna()]
+    # Keep log_items complete-case; indicators with missing group become rows dropped.
+    complete = data.notna().all(axis=1)
+    data, y = data.loc[complete], y.loc[complete]
+    for column in list(data.columns):
+        if data[column].nunique() <= 1:
+            dropped.append((column, "no variation in the sample"))
+            data = data.drop(columns=column)
+    # The constant takes part in the collinearity check even for the ordered model (whose cut
+    # points play its role): indicators that sum to 1 would be collinear with it.
+    data.insert(0, "const", 1.0)
+    # Drop exactly collinear columns (e.g. two indicators that coincide), naming them.
+    kept: list[str] = []
+    for column in data.columns:
+        trial = data[kept + [column]].to_numpy(dtype=float)
+        if np.linalg.matrix_rank(trial) > len(kept):
+            kept.append(column)
+        else:
+            dropped.append((column, "collinear with the other covariates"))
+    if not with_constant:
+        kept.remove("const")
+    return y, data[kept], dropped
+
+
+def _coef_table(params, bse, pvalues, alpha: float, names) -> pd.DataFrame:
+    z = stats.norm.isf(alpha / 2)
+    params, bse, pvalues = (np.asarray(v, dtype=float) for v in (params, bse, pvalues))
+    table = pd.DataFrame({
+        "coef": params, "se": bse, "ci_low": params - z * bse, "ci_high": params + z * bse, "p": pvalues,
+    }, index=list(names))
+    table["effect"] = np.exp(table["coef"])
+    table.index.name = "term"
+    return table
+
+
+def detect_separation(X: np.ndarray, y: np.ndarray, tolerance: float = 1e-7) -> tuple[bool, np.ndarray]:
+    """(Quasi-)complete separation test of Konis (2007) by linear programming.
+
+    Separation exists iff some direction b != 0 has s_i * x_i'b >= 0 for every row
+    (s_i = +1 for y_i = 1, -1 for y_i = 0); the LP maximises sum_i s_i x_i'b over the box
+    |b_j| <= 1. Returns (separated, direction). Columns are scaled to unit max so the
+    tolerance means the same for every covariate.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    Xs = X / scale
+    signed = Xs * np.where(y > 0.5, 1.0, -1.0)[:, None]
+    result = optimize.linprog(
+        c=-signed.sum(axis=0), A_ub=-signed, b_ub=np.zeros(len(y)),
+        bounds=[(-1, 1)] * X.shape[1], method="highs",
+    )
+    if result.status != 0:
+        return False, np.zeros(X.shape[1])
+    separated = -result.fun > tolerance * max(1, len(y))
+    return bool(separated), np.where(np.abs(result.x) > 1e-9, result.x, 0.0)
+
+
+def ols_log_term(frame: pd.DataFrame, alpha: float = 0.05, cov_type: str = "HC3") -> RegressionResult:
+    """OLS of log(term months), custodial convictions with a positive term; robust (HC3) errors."""
+    import statsmodels.api as sm
+
+    custodial = _custodial(frame)
+    term = pd.to_numeric(frame["term_months"], errors="coerce").astype(float)
+    y = np.log(term.where(custodial & (term > 0)))
+    y, X, dropped = _prepare(y, sentencing_covariates(frame), with_constant=True)
+    if len(y) < X.shape[1] + 2:
+        return RegressionResult("ols_log_term", "too_few", len(y), None, "log(term_months)", cov_type,
+                                f"{len(y)} usable row(s) for {X.shape[1]} coefficients: OLS needs at least "
+                                f"{X.shape[1] + 2}", tuple(dropped), alpha=alpha)
+    fit = sm.OLS(y.to_numpy(), X.to_numpy(dtype=float)).fit(cov_type=cov_type)
+    table = _coef_table(fit.params, fit.bse, fit.pvalues, alpha, X.columns)
+    return RegressionResult("ols_log_term", "ok", len(y), table, "log(term_months)", cov_type,
+                            "effect = exp(coef): multiplicative change in the term", tuple(dropped), alpha=alpha,
+                            fit_statistics={"r_squared": float(fit.rsquared), "n": float(fit.nobs)})
+
+
+def _separation_result(kind: str, n: int, dependent: str, X: pd.DataFrame, direction: np.ndarray,
+                       dropped, alpha: float) -> RegressionResult:
+    involved = tuple(name for name, b in zip(X.columns, direction) if b != 0 and name != "const")
+    return RegressionResult(
+        kind, "separated", n, None, dependent, "none",
+        "the outcome is perfectly (or quasi-perfectly) predicted by "
+        f"{', '.join(involved) or 'the covariates'}: maximum-likelihood coefficients do not exist; "
+        "report the cross-tabulation, drop or merge the covariate, or use a penalised (Firth) fit",
+        tuple(dropped), involved, alpha,
+    )
+
+
+def probation_logit(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResult:
+    """Logit of probation (缓刑) among custodial convictions."""
+    import statsmodels.api as sm
+
+    custodial = _custodial(frame)
+    probation = pd.to_numeric(frame["probation_months"], errors="coerce").astype(float)
+    y = (probation.fillna(0) > 0).astype(float).where(custodial)
+    y, X, dropped = _prepare(y, sentencing_covariates(frame), with_constant=True)
+    dependent = "probation (1 = suspended)"
+    if len(y) == 0 or y.nunique() < 2:
+        what = "no usable rows" if len(y) == 0 else f"every one of the {len(y)} row(s) has probation = {int(y.iloc[0])}"
+        return RegressionResult("probation_logit", "no_variation", len(y), None, dependent, "none",
+                                f"{what}: a logit needs both outcomes", tuple(dropped), alpha=alpha)
+    if len(y) < X.shape[1] + 1:
+        return RegressionResult("probation_logit", "too_few", len(y), None, dependent, "none",
+                                f"{len(y)} row(s) for {X.shape[1]} coefficients", tuple(dropped), alpha=alpha)
+    separated, direction = detect_separation(X.to_numpy(dtype=float), y.to_numpy())
+    if separated:
+        return _separation_result("probation_logit", len(y), dependent, X, direction, dropped, alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sm.Logit(y.to_numpy(), X.to_numpy(dtype=float)).fit(disp=0, maxiter=200)
+    table = _coef_table(fit.params, fit.bse, fit.pvalues, alpha, X.columns)
+    return RegressionResult("probation_logit", "ok", len(y), table, dependent, "nonrobust (MLE)",
+                            "effect = exp(coef): odds ratio", tuple(dropped), alpha=alpha,
+                            fit_statistics={"pseudo_r_squared": float(fit.prsquared), "n": float(fit.nobs)})
+
+
+def ordered_severity(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResult:
+    """Ordered logit (statsmodels OrderedModel) of sentence severity (SEVERITY_LEVELS)."""
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    severity = sentence_severity(frame)
+    y_codes = pd.Series(severity.cat.codes.astype(float), index=frame.index).where(severity.notna())
+    y, X, dropped = _prepare(y_codes, sentencing_covariates(frame), with_constant=False)
+    dependent = "sentence severity (" + " < ".join(SEVERITY_LEVELS) + ")"
+    observed = sorted(int(v) for v in y.unique())
+    if len(observed) < 2:
+        return RegressionResult("ordered_severity", "no_variation", len(y), None, dependent, "none",
+                                "fewer than two severity levels observed: nothing to order", tuple(dropped), alpha=alpha)
+    if X.shape[1] == 0 or len(y) < X.shape[1] + len(observed):
+        return RegressionResult("ordered_severity", "too_few", len(y), None, dependent, "none",
+                                f"{len(y)} row(s) for {X.shape[1]} coefficients and {len(observed) - 1} cut points",
+                                tuple(dropped), alpha=alpha)
+    # Separation at any cut point makes the ordered MLE diverge too.
+    design = np.column_stack([np.ones(len(y)), X.to_numpy(dtype=float)])
+    for cut in observed[1:]:
+        separated, direction = detect_separation(design, (y.to_numpy() >= cut).astype(float))
+        if separated:
+            return _separation_result("ordered_severity", len(y), dependent,
+                                      pd.DataFrame(design, columns=["const", *X.columns]), direction, dropped, alpha)
+    labels = [SEVERITY_LEVELS[i] for i in observed]
+    endog = pd.Series(pd.Categorical([SEVERITY_LEVELS[int(v)] for v in y], categories=labels, ordered=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = OrderedModel(endog, X.reset_index(drop=True).astype(float), distr="logit").fit(method="bfgs", disp=0, maxiter=2000)
+    names = list(fit.params.index)
+    table = _coef_table(fit.params, fit.bse, fit.pvalues, alpha, names)
+    # Cut-point parameters after the first are log-increments; their exp() is not an odds ratio.
+    table.loc[[n for n in names if "/" in n], "effect"] = np.nan
+    return RegressionResult("ordered_severity", "ok", len(y), table, dependent, "nonrobust (MLE)",
+                            "effect = exp(coef): cumulative odds ratio of a more severe sentence", tuple(dropped),
+                            alpha=alpha, fit_statistics={"n": float(len(y)), "log_likelihood": float(fit.llf)})
+
+
+def coefficient_table(result: RegressionResult, digits: int = 3) -> pd.DataFrame:
+    """A readable table for a notebook: rounded coefficients, or one row stating why there are none."""
+    if result.table is None:
+        return pd.DataFrame({"status": [result.status], "n": [result.n], "message": [result.message]})
+    return result.table.round(digits)
+
+
+# ---------------------------------------------------------------------------- figure
+
+
+def plot_term_vs_items(frame: pd.DataFrame, ax=None, title: str | None = None):
+    """Imposed term against the item count (log scale), thresholds from rules.json drawn.
+
+    Solid vertical lines: the 情节严重 thresholds (50 / 500 / 5,000 by category group);
+    dotted: ten times each (情节特别严重, Art. 5 ¶2(3)); horizontal: the 36-month line
+    between the two statutory ranges.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 5))
+    else:
+        fig = ax.figure
+    custodial = _custodial(frame)
+    items = pd.to_numeric(frame["info_count"], errors="coerce").astype(float)
+    term = pd.to_numeric(frame["term_months"], errors="coerce").astype(float)
+    usable = custodial & (items > 0) & term.notna()
+    groups = frame["info_category"].map(category_group)
+    labels = {g.id: g.label_zh for g in load_rules().groups}
+    colours = {gid: f"C{i}" for i, gid in enumerate(labels)}
+    for gid, label in labels.items():
+        mask = usable & (groups == gid)
+        if mask.any():
+            ax.scatter(items[mask], term[mask], s=28, alpha=0.75, color=colours[gid], label=f"{label} (n={int(mask.sum())})")
+    other = usable & groups.isna()
+    if other.any():
+        ax.scatter(items[other], term[other], s=28, alpha=0.6, color="0.5", marker="x", label=f"类别不明 (n={int(other.sum())})")
+    ax.set_xscale("log")
+    multiplier = float(load_rules().especially_serious_multiplier)
+    for gid, _, threshold in item_thresholds():
+        ax.axvline(threshold, color=colours[gid], lw=1.2)
+        ax.axvline(threshold * multiplier, color=colours[gid], lw=1, ls=":")
+        ax.annotate(f"{threshold:,}", (threshold, 1.0), xycoords=("data", "axes fraction"),
+                    ha="left", va="top", fontsize=8, color=colours[gid])
+    boundary = long_custody_threshold_months()
+    ax.axhline(boundary, color="0.4", lw=1, ls="--")
+    ax.annotate(f"{boundary} 个月", (1.0, boundary), xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=8)
+    ax.set_xlabel("信息条数（对数刻度）/ items (log scale)")
+    ax.set_ylabel("刑期（月）/ term (months)")
+    ax.set_title(title or f"刑期与信息条数 term vs item count (n={int(usable.sum())})")
+    if usable.any():
+        ax.legend(fontsize=8, loc="upper left")
+    else:
+        ax.text(0.5, 0.5, "no custodial sentence with an item count", transform=ax.transAxes, ha="center")
+    return fig
