@@ -1,0 +1,539 @@
+"""The operative part of a judgment (判决如下 …) → one sentence per defendant, every value with its span.
+
+How a text is read:
+1. The operative part is the text after the last 判决如下/裁定如下/决定如下, up to 如不服/审判长/审判员
+   (or the end).  Texts without one (published excerpts, news reports) are read as prose: every
+   sentence that imposes a penalty is a candidate and, per defendant, the last one wins — so an
+   account that states a first- and then a second-instance sentence yields the second one.
+2. Parentheticals (（刑期从…起计算…）) are blanked in a same-length working copy so that offsets
+   stay valid; the part is cut into clauses at ；。 and item numbers (一、二、…).
+3. Each clause is assigned to the defendants it names (a clause that names nobody continues the
+   previous one; a numbered item that names nobody applies to everybody, e.g. confiscation).
+   A clause naming several defendants is split at the names when each name has its own penalty,
+   otherwise 分别判处 distributes the listed penalties in order and 各/均 gives each the same.
+4. Per defendant, 决定执行 (数罪并罚) wins over the per-charge penalties; without it the last
+   penalty stated wins.  Items that revoke (撤销 …, 即 …) quote the overturned sentence and are
+   skipped; 驳回上诉，维持原判 sends the reader back to the text's account of the first-instance
+   judgment.
+Numbers are read by toolkit.numerals; all patterns are linear (no nested quantifiers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from toolkit.extract import Extracted
+from toolkit.numerals import parse_duration_months, parse_money_yuan
+
+_NUM = "0-9０-９零〇一二两三四五六七八九十百"
+_DURATION = rf"[{_NUM}]{{1,6}}\s*(?:年|个月|個月|月)(?:\s*[零又]?\s*[{_NUM}]{{1,4}}\s*(?:个月|個月|月))?"
+_MONEY_CHARS = "0-9０-９.．,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"
+
+_OPERATIVE_START_RE = re.compile(r"(?:判决|裁定|决定)如下")
+_OPERATIVE_END_RE = re.compile(
+    r"如不服本|如不服从本|本判决为终审|本裁定为终审|本判决系终审|审\s*判\s*长|代理审判员|审\s*判\s*员"
+    r"|人民陪审员|书\s*记\s*员|附\s*[：:]?\s*(?:相关|本案|本判决|法律)"
+)
+_OPERATIVE_MAX_CHARS = 6000
+_PROSE_MAX_CHARS = 200_000
+
+# The party section (当事人) runs from the title to the first mention of the prosecution or the case.
+_PARTY_SECTION_END_RE = re.compile(r"(?:检察院|检察署|公诉机关)以|起诉书|一案|审理终结|指控[：:，,]|经审理查明")
+_PARTY_NAME_RE = re.compile(
+    r"(?:被告人|上诉人|罪犯|被不起诉人)(?:[（(][^）)]{0,12}[）)])?(?:自报)?"
+    r"([^\s，,。；;：:（()）、“”\"'《》\[\]【】犯及和与等的]{1,10})"
+    r"(?=[，,；;。（(]|\s)"
+    r"|被告单位([^\s，,。；;：:（()）、“”\"'《》]{2,40}?)(?=[，,；;。（(]|\s)"
+)
+# Defendant named after a role word in the operative part or in prose, when the party section gave none.
+_LEAD_NAME_RE = re.compile(
+    r"(?:被告人|上诉人|被告(?!人)|罪犯)(?:[（(][^）)]{0,12}[）)])?"
+    r"([^\s，,。；;：:（()）、“”\"'《》犯以均各分等]{1,10}?)"
+    r"(?=犯|、|，|,|无罪|不负|免予|免于|[（(]|和|及|有期|拘役|管制|判处|$)"
+)
+_PROSE_NAME_RE = re.compile(
+    r"(?:判处|判决|对)([^\s，,。；;：:（()）、“”\"'《》犯以其均各分等]{1,5}?)"
+    r"(?=有期徒刑|拘役|管制|无期徒刑|死刑|罚金|免予|免于)"
+)
+_NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|、|，|,|和|及|无罪|[（(])")
+_NOT_NAMES = frozenset({"其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
+
+_CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|(?<![\w])[一二三四五六七八九十]{1,3}[、．.](?!\d)")
+_PAREN_RE = re.compile(r"[（(][^（()）]{0,400}[)）]")
+
+_PRINCIPAL_RE = re.compile(
+    rf"(?P<kind>有期徒刑|拘役|管制)\s*(?P<dur>{_DURATION})"
+    r"|(?P<life>无期徒刑)"
+    r"|(?P<dsusp>死刑[，,]?\s*缓期[二两2]年执行)"
+    r"|(?P<death>死刑)"
+)
+_PROBATION_RE = re.compile(rf"缓刑(?:考验期(?:限)?)?(?:为)?\s*(?P<dur>{_DURATION})")
+_FINE_RE = re.compile(
+    rf"(?P<each0>各)?(?:并处|单处|判处)?罚金(?:人民币?)?\s*(?P<each>各)?\s*(?P<amt>[{_MONEY_CHARS}]{{1,20}}\s*(?:余|多)?\s*元)"
+)
+_FINE_MORE_RE = re.compile(rf"\s*[、和]\s*(?:人民币)?(?P<amt>[{_MONEY_CHARS}]{{1,20}}\s*元)")
+_FINE_WORD_RE = re.compile(r"罚金")
+_PRINCIPAL_MORE_RE = re.compile(rf"\s*[、和]\s*(?:有期徒刑|拘役|管制)?\s*(?P<dur>{_DURATION})")
+_KIND = {"有期徒刑": "fixed_term", "拘役": "criminal_detention", "管制": "public_surveillance"}
+_EXEMPT_RE = re.compile(r"免[予于除]刑事处罚")
+_ACQUIT_RE = re.compile(r"无罪")
+_NOT_RESPONSIBLE_RE = re.compile(r"不负刑事责任")
+_POLITICAL_RE = re.compile(rf"剥夺政治权利\s*(?:(?P<life>终身)|(?P<dur>{_DURATION}))")
+_CONFISCATION_RE = re.compile(
+    r"没收(?:其|被告人)?(?:个人)?(?:全部|部分)?财产"
+    r"|(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)[^；;。]{0,40}?(?:没收|上缴国库|追缴)"
+    r"|(?:追缴|没收)[^；;。]{0,30}?(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)"
+)
+_CHARGE_RE = re.compile(r"(?:犯|以)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
+_CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
+_EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
+_REVOKE_RE = re.compile(r"^\s*撤销")
+_RESPECTIVELY_RE = re.compile(r"分别")
+_RANGE_RE = re.compile(r"不等|[至到]\s*[有拘管]|[至到]\s*[" + _NUM + r"]{1,4}\s*(?:年|个月)")
+_UPHOLD_RE = re.compile(r"维持原判|驳回[^；;。]{0,20}上诉|准许[^；;。]{0,20}撤回上诉")
+# Prose clauses that state a penalty which is not this court's sentence.
+_NOT_A_SENTENCE_RE = re.compile(
+    r"建议|曾因|曾于|曾被|刑满|释放|前科|假释|请求|要求|上诉提出|上诉称|辩护|量刑过重|抗诉|提请|如果|可以判处"
+    r"|应当判处|法定刑|处[" + _NUM + r"]{1,3}年以[上下]"
+)
+_ROLE_WORDS = ("原审被告人", "被告人", "上诉人", "被告单位", "罪犯", "被告", "自报")
+
+
+@dataclass
+class _Unit:
+    """What one clause (or part of a clause) says about one defendant."""
+
+    start: int
+    principal: tuple[str, int | None, tuple[int, int]] | None = None  # (penalty_type, months, span)
+    probation: Extracted | None = None
+    fine: Extracted | None = None
+    fine_word: bool = False
+    exempt: tuple[int, int] | None = None
+    acquit: tuple[int, int] | None = None
+    not_responsible: tuple[int, int] | None = None
+    political: Extracted | None = None
+    confiscation: tuple[int, int] | None = None
+    executes: bool = False
+    ranged: bool = False
+    charges: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+
+    def decides(self) -> bool:
+        return bool(self.principal or self.exempt or self.acquit or self.not_responsible or self.fine)
+
+
+def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
+    """One entry per defendant (field → Extracted) and document-level notes.
+
+    Fields: defendant, charges, outcome, penalty_type, term_months, probation_months, fine_yuan,
+    confiscation, political_rights_months; a field is absent when the text does not state it and the
+    entry's "notes" (Extracted with a list value) says why.
+    """
+    notes: list[str] = []
+    if not text or not text.strip():
+        return [], ["verdict: empty text"]
+    names = _party_names(text)
+    starts = list(_OPERATIVE_START_RE.finditer(text))
+    if starts:
+        begin = starts[-1].end()
+        end_match = _OPERATIVE_END_RE.search(text, begin, begin + _OPERATIVE_MAX_CHARS)
+        end = end_match.start() if end_match else min(len(text), begin + _OPERATIVE_MAX_CHARS)
+        units, order = _read_region(text, begin, end, names, prose=False)
+        operative = text[begin:end]
+        if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
+            account_units, account_order = _read_region(text, 0, starts[-1].start(), names, prose=True)
+            if account_order:
+                notes.append("verdict: appeal dismissed / original judgment upheld; sentence read from the text's account of the first-instance judgment")
+                for name in account_order:
+                    units.setdefault(name, [])[:0] = account_units[name]
+                    if name not in order:
+                        order.append(name)
+            else:
+                notes.append("verdict: original judgment upheld but the first-instance sentence is not quoted in the text")
+    else:
+        notes.append("verdict: no operative part (判决如下/裁定如下); read as prose, last stated sentence per defendant wins")
+        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True)
+    entries = [_resolve(name, units[name]) for name in order if name]
+    if not entries:
+        notes.append("verdict: no defendant with a sentence found")
+    return entries, notes
+
+
+def _party_names(text: str) -> list[str]:
+    names: list[str] = []
+    end = _PARTY_SECTION_END_RE.search(text, 0, 20_000)
+    for match in _PARTY_NAME_RE.finditer(text, 0, end.start() if end else min(len(text), 3000)):
+        name = _clean_name(match.group(1) or match.group(2))
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _clean_name(name: str) -> str | None:
+    for role in _ROLE_WORDS:
+        if name.startswith(role):
+            name = name[len(role):]
+    name = name.strip()
+    if not name or name in _NOT_NAMES or name.endswith("等") or name[0].isdigit():
+        return None
+    return name
+
+
+def _blank_parentheticals(region: str) -> str:
+    return _PAREN_RE.sub(lambda m: " " * (m.end() - m.start()), region)
+
+
+def _clauses(work: str, offset: int) -> list[tuple[int, int, bool]]:
+    """(start, end, starts_numbered_item) in text coordinates."""
+    out: list[tuple[int, int, bool]] = []
+    pos = 0
+    numbered = False
+    for match in _CLAUSE_BREAK_RE.finditer(work):
+        if match.start() > pos:
+            out.append((offset + pos, offset + match.start(), numbered))
+        numbered = match.group()[0] not in "；;。\n"
+        pos = match.end()
+    if pos < len(work):
+        out.append((offset + pos, offset + len(work), numbered))
+    return out
+
+
+def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
+    """Known names in a clause, longest first so 李某 does not also match inside 李某某."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name in sorted(names, key=len, reverse=True):
+        pos = clause.find(name)
+        while pos != -1:
+            end = pos + len(name)
+            if not any(s < end and pos < e for s, e in taken):
+                found.append((pos, name))
+                taken.append((pos, end))
+            pos = clause.find(name, end)
+    found.sort()
+    return found
+
+
+def _discover_names(work: str, prose: bool) -> list[str]:
+    names: list[str] = []
+    for match in _LEAD_NAME_RE.finditer(work):
+        name = _clean_name(match.group(1))
+        if name and name not in names:
+            names.append(name)
+        pos = match.end()
+        chain = _NAME_CHAIN_RE.match(work, pos)
+        while chain:
+            extra = _clean_name(chain.group(1))
+            if extra and extra not in names:
+                names.append(extra)
+            chain = _NAME_CHAIN_RE.match(work, chain.end())
+    if prose or not names:
+        for match in _PROSE_NAME_RE.finditer(work):
+            name = _clean_name(match.group(1))
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _read_region(
+    text: str, begin: int, end: int, party_names: list[str], prose: bool
+) -> tuple[dict[str, list[_Unit]], list[str]]:
+    work = _blank_parentheticals(text[begin:end])
+    names = list(party_names)
+    for name in _discover_names(work, prose):
+        if name not in names and not any(name in known or known in name for known in names):
+            names.append(name)
+    units: dict[str, list[_Unit]] = {}
+    order: list[str] = []
+    subjects: list[str] = []
+    general: list[_Unit] = []
+    for start, stop, numbered in _clauses(work, begin):
+        clause = work[start - begin : stop - begin]
+        if not clause.strip():
+            continue
+        if _REVOKE_RE.match(clause):
+            continue
+        if prose and _NOT_A_SENTENCE_RE.search(clause):
+            continue
+        found = _names_in(clause, names)
+        if found:
+            subjects = []
+            for _, name in found:
+                if name not in subjects:
+                    subjects.append(name)
+        elif numbered or (prose and not subjects):
+            subjects = []
+        parts = _split_by_subject(clause, start, found, subjects)
+        for name, unit in parts:
+            if name is None:
+                if unit.confiscation:
+                    general.append(unit)
+                continue
+            if name not in units:
+                units[name] = []
+                order.append(name)
+            units[name].append(unit)
+    for unit in general:
+        for name in order:
+            units[name].append(_Unit(start=unit.start, confiscation=unit.confiscation))
+    # prose: drop names that never received anything decisive (mentioned only in facts)
+    if prose:
+        order = [name for name in order if any(u.decides() for u in units[name])]
+    else:
+        order = [name for name in order if any(u.decides() or u.charges for u in units[name])]
+    return units, order
+
+
+def _split_by_subject(
+    clause: str, start: int, found: list[tuple[int, str]], subjects: list[str]
+) -> list[tuple[str | None, _Unit]]:
+    """Assign a clause to its defendants; several defendants with one shared sentence get a copy each."""
+    if not subjects:
+        return [(None, _read_unit(clause, start))]
+    if len(subjects) == 1:
+        return [(subjects[0], _read_unit(clause, start))]
+    positions = [pos for pos, _ in found]
+    penalties = [m.start() for m in _PRINCIPAL_RE.finditer(clause)] + [m.start() for m in _FINE_RE.finditer(clause)]
+    if found and penalties and min(penalties) < positions[-1]:
+        # each defendant has a sentence of their own inside the clause: cut at the names
+        parts: list[tuple[str | None, _Unit]] = []
+        head = clause[: positions[0]]
+        for index, (pos, name) in enumerate(found):
+            stop = positions[index + 1] if index + 1 < len(found) else len(clause)
+            segment = clause[pos:stop]
+            if index == 0:
+                segment = head + segment
+                pos = 0
+            parts.append((name, _read_unit(segment, start + pos)))
+        return parts
+    if _RESPECTIVELY_RE.search(clause):
+        return _distribute(clause, start, subjects)
+    unit = _read_unit(clause, start)
+    return [(name, unit) for name in subjects]
+
+
+def _distribute(clause: str, start: int, subjects: list[str]) -> list[tuple[str | None, _Unit]]:
+    """分别判处有期徒刑一年、十个月，并处罚金人民币一万元、五千元 → one unit per defendant, in order."""
+    principals = _principal_list(clause)
+    head_end = principals[0][0] if principals else len(clause)
+    fines = _fine_list(clause)
+    probations = list(_PROBATION_RE.finditer(clause))
+    out: list[tuple[str | None, _Unit]] = []
+    for index, name in enumerate(subjects):
+        unit = _read_unit(clause[:head_end], start)
+        unit.principal = unit.probation = unit.fine = None
+        if len(principals) == len(subjects) or len(principals) == 1:
+            kind, months, (a, b) = principals[index if len(principals) == len(subjects) else 0][1]
+            unit.principal = (kind, months, (start + a, start + b))
+        if len(probations) == len(subjects) or len(probations) == 1:
+            match = probations[index if len(probations) == len(subjects) else 0]
+            unit.probation = Extracted(
+                parse_duration_months(match.group("dur")), (start + match.start("dur"), start + match.end("dur"))
+            )
+        if len(fines) == len(subjects) or len(fines) == 1:
+            unit.fine = fines[index if len(fines) == len(subjects) else 0]
+            unit.fine = Extracted(unit.fine.value, (start + unit.fine.span[0], start + unit.fine.span[1]))
+        unit.fine_word = bool(_FINE_WORD_RE.search(clause))
+        out.append((name, unit))
+    return out
+
+
+def _principal_list(clause: str) -> list[tuple[int, tuple[str, int | None, tuple[int, int]]]]:
+    """Principal penalties in order, including bare continuations: 有期徒刑一年、十个月."""
+    out = []
+    for match in _PRINCIPAL_RE.finditer(clause):
+        kind_word = match.group("kind")
+        out.append((match.start(), _principal_of(match, 0)))
+        if kind_word:
+            more = _PRINCIPAL_MORE_RE.match(clause, match.end())
+            while more:
+                span = (more.start("dur"), more.end("dur"))
+                out.append((more.start(), (_KIND[kind_word], parse_duration_months(more.group("dur")), span)))
+                more = _PRINCIPAL_MORE_RE.match(clause, more.end())
+    return out
+
+
+def _fine_list(clause: str) -> list[Extracted]:
+    """Fines stated as a list after one 罚金: 罚金人民币一万元、五千元 (spans relative to the clause)."""
+    match = _FINE_RE.search(clause)
+    if not match:
+        return []
+    out = [Extracted(parse_money_yuan(match.group("amt")), (match.start("amt"), match.end("amt")))]
+    more = _FINE_MORE_RE.match(clause, match.end())
+    while more:
+        out.append(Extracted(parse_money_yuan(more.group("amt")), (more.start("amt"), more.end("amt"))))
+        more = _FINE_MORE_RE.match(clause, more.end())
+    return out
+
+
+def _principal_of(match: re.Match, start: int) -> tuple[str, int | None, tuple[int, int]]:
+    span = (start + match.start(), start + match.end())
+    if match.group("kind"):
+        return (_KIND[match.group("kind")], parse_duration_months(match.group("dur")), span)
+    if match.group("life"):
+        return ("life", None, span)
+    if match.group("dsusp"):
+        return ("death_suspended", None, span)
+    return ("death", None, span)
+
+
+def _read_unit(part: str, start: int) -> _Unit:
+    unit = _Unit(start=start)
+    unit.ranged = bool(_RANGE_RE.search(part))
+    execute = _EXECUTE_RE.search(part)
+    search_from = 0
+    if execute:
+        unit.executes = True
+        search_from = execute.end()
+    principal = None
+    for match in _PRINCIPAL_RE.finditer(part, search_from):
+        principal = match
+        if execute:
+            break
+    if principal is not None:
+        unit.principal = _principal_of(principal, start)
+        probation = _PROBATION_RE.search(part, principal.end())
+        if probation:
+            unit.probation = Extracted(
+                parse_duration_months(probation.group("dur")),
+                (start + probation.start("dur"), start + probation.end("dur")),
+            )
+    fine = None
+    for match in _FINE_RE.finditer(part, search_from):
+        fine = match
+        if execute:
+            break
+    if fine is not None:
+        unit.fine = Extracted(parse_money_yuan(fine.group("amt")), (start + fine.start("amt"), start + fine.end("amt")))
+    unit.fine_word = bool(_FINE_WORD_RE.search(part))
+    for regex, attr in ((_EXEMPT_RE, "exempt"), (_ACQUIT_RE, "acquit"), (_NOT_RESPONSIBLE_RE, "not_responsible")):
+        match = regex.search(part)
+        if match:
+            setattr(unit, attr, (start + match.start(), start + match.end()))
+    political = _POLITICAL_RE.search(part)
+    if political:
+        months = None if political.group("life") else parse_duration_months(political.group("dur"))
+        unit.political = Extracted(months, (start + political.start(), start + political.end()))
+    confiscation = _CONFISCATION_RE.search(part)
+    if confiscation:
+        unit.confiscation = (start + confiscation.start(), start + confiscation.end())
+    for match in _CHARGE_RE.finditer(part):
+        unit.charges.append((match.group(1), (start + match.start(1), start + match.end(1))))
+        more = _CHARGE_MORE_RE.match(part, match.end())
+        while more:
+            unit.charges.append((more.group(1), (start + more.start(1), start + more.end(1))))
+            more = _CHARGE_MORE_RE.match(part, more.end())
+    return unit
+
+
+def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
+    """Combine a defendant's clauses into the final sentence."""
+    entry: dict[str, Extracted] = {"defendant": Extracted(name, None)}
+    notes: list[str] = []
+    units = _merge_trailing_fines(units)
+    charges: list[str] = []
+    charge_spans: list[tuple[int, int]] = []
+    for unit in units:
+        for charge, span in unit.charges:
+            if charge not in charges and charge != "无罪" and not charge.endswith("犯罪"):
+                charges.append(charge)
+                charge_spans.append(span)
+    entry["charges"] = Extracted(charges, charge_spans[0] if charge_spans else None)
+
+    executed = [u for u in units if u.executes and u.principal]
+    deciding = [u for u in units if u.decides()]
+    if executed:
+        final = executed[-1]
+        if final.fine is not None:
+            fine: Extracted | None = final.fine
+        else:
+            before = [u.fine for u in units[: units.index(final) + 1] if u.fine is not None and u is not final]
+            fine = None
+            if before and all(f.value is not None for f in before):
+                fine = Extracted(sum(f.value for f in before), None)
+                if len(before) > 1:
+                    notes.append("fine_yuan: sum of the per-charge fines (决定执行 states no fine)")
+    elif deciding:
+        final = deciding[-1]
+        fine = final.fine
+        if fine is None and final.principal is not None:
+            earlier = [u.fine for u in units[: units.index(final)] if u.fine is not None]
+            if earlier:
+                fine = earlier[-1]
+                notes.append("fine_yuan: taken from an earlier clause (the final sentence restates no fine)")
+    else:
+        final = None
+        fine = None
+
+    if final is None:
+        entry["outcome"] = Extracted("unknown", None)
+        notes.append("outcome: the operative part names this defendant but states no sentence, acquittal or exemption")
+        entry["notes"] = Extracted(notes, None)
+        return entry
+    if final.ranged:
+        notes.append("term_months/fine_yuan: the text gives a range for a group (…至…/不等), not this defendant's sentence")
+        entry["outcome"] = Extracted("convicted", final.principal[2] if final.principal else None)
+        entry["notes"] = Extracted(notes, None)
+        return entry
+
+    if final.acquit and not final.principal:
+        entry["outcome"] = Extracted("acquitted", final.acquit)
+        entry["penalty_type"] = Extracted("none", None)
+    elif final.not_responsible and not final.principal:
+        entry["outcome"] = Extracted("not_criminally_responsible", final.not_responsible)
+        entry["penalty_type"] = Extracted("none", None)
+    elif final.exempt and not final.principal:
+        entry["outcome"] = Extracted("exempted", final.exempt)
+        entry["penalty_type"] = Extracted("none", None)
+    elif final.principal:
+        kind, months, span = final.principal
+        entry["outcome"] = Extracted("convicted", span)
+        entry["penalty_type"] = Extracted(kind, span)
+        if months is not None:
+            entry["term_months"] = Extracted(months, span)
+        elif kind in ("fixed_term", "criminal_detention", "public_surveillance"):
+            notes.append("term_months: duration could not be read")
+        else:
+            notes.append(f"term_months: not a term of months ({kind})")
+        if final.probation is not None:
+            entry["probation_months"] = final.probation
+    elif fine is not None:
+        entry["outcome"] = Extracted("convicted", fine.span)
+        entry["penalty_type"] = Extracted("fine_only", fine.span)
+    if fine is not None and fine.value is not None:
+        entry["fine_yuan"] = fine
+    elif final.fine_word and fine is None:
+        notes.append("fine_yuan: a fine is mentioned but its amount could not be read")
+    political = next((u.political for u in reversed(units) if u.political is not None), None)
+    if political is not None:
+        if political.value is None:
+            notes.append("political_rights_months: deprived for life (终身), not a number of months")
+        entry["political_rights_months"] = political
+    confiscation = next((u.confiscation for u in units if u.confiscation), None)
+    entry["confiscation"] = Extracted(bool(confiscation), confiscation)
+    entry["notes"] = Extracted(notes, None)
+    return entry
+
+
+def _merge_trailing_fines(units: list[_Unit]) -> list[_Unit]:
+    """判处有期徒刑一年。并处罚金五千元 — a fine-only clause right after a sentence belongs to it."""
+    merged: list[_Unit] = []
+    for unit in units:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and unit.fine is not None
+            and not (unit.principal or unit.exempt or unit.acquit or unit.not_responsible or unit.executes)
+            and previous.principal is not None
+            and previous.fine is None
+        ):
+            merged[-1] = replace(previous, fine=unit.fine, fine_word=True)
+            continue
+        merged.append(unit)
+    return merged
+
+
+def verdict_values(entry: dict[str, Extracted]) -> dict[str, Any]:
+    """Plain values of an entry (for tests and debugging)."""
+    return {key: value.value for key, value in entry.items()}
