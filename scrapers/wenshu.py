@@ -1,0 +1,243 @@
+"""China Judgments Online (中国裁判文书网, wenshu.court.gov.cn): list and detail endpoints.
+
+Request shape (as publicly described for the site's web front end): both endpoints are form POSTs to
+/website/parse/rest.q4w, told apart by `cfg`:
+    list    cfg=...SearchDataDsoDTO@queryDoc      pageNum, pageSize, sortFields, queryCondition (JSON list of
+                                                   {"key", "value"}), s8 (case type; 02 = criminal)
+    detail  cfg=...SearchDataDsoDTO@docInfoSearch  docId
+Response: {"code": 1, "success": true, "description": "", "result": <JSON text>, "secretKey": ...}.
+    list result   {"queryResult": {"resultCount": N, "resultList": [{"rowkey", "1" title, "2" court,
+                   "7" case number, "31" judgment date, ...}]}}
+    detail result {"s1" title, "s2" court, "s7" case number, "s31" judgment date, "qwContent" full-text HTML, ...}
+
+Searching needs the user's own logged-in session: the cookie is sent as a header only.
+The public site has at times returned `result` encrypted, to be decrypted by its own JavaScript.
+judgstat never runs or re-implements a site's JavaScript: such a response stops the run with a
+clear message (JavaScriptRequiredError); nothing is stored for it.
+
+A query whose result count exceeds the site's cap (only the first RESULT_CAP hits can be paged
+through) is split: date range halves until one day, then by the court's province, then by court
+level; a part still over the cap after that is collected up to the cap and reported as a shortfall.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from scrapers.errors import JavaScriptRequiredError, LoginRequiredError, SiteChangedError
+from scrapers.pagetext import html_to_text, parse_date
+from scrapers.runner import Scraper
+from scrapers.store import Request
+from toolkit.schema import normalised_text_sha256
+
+NAME = "wenshu"
+DEFAULT_BASE_URL = "https://wenshu.court.gov.cn"
+ENDPOINT = "/website/parse/rest.q4w"
+LIST_CFG = "com.lawyee.judge.dc.parse.dto.SearchDataDsoDTO@queryDoc"
+DETAIL_CFG = "com.lawyee.judge.dc.parse.dto.SearchDataDsoDTO@docInfoSearch"
+COOKIE_ENV = "JUDGSTAT_WENSHU_COOKIE"
+NEEDS_COOKIE = True
+
+# Query-condition keys. When the site renames a field, this is the one place to change.
+KEY_FULL_TEXT = "s21"
+KEY_JUDGMENT_DATE = "cprq"  # value "YYYY-MM-DD TO YYYY-MM-DD"
+KEY_COURT_PROVINCE = "s33"
+KEY_COURT_LEVEL = "s4"
+CASE_TYPE_CRIMINAL = "02"
+RESULT_CAP = 600
+PAGE_SIZE = 15
+DEFAULT_DATE_FROM = "2013-07-01"  # the national publication requirement dates from 2013-2014
+
+COURT_PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+    "宁夏回族自治区", "新疆维吾尔自治区", "新疆维吾尔自治区高级人民法院生产建设兵团分院", "最高人民法院",
+)
+COURT_LEVELS = ("最高法院", "高级法院", "中级法院", "基层法院")
+
+DETAIL_FIELDS = {"title": "s1", "court": "s2", "case_number": "s7", "date": "s31", "html": "qwContent"}
+
+
+@dataclass(frozen=True)
+class Partition:
+    date_from: str
+    date_to: str
+    province: str | None = None
+    level: str | None = None
+
+    def conditions(self, query: str) -> list[dict[str, str]]:
+        conditions = [{"key": KEY_FULL_TEXT, "value": query}] if query else []
+        conditions.append({"key": KEY_JUDGMENT_DATE, "value": f"{self.date_from} TO {self.date_to}"})
+        if self.province:
+            conditions.append({"key": KEY_COURT_PROVINCE, "value": self.province})
+        if self.level:
+            conditions.append({"key": KEY_COURT_LEVEL, "value": self.level})
+        return conditions
+
+    def describe(self) -> str:
+        parts = [f"{self.date_from}..{self.date_to}", self.province or "", self.level or ""]
+        return " ".join(p for p in parts if p)
+
+    def split(self) -> list["Partition"]:
+        """Smaller partitions covering this one exactly, or [] when it cannot be split further."""
+        start, end = date.fromisoformat(self.date_from), date.fromisoformat(self.date_to)
+        if start < end:
+            middle = start + timedelta(days=(end - start).days // 2)
+            return [
+                replace(self, date_to=middle.isoformat()),
+                replace(self, date_from=(middle + timedelta(days=1)).isoformat()),
+            ]
+        if self.province is None:
+            return [replace(self, province=p) for p in COURT_PROVINCES]
+        if self.level is None:
+            return [replace(self, level=level) for level in COURT_LEVELS]
+        return []
+
+
+def list_request(base_url: str, query: str, partition: Partition, page: int) -> Request:
+    return Request.post(
+        base_url.rstrip("/") + ENDPOINT,
+        {
+            "cfg": LIST_CFG,
+            "s8": CASE_TYPE_CRIMINAL,
+            "sortFields": "s50:desc",
+            "pageNum": page,
+            "pageSize": PAGE_SIZE,
+            "queryCondition": json.dumps(partition.conditions(query), ensure_ascii=False, separators=(",", ":")),
+        },
+    )
+
+
+def detail_request(base_url: str, doc_id: str) -> Request:
+    return Request.post(base_url.rstrip("/") + ENDPOINT, {"cfg": DETAIL_CFG, "docId": doc_id})
+
+
+def decode_result(body: bytes, url: str = "wenshu") -> dict[str, Any]:
+    """The `result` object of a rest.q4w response; stops clearly on login, error or encrypted payloads."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SiteChangedError(f"{url}: expected a JSON response from rest.q4w, got something else ({exc})") from None
+    if not isinstance(payload, dict):
+        raise SiteChangedError(f"{url}: expected a JSON object from rest.q4w")
+    description = str(payload.get("description") or "")
+    if payload.get("code") not in (1, "1") or payload.get("success") is False:
+        if "登录" in description or "登陆" in description:
+            raise LoginRequiredError(f"{url}: the site says {description!r}; log in again and export a fresh cookie")
+        raise SiteChangedError(f"{url}: the site returned code {payload.get('code')!r}: {description!r}")
+    result = payload.get("result")
+    if isinstance(result, dict):
+        return result
+    if isinstance(result, str):
+        try:
+            decoded = json.loads(result)
+        except json.JSONDecodeError:
+            raise JavaScriptRequiredError(
+                f"{url}: the 'result' field is encrypted (the site decrypts it with its own JavaScript, key "
+                "'secretKey'). judgstat never runs or re-implements a site's JavaScript, so it stops here; "
+                "use the site's own download function for your account, or another lawful source"
+            ) from None
+        if isinstance(decoded, dict):
+            return decoded
+    raise SiteChangedError(f"{url}: 'result' is neither a JSON object nor JSON text; the response shape changed")
+
+
+def _validate(url: str):
+    def check(body: bytes) -> None:
+        decode_result(body, url)
+
+    return check
+
+
+def parse_list(body: bytes, url: str = "wenshu") -> tuple[int, list[dict[str, Any]]]:
+    result = decode_result(body, url)
+    query_result = result.get("queryResult")
+    if not isinstance(query_result, dict) or "resultList" not in query_result:
+        raise SiteChangedError(f"{url}: list result has no queryResult.resultList; the response shape changed")
+    rows = query_result["resultList"] or []
+    missing = [i for i, row in enumerate(rows) if not row.get("rowkey")]
+    if missing:
+        raise SiteChangedError(f"{url}: list rows {missing} have no 'rowkey' (document id)")
+    return int(query_result.get("resultCount") or 0), rows
+
+
+def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
+    query = options.get("query") or ""
+    date_from = options.get("date_from") or DEFAULT_DATE_FROM
+    date_to = options.get("date_to") or date.today().isoformat()
+    cap = int(options.get("result_cap") or RESULT_CAP)
+    seen: set[str] = set()
+    pending = [Partition(date_from, date_to)]
+    while pending:
+        partition = pending.pop(0)
+        first = list_request(base_url, query, partition, 1)
+        count, rows = parse_list(
+            scraper.fetch(first, kind="list", validate=_validate(first.url), extra={"partition": partition.describe()}),
+            first.url,
+        )
+        if count > cap:
+            smaller = partition.split()
+            if smaller:
+                pending[:0] = smaller
+                continue
+            scraper.note(
+                f"wenshu: {partition.describe()} has {count} results but only {cap} can be paged through; "
+                f"{count - cap} documents of this part are not collected"
+            )
+            scraper.stats.shortfalls += 1
+        reachable = min(count, cap)
+        scraper.expect_documents(reachable)
+        pages = math.ceil(reachable / PAGE_SIZE)
+        for page in range(1, pages + 1):
+            if page > 1:
+                request = list_request(base_url, query, partition, page)
+                _, rows = parse_list(
+                    scraper.fetch(request, kind="list", validate=_validate(request.url)), request.url
+                )
+            for row in rows:
+                doc_id = str(row["rowkey"])
+                if doc_id in seen:
+                    continue
+                seen.add(doc_id)
+                detail = detail_request(base_url, doc_id)
+                scraper.fetch(detail, kind="document", doc_id=doc_id, validate=_validate(detail.url))
+
+
+def document_record(
+    body: bytes, *, doc_id: str, url: str, source_ref: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A detail response -> toolkit.schema document record. Missing fields are None with a note."""
+    result = decode_result(body, url)
+    notes: list[str] = []
+    values = {}
+    for field, key in DETAIL_FIELDS.items():
+        value = result.get(key)
+        values[field] = value.strip() if isinstance(value, str) and value.strip() else None
+        if values[field] is None:
+            notes.append(f"{field}: detail field {key!r} absent or empty")
+    if values["html"] is None:
+        raise SiteChangedError(f"{url}: detail for {doc_id} has no full text (qwContent)")
+    text = html_to_text(values["html"])
+    judgment_date = parse_date(values["date"])
+    if values["date"] and judgment_date is None:
+        notes.append(f"date: {values['date']!r} is not a recognisable date")
+    metadata = {k: v for k, v in result.items() if k != DETAIL_FIELDS["html"]}
+    metadata.update(url=url, doc_id=doc_id, parse_notes=notes)
+    return {
+        "id": f"wenshu:{doc_id}",
+        "source": "wenshu/json",
+        "source_ref": source_ref,
+        "text": text,
+        "title": values["title"],
+        "case_number": values["case_number"],
+        "court": values["court"],
+        "date": judgment_date,
+        "metadata": metadata,
+        "sha256": normalised_text_sha256(text),
+        "encoding": "utf-8",
+    }
