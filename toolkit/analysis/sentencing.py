@@ -33,7 +33,7 @@ from toolkit.intervals import Interval, proportion_interval
 from toolkit.tiers.rules import load_rules
 
 TIER_ORDER = ("none", "serious", "especially_serious")
-TIER_LABELS_ZH = {"none": "未达情节严重", "serious": "情节严重", "especially_serious": "情节特别严重"}
+from toolkit.tiers.engine import TIER_ZH as TIER_LABELS_ZH  # noqa: E402  (one source of tier names)
 
 # Substrings of the `mitigating` / `aggravating` list entries -> indicator column.
 MITIGATING_FACTORS: dict[str, tuple[str, ...]] = {
@@ -74,6 +74,13 @@ def item_thresholds() -> list[tuple[str, str, int]]:
     return [(g.id, g.label_zh, g.threshold_items) for g in load_rules().groups]
 
 
+def clause_label(group_id: str) -> str:
+    """Short label of a category group for legends: its clause and first categories."""
+    group = next(g for g in load_rules().groups if g.id == group_id)
+    head = group.label_zh.split("、")[0]
+    return f"{group.clause} {head}等" if "、" in group.label_zh else f"{group.clause} {group.label_zh}"
+
+
 def category_group(category: Any) -> str | None:
     if category is None or (isinstance(category, float) and math.isnan(category)) or category is pd.NA:
         return None
@@ -94,62 +101,47 @@ def _record_dict(row: pd.Series) -> dict[str, Any]:
     return out
 
 
-def _result_field(result: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(result, dict) and name in result:
-            return result[name]
-        if hasattr(result, name):
-            return getattr(result, name)
-    return None
+TIER_COLUMNS = ("tier", "statutory_tier", "tier_low_months", "tier_high_months", "tier_fine_only_possible",
+                "tier_clauses", "tier_notes")
 
 
 def add_tiers(frame: pd.DataFrame, classify=None) -> pd.DataFrame:
-    """A copy of the table with tier, tier_low_months, tier_high_months and tier_reason columns.
+    """A copy of the table with the tier engine's verdict per row (TIER_COLUMNS).
 
-    `classify` defaults to toolkit.tiers.classify_record (record dict -> TierResult).
-    A record the engine cannot classify gets tier <NA> (unknown), never a guess.
+    - tier: the 2017 Interpretation's tier on the stated facts ("none", "serious",
+      "especially_serious"), <NA> when the engine lacks the facts (never a guess);
+    - statutory_tier and tier_low/high_months: the tier and custodial range under the
+      Art. 253-1 version in force (Amendment VII had one tier, capped at 36 months);
+    - tier_fine_only_possible: whether a fine alone is inside that range.
+    `classify` defaults to toolkit.tiers.classify_record.
     """
     if classify is None:
         from toolkit.tiers import classify_record as classify
-    ranges = tier_ranges()
-    tiers, lows, highs, reasons = [], [], [], []
+    columns: dict[str, list] = {name: [] for name in TIER_COLUMNS}
     for position, (_, row) in enumerate(frame.iterrows()):
         record = _record_dict(row)
         try:
             result = classify(record)
         except Exception as error:  # noqa: BLE001 - the engine's reason is kept, the row stays unknown
-            tiers.append(None), lows.append(None), highs.append(None)
-            reasons.append(f"row {position} ({record.get('doc_id')}): {type(error).__name__}: {error}")
+            for name in TIER_COLUMNS:
+                columns[name].append(None)
+            columns["tier_notes"][-1] = f"row {position} ({record.get('doc_id')}): {type(error).__name__}: {error}"
             continue
-        tier = _result_field(result, "tier")
-        if tier is not None and tier not in TIER_ORDER:
-            raise ValueError(f"tier engine returned unknown tier {tier!r} for {record.get('doc_id')}")
-        range_months = _result_field(result, "range_months", "statutory_range_months", "custodial_months")
-        if range_months is None and tier in ranges:
-            range_months = ranges[tier]
-        low = _result_field(range_months, "low", "min") if range_months is not None and not isinstance(range_months, (tuple, list)) else None
-        high = _result_field(range_months, "high", "max") if low is not None else None
-        if isinstance(range_months, (tuple, list)) and len(range_months) == 2:
-            low, high = range_months
-        tiers.append(tier)
-        lows.append(low if tier in ("serious", "especially_serious") else None)
-        highs.append(high if tier in ("serious", "especially_serious") else None)
-        reasons.append(_reason_text(result))
+        if result.tier is not None and result.tier not in TIER_ORDER:
+            raise ValueError(f"tier engine returned unknown tier {result.tier!r} for {record.get('doc_id')}")
+        low, high = result.range_months if result.range_months else (None, None)
+        columns["tier"].append(result.tier)
+        columns["statutory_tier"].append(result.statutory_tier)
+        columns["tier_low_months"].append(low)
+        columns["tier_high_months"].append(high)
+        columns["tier_fine_only_possible"].append(result.fine_only_possible)
+        columns["tier_clauses"].append("; ".join(result.clauses) or None)
+        columns["tier_notes"].append(" | ".join(result.notes) or None)
     out = frame.copy()
-    out["tier"] = pd.array(tiers, dtype="string")
-    out["tier_low_months"] = pd.array(lows, dtype="Int64")
-    out["tier_high_months"] = pd.array(highs, dtype="Int64")
-    out["tier_reason"] = pd.array(reasons, dtype="string")
+    dtypes = {"tier_low_months": "Int64", "tier_high_months": "Int64", "tier_fine_only_possible": "boolean"}
+    for name, values in columns.items():
+        out[name] = pd.array(values, dtype=dtypes.get(name, "string"))
     return out
-
-
-def _reason_text(result: Any) -> str | None:
-    reason = _result_field(result, "reason", "reasons", "explanation", "basis", "clauses")
-    if reason is None:
-        return None
-    if isinstance(reason, (list, tuple)):
-        return "; ".join(str(r) for r in reason)
-    return str(reason)
 
 
 def term_by_tier(frame: pd.DataFrame) -> pd.DataFrame:
@@ -186,40 +178,34 @@ def _need(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
 
 
 def range_position(frame: pd.DataFrame) -> pd.Series:
-    """Per row: 'below', 'inside' or 'above' its tier's statutory range; <NA> when not applicable.
+    """Per row: 'below', 'inside' or 'above' its statutory range; <NA> when not applicable.
 
-    Applicable: convicted or exempted defendants whose tier is serious / especially serious
-    and whose penalty is known. Exemption, and 管制 (not a penalty of Art. 253-1), are below;
+    Applicable: convicted or exempted defendants whose statutory tier (add_tiers) has a range
+    and whose penalty is known. Exemption and 管制 (not a penalty of Art. 253-1) are below;
     a fine alone is inside only where the tier allows it (rules.json: fine_only_possible).
+    Below the range is not unlawful in itself: statutory mitigation (减轻处罚) goes there.
     """
-    _need(frame, ("tier", "tier_low_months", "tier_high_months", "term_months", "penalty_type", "outcome"))
-    tiers_rules = load_rules().current_statute_version()["tiers"]
+    _need(frame, ("tier_low_months", "tier_high_months", "tier_fine_only_possible", "term_months",
+                  "penalty_type", "outcome"))
     positions = []
     for _, row in frame.iterrows():
-        tier, outcome, penalty = row["tier"], row["outcome"], row["penalty_type"]
-        if pd.isna(tier) or tier not in tiers_rules or pd.isna(outcome) or outcome not in ("convicted", "exempted"):
+        outcome, penalty = row["outcome"], row["penalty_type"]
+        low, high = row["tier_low_months"], row["tier_high_months"]
+        if pd.isna(low) or pd.isna(high) or pd.isna(outcome) or outcome not in ("convicted", "exempted"):
             positions.append(None)
-            continue
-        if outcome == "exempted" or penalty == "none":
+        elif outcome == "exempted" or penalty in ("none", "public_surveillance"):
             positions.append("below")
-            continue
-        if pd.isna(penalty):
+        elif pd.isna(penalty):
             positions.append(None)
-            continue
-        if penalty == "fine_only":
-            positions.append("inside" if tiers_rules[tier]["fine_only_possible"] else "below")
-            continue
-        if penalty == "public_surveillance":
-            positions.append("below")
-            continue
-        if penalty in ("life", "death", "death_suspended"):
+        elif penalty == "fine_only":
+            positions.append("inside" if row["tier_fine_only_possible"] is True else "below")
+        elif penalty in ("life", "death", "death_suspended"):
             positions.append("above")
-            continue
-        term, low, high = row["term_months"], row["tier_low_months"], row["tier_high_months"]
-        if pd.isna(term) or pd.isna(low) or pd.isna(high):
+        elif pd.isna(row["term_months"]):
             positions.append(None)
-            continue
-        positions.append("below" if term < low else "above" if term > high else "inside")
+        else:
+            term = row["term_months"]
+            positions.append("below" if term < low else "above" if term > high else "inside")
     return pd.Series(positions, index=frame.index, dtype="string")
 
 
@@ -227,7 +213,7 @@ def range_position(frame: pd.DataFrame) -> pd.Series:
 class Compliance:
     """Share of sentences inside their tier's statutory range."""
 
-    inside: int
+    inside: int  # counts over defendants with an applicable statutory range
     below: int
     above: int
     not_applicable: int
@@ -247,7 +233,7 @@ def tier_compliance(frame: pd.DataFrame, method: str = "clopper-pearson", alpha:
     interval = proportion_interval(inside, n, method, alpha) if n else None
     rows = []
     for tier in ("serious", "especially_serious"):
-        p = positions[frame["tier"].astype("string") == tier]
+        p = positions[(frame["statutory_tier"].astype("string") == tier).fillna(False)]
         c = p.value_counts()
         k_in, k_b, k_a = (int(c.get(key, 0)) for key in ("inside", "below", "above"))
         total = k_in + k_b + k_a
@@ -524,7 +510,7 @@ def plot_term_vs_items(frame: pd.DataFrame, ax=None, title: str | None = None):
     term = pd.to_numeric(frame["term_months"], errors="coerce").astype(float)
     usable = custodial & (items > 0) & term.notna()
     groups = frame["info_category"].map(category_group)
-    labels = {g.id: g.label_zh for g in load_rules().groups}
+    labels = {gid: f"{clause_label(gid)}（{threshold:,}条）" for gid, _, threshold in item_thresholds()}
     colours = {gid: f"C{i}" for i, gid in enumerate(labels)}
     for gid, label in labels.items():
         mask = usable & (groups == gid)
