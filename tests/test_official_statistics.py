@@ -1,0 +1,149 @@
+"""Content checks on datasets/official-statistics: transcription consistency, definitions, seed claims."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from toolkit.datasets import load_package, load_table
+from toolkit.rates import months_inclusive
+
+PACKAGE = "official-statistics"
+RESOURCES = [r["name"] for r in load_package(PACKAGE)["resources"]]
+REGIME_MONTHS = {"amendment_vii": 81, "amendment_ix_pre_interpretation": 19, "post_interpretation": 7, "whole_period": 107}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return {name: load_table(PACKAGE, name) for name in RESOURCES}
+
+
+@pytest.fixture(scope="module")
+def courts(tables) -> pd.DataFrame:
+    frame = tables["court_counts"]
+    return frame[frame["origin"] == "source"]
+
+
+def test_expected_tables_exist():
+    assert set(RESOURCES) == {"court_counts", "procuratorate_police", "national_adjudication", "non_prosecution", "local_studies"}
+
+
+def test_regime_periods_have_the_month_counts_the_source_states(courts):
+    for regime, months in REGIME_MONTHS.items():
+        rows = courts[courts["regime"] == regime]
+        assert len(rows) > 0, regime
+        for _, r in rows.iterrows():
+            assert months_inclusive(str(r["period_start"]), str(r["period_end"])) == months
+
+
+@pytest.mark.parametrize("measure", ["new", "concluded", "persons_effective_judgment"])
+def test_regimes_add_up_to_the_published_totals(courts, measure):
+    rows = courts[(courts["measure"] == measure) & (courts["subgroup"] == "all charges of the period")]
+    by_regime = rows.set_index("regime")["value"]
+    parts = by_regime[["amendment_vii", "amendment_ix_pre_interpretation", "post_interpretation"]].sum()
+    assert parts == by_regime["whole_period"]
+
+
+@pytest.mark.parametrize("measure", ["new", "concluded", "persons_effective_judgment"])
+def test_two_amendment_vii_charges_add_up(courts, measure):
+    rows = courts[(courts["regime"] == "amendment_vii") & (courts["measure"] == measure)]
+    whole = rows[rows["subgroup"] == "all charges of the period"]["value"]
+    charges = rows[rows["subgroup"].str.startswith("charge: ")]["value"]
+    assert len(whole) == 1 and len(charges) == 2
+    assert charges.sum() == whole.iloc[0]
+
+
+def test_published_numbers_pinned(courts):
+    # statistics.md §1: 2017-06..12 persons with effective judgments 2,232; total 4,942.
+    def value(record_id):
+        return courts.set_index("record_id").loc[record_id, "value"]
+
+    assert value("court-r3-persons_effective_judgment") == 2232
+    assert value("court-r2-persons_effective_judgment") == 1295
+    assert value("court-all-new") == 3086
+
+
+def test_seed_claims_are_flagged_and_say_what_they_count(tables):
+    frame = tables["court_counts"].set_index("record_id")
+    seed = frame[frame["origin"] == "seed_claim"]
+    assert set(seed.index) == {"seed-4942", "seed-2920"}
+    assert (seed["verification"] == "unverified").all()
+    assert seed["claim_text"].notna().all()
+    # 4,942 is a count of persons, not of judgments
+    assert frame.loc["seed-4942", "measure"] == "persons_effective_judgment"
+    assert frame.loc["seed-4942", "unit"] == "persons"
+    assert "persons" in frame.loc["seed-4942", "notes"]
+    # 2,920 matches no published figure and its unit is unknown
+    assert frame.loc["seed-2920", "unit"] == "unspecified"
+    sourced_values = set(frame[frame["origin"] == "source"]["value"])
+    assert 2920 not in sourced_values
+    assert "2,232" in frame.loc["seed-2920", "notes"]
+
+
+def test_rates_are_percent_rows_with_a_definition_and_nothing_else_is(tables):
+    for name, frame in tables.items():
+        is_rate = frame["measure"] == "rate"
+        assert (frame.loc[is_rate, "unit"] == "percent").all(), name
+        assert (frame.loc[~is_rate, "unit"] != "percent").all(), name
+        assert frame.loc[is_rate, "rate_of"].notna().all(), name
+
+
+def test_every_row_has_source_and_verification(tables):
+    for name, frame in tables.items():
+        assert frame["source_ref"].notna().all() and (frame["source_ref"].str.len() > 0).all(), name
+        assert frame["verification"].isin(["primary", "secondary", "unverified"]).all(), name
+
+
+def test_periods_are_ordered(tables):
+    for name, frame in tables.items():
+        both = frame.dropna(subset=["period_start"])
+        assert (both["period_start"] <= both["period_end"]).all(), name
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def test_values_match_the_published_wording(tables):
+    # `original` keeps the figure as printed; the numeric `value` must be its reading:
+    # '1.7万余' -> 17000 (approx), '1,415' -> 1415, '0.048%' -> 0.048.
+    for name, frame in tables.items():
+        for _, r in frame.iterrows():
+            found = NUMBER.findall(str(r["original"]))
+            if not found:  # verbal quantities: 过半, 近三成, 约四分之一
+                assert r["approx"], (name, r["record_id"])
+                continue
+            number = float(found[0].replace(",", ""))
+            if "万" in r["original"]:
+                number *= 10_000
+                assert r["approx"], (name, r["record_id"])
+            if "余" in r["original"]:
+                assert r["approx"], (name, r["record_id"])
+            assert r["value"] == pytest.approx(number), (name, r["record_id"], r["original"])
+
+
+def test_published_acquittal_rates_reproduce_from_counts(tables):
+    # The commentary's public-prosecution rates (2 or 3 decimals of a percent) agree with
+    # public acquittals / persons convicted wherever both counts were published.
+    frame = tables["national_adjudication"].set_index("record_id")
+    for label in ["2013-2017", "2015", "2018"]:
+        acquitted = frame.loc[f"spc-{label}-acquitted-public", "value"]
+        convicted = frame.loc[f"spc-{label}-convicted", "value"]
+        published = frame.loc[f"sec-{label}-acquittal-rate", "value"]
+        decimals = len(frame.loc[f"sec-{label}-acquittal-rate", "original"].rstrip("%").split(".")[1])
+        assert round(100 * acquitted / convicted, decimals) == pytest.approx(published), label
+
+
+def test_non_prosecution_rates_reproduce_from_counts(tables):
+    frame = tables["non_prosecution"].set_index("record_id")
+    for label in ["2020q1q3", "2021"]:
+        not_prosecuted = frame.loc[f"np-{label}-not_prosecuted", "value"]
+        prosecuted = frame.loc[f"np-{label}-prosecuted", "value"]
+        published = frame.loc[f"np-{label}-rate", "value"]
+        assert round(100 * not_prosecuted / (not_prosecuted + prosecuted), 1) == pytest.approx(published), label
+
+
+def test_computed_2024_non_prosecution_rate_is_not_stored_as_published(tables):
+    frame = tables["non_prosecution"]
+    assert not ((frame["measure"] == "rate") & (frame["period_start"] == pd.Period("2024-01", "M"))).any()
