@@ -183,12 +183,14 @@ def _money_changes(facts, tier, rules, attribute, tier_of, entry, lower, higher)
             after = replace(facts, **{attribute: new_value})
             reached = tier_of(after)[0]
             if tier_rank(reached) <= goal:
+                excess = present - threshold
+                en_change = (f"a reduction of more than {fmt_number(excess)} yuan" if excess else "any reduction")
+                zh_change = (f"减少超过{fmt_number(excess)}元" if excess else "任何减少")
                 out.append(entry(
                     attribute.replace("_yuan", ""), target, after,
-                    f"{en_name} below {fmt_number(threshold)} yuan (a reduction of more than "
-                    f"{fmt_number(present - threshold)} yuan from {fmt_number(present)}) gives {TIER_EN_SHORT[reached]}",
-                    f"{zh_name}低于{fmt_number(threshold)}元（自{fmt_number(present)}元减少超过{fmt_number(present - threshold)}元），"
-                    f"档次为{TIER_ZH[reached]}",
+                    f"{en_name} below {fmt_number(threshold)} yuan ({en_change} from {fmt_number(present)}) "
+                    f"gives {TIER_EN_SHORT[reached]}",
+                    f"{zh_name}低于{fmt_number(threshold)}元（自{fmt_number(present)}元{zh_change}），档次为{TIER_ZH[reached]}",
                     from_value=float(present), below=float(threshold)))
                 break
     for target in higher:
@@ -202,7 +204,8 @@ def _money_changes(facts, tier, rules, attribute, tier_of, entry, lower, higher)
                 out.append(entry(
                     attribute.replace("_yuan", ""), target, after,
                     f"{en_name} of at least {fmt_number(threshold)} yuan ({change}) gives {TIER_EN_SHORT[reached]}",
-                    f"{zh_name}达到{fmt_number(threshold)}元以上（增加至少{fmt_number(threshold - present)}元），档次为{TIER_ZH[reached]}",
+                    f"{zh_name}达到{fmt_number(threshold)}元以上（{'增加至少' + fmt_number(threshold - present) + '元' if value is not None else '目前未认定'}），"
+                    f"档次为{TIER_ZH[reached]}",
                     from_value=float(present) if value is not None else None, to_value=float(threshold)))
                 break
     # Only distinct outcomes (two targets may be met by the same threshold).
