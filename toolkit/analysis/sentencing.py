@@ -90,6 +90,13 @@ def category_group(category: Any) -> str | None:
         return None
 
 
+def _plain(value: Any) -> Any:
+    """pd.NA / NaN -> None, so `value in (...)` comparisons are plain booleans."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
 def _record_dict(row: pd.Series) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
@@ -189,14 +196,16 @@ def range_position(frame: pd.DataFrame) -> pd.Series:
                   "penalty_type", "outcome"))
     positions = []
     for _, row in frame.iterrows():
-        outcome, penalty = row["outcome"], row["penalty_type"]
+        outcome, penalty = _plain(row["outcome"]), _plain(row["penalty_type"])
         low, high = row["tier_low_months"], row["tier_high_months"]
         if pd.isna(low) or pd.isna(high) or pd.isna(outcome) or outcome not in ("convicted", "exempted"):
             positions.append(None)
-        elif outcome == "exempted" or penalty in ("none", "public_surveillance"):
+        elif outcome == "exempted":
             positions.append("below")
-        elif pd.isna(penalty):
+        elif penalty is None:
             positions.append(None)
+        elif penalty in ("none", "public_surveillance"):
+            positions.append("below")
         elif penalty == "fine_only":
             positions.append("inside" if row["tier_fine_only_possible"] is True else "below")
         elif penalty in ("life", "death", "death_suspended"):
@@ -255,8 +264,10 @@ def _list_has(values: Any, needles: tuple[str, ...]) -> bool:
 
 def sentencing_covariates(frame: pd.DataFrame) -> pd.DataFrame:
     """Covariate columns used by the regressions (one row per defendant, same index)."""
-    _need(frame, ("info_count", "info_category", "illegal_gains_yuan", "mitigating", "aggravating"))
+    _need(frame, ("info_count", "info_category", "illegal_gains_yuan"))
     out = pd.DataFrame(index=frame.index)
+    not_recorded = [c for c in ("illegal_gains_yuan", "mitigating", "aggravating")
+                    if c not in frame.columns or c in frame.attrs.get("absent_columns", ())]
     items = pd.to_numeric(frame["info_count"], errors="coerce").astype(float)
     out["log_items"] = np.log(items.where(items > 0))
     groups = frame["info_category"].map(category_group)
@@ -265,13 +276,17 @@ def sentencing_covariates(frame: pd.DataFrame) -> pd.DataFrame:
     for gid in ids:
         if gid != reference:
             out[f"group_{gid}"] = (groups == gid).astype(float).where(groups.notna())
-    gains = pd.to_numeric(frame["illegal_gains_yuan"], errors="coerce").astype(float)
-    out["gains_missing"] = gains.isna().astype(float)
-    out["log1p_gains"] = np.log1p(gains.fillna(0.0).clip(lower=0))
-    for name, needles in MITIGATING_FACTORS.items():
-        out[name] = frame["mitigating"].map(lambda v, n=needles: _list_has(v, n)).astype(float)
-    for name, needles in AGGRAVATING_FACTORS.items():
-        out[name] = frame["aggravating"].map(lambda v, n=needles: _list_has(v, n)).astype(float)
+    if "illegal_gains_yuan" not in not_recorded:
+        gains = pd.to_numeric(frame["illegal_gains_yuan"], errors="coerce").astype(float)
+        out["gains_missing"] = gains.isna().astype(float)
+        out["log1p_gains"] = np.log1p(gains.fillna(0.0).clip(lower=0))
+    for column, factors in (("mitigating", MITIGATING_FACTORS), ("aggravating", AGGRAVATING_FACTORS)):
+        if column in not_recorded:
+            continue
+        for name, needles in factors.items():
+            out[name] = frame[column].map(lambda v, n=needles: _list_has(v, n)).astype(float)
+    # Columns the table does not record at all: their covariates are left out, not set to "none".
+    out.attrs["not_recorded"] = not_recorded
     return out
 
 
@@ -280,8 +295,8 @@ def sentence_severity(frame: pd.DataFrame) -> pd.Series:
     threshold = long_custody_threshold_months()
     levels = []
     for _, row in frame.iterrows():
-        outcome, penalty = row["outcome"], row["penalty_type"]
-        if pd.isna(outcome) or outcome not in ("convicted", "exempted"):
+        outcome, penalty = _plain(row["outcome"]), _plain(row["penalty_type"])
+        if outcome not in ("convicted", "exempted"):
             levels.append(None)
         elif outcome == "exempted" or penalty in ("none", "fine_only", "public_surveillance"):
             levels.append("no_custody")
@@ -324,7 +339,7 @@ class RegressionResult:
 
 
 def _prepare(y: pd.Series, covariates: pd.DataFrame, with_constant: bool) -> tuple[pd.Series, pd.DataFrame, list[tuple[str, str]]]:
-    dropped: list[tuple[str, str]] = []
+    dropped: list[tuple[str, str]] = [(c, "not recorded in this table") for c in covariates.attrs.get("not_recorded", [])]
     data = covariates.copy()
     data = data.loc[y.notna()]
     y = y.loc[y.notna()]
