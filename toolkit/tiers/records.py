@@ -8,7 +8,7 @@ alone reach the top tier (Art. 5(2)(3)), which no count could change.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from toolkit.categories import normalise_category
@@ -34,6 +34,8 @@ def _value(record: Mapping[str, Any], key: str) -> Any:
 def _date(value: Any) -> date | None:
     if value is None:
         return None
+    if isinstance(value, datetime):  # includes pandas.Timestamp
+        return value.date()
     if isinstance(value, date):
         return value
     text = str(value).strip()
