@@ -40,22 +40,24 @@ _OPERATIVE_MAX_CHARS = 6000
 _PROSE_MAX_CHARS = 200_000
 
 # The party section (当事人) runs from the title to the first mention of the prosecution or the case.
-_PARTY_SECTION_END_RE = re.compile(r"(?:检察院|检察署|公诉机关)以|起诉书|一案|审理终结|指控[：:，,]|经审理查明")
+_PARTY_SECTION_END_RE = re.compile(r"(?:检察院|检察署|公诉机关)以|起诉书|一案|审理终结|指控|经审理查明|本院认为|(?:判决|裁定|决定)如下")
 _PARTY_NAME_RE = re.compile(
     r"(?:被告人|上诉人|罪犯|被不起诉人)(?:[（(][^）)]{0,12}[）)])?(?:自报)?"
     r"([^\s，,。；;：:（()）、“”\"'《》\[\]【】犯及和与等的]{1,10})"
-    r"(?=[，,；;。（(]|\s)"
+    r"(?=[（(]|[；;]|。\s*(?:辩护人|被告人|上诉人|委托|法定|指定|原审)|[，,]\s*(?:男|女|曾用名|绰号|化名|又名|别名|[0-9]{4}年"
+    r"|[一二][〇零○]|汉族|\S族|出生|生于|住|户籍|无业|无固定|农民|个体|职员|工人|原系|系|现羁押|因涉嫌|身份证))"
     r"|被告单位([^\s，,。；;：:（()）、“”\"'《》]{2,40}?)(?=[，,；;。（(]|\s)"
 )
 # Defendant named after a role word in the operative part or in prose, when the party section gave none.
 _LEAD_NAME_RE = re.compile(
     r"(?:被告人|上诉人|被告(?!人)|罪犯)(?:[（(][^）)]{0,12}[）)])?"
-    r"([^\s，,。；;：:（()）、“”\"'《》犯以均各分等]{1,10}?)"
-    r"(?=犯|、|，|,|无罪|不负|免予|免于|[（(]|和|及|有期|拘役|管制|判处|$)"
+    r"([^\s，,。；;：:（()）、“”\"'《》犯以均各分等因被系]{1,10}?)"
+    r"(?=犯|因|被|系|、|，|,|无罪|不负|免予|免于|[（(]|和|及|有期|拘役|管制|判处|$)"
 )
 _PROSE_NAME_RE = re.compile(
-    r"(?:判处|判决|对)([^\s，,。；;：:（()）、“”\"'《》犯以其均各分等]{1,5}?)"
-    r"(?=有期徒刑|拘役|管制|无期徒刑|死刑|罚金|免予|免于)"
+    r"(?:判处|判决|对)([^\s，,。；;：:（()）、“”\"'《》犯以其均各分等因被]{1,5}?)"
+    r"(?=有期徒刑|拘役|管制|无期徒刑|死刑|罚金|免予|免于|犯|因犯)"
+    r"|(?:^|(?<=[，,。；;\s]))([\u4e00-\u9fff]{2,4}?)(?=因犯?[^，,。；;]{1,30}?罪[^。；;]{0,12}?被判)"
 )
 _NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|、|，|,|和|及|无罪|[（(])")
 _NOT_NAMES = frozenset({"其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
@@ -86,7 +88,7 @@ _CONFISCATION_RE = re.compile(
     r"|(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)[^；;。]{0,40}?(?:没收|上缴国库|追缴)"
     r"|(?:追缴|没收)[^；;。]{0,30}?(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)"
 )
-_CHARGE_RE = re.compile(r"(?:犯|以)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
+_CHARGE_RE = re.compile(r"(?:(?<!侵)犯|以)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
 _CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
 _EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
 _REVOKE_RE = re.compile(r"^\s*撤销")
@@ -133,7 +135,7 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     notes: list[str] = []
     if not text or not text.strip():
         return [], ["verdict: empty text"]
-    names = _party_names(text)
+    names = party_names(text)
     starts = list(_OPERATIVE_START_RE.finditer(text))
     if starts:
         begin = starts[-1].end()
@@ -160,10 +162,11 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     return entries, notes
 
 
-def _party_names(text: str) -> list[str]:
+def party_names(text: str) -> list[str]:
+    """Defendants named in the party section (被告人X，男…; 被告单位…), in order."""
     names: list[str] = []
     end = _PARTY_SECTION_END_RE.search(text, 0, 20_000)
-    for match in _PARTY_NAME_RE.finditer(text, 0, end.start() if end else min(len(text), 3000)):
+    for match in _PARTY_NAME_RE.finditer(text, 0, end.start() if end else min(len(text), 1000)):
         name = _clean_name(match.group(1) or match.group(2))
         if name and name not in names:
             names.append(name)
@@ -230,10 +233,11 @@ def _discover_names(work: str, prose: bool) -> list[str]:
             chain = _NAME_CHAIN_RE.match(work, chain.end())
     if prose or not names:
         for match in _PROSE_NAME_RE.finditer(work):
-            name = _clean_name(match.group(1))
+            name = _clean_name(match.group(1) or match.group(2))
             if name and name not in names:
                 names.append(name)
-    return names
+    # "被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name
+    return [name for name in names if not any(other != name and name.startswith(other) for other in names)]
 
 
 def _read_region(

@@ -1,0 +1,381 @@
+"""`judgstat evaluate PRED GOLD`: per-field exact-match accuracy of parsed records against gold labels.
+
+Two gold formats are understood (sniffed from the first line, or --gold-format):
+- judge: CAIL-style labels.jsonl, one object per document (id, term_of_imprisonment.imprisonment in
+  months with criminal detention included and probation not, punish_of_money with -1 = no fine,
+  accusation).  The parser's per-defendant records are aggregated per document: --aggregate sum
+  (the plain total over defendants) or distinct (sum of the distinct values, the convention these
+  labels mostly follow: 42 + 42 → 42).
+- published: published-pi-cases cases.jsonl, one object per defendant (case_id, defendant, outcome,
+  prison_term_months, probation_months, fine_yuan, info_count as text, info_category as text).
+  Predictions are matched by doc_id == case_id and defendant name.
+
+--known-label-errors CSV (doc_id, field, label_value, text_value, reason) lists labels found wrong by
+reading the text; the report then also gives accuracy against the corrected labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from toolkit.cli import UsageError
+
+JUDGE_FIELDS = ("term_months", "fine_yuan", "life_imprisonment", "death_penalty", "accusation")
+PUBLISHED_FIELDS = ("outcome", "term_months", "probation_months", "fine_yuan", "info_count", "info_category")
+
+
+@dataclass
+class FieldScore:
+    compared: int = 0
+    agreed: int = 0
+    gold_stated: int = 0  # rows where the gold value is not null
+    gold_stated_agreed: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.agreed / self.compared if self.compared else math.nan
+
+    @property
+    def stated_accuracy(self) -> float:
+        return self.gold_stated_agreed / self.gold_stated if self.gold_stated else math.nan
+
+
+@dataclass
+class Report:
+    gold_format: str
+    scores: dict[str, FieldScore]
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+    corrected_scores: dict[str, FieldScore] | None = None
+    corrected_disagreements: list[dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        def table(scores: dict[str, FieldScore]) -> dict[str, Any]:
+            return {
+                name: {
+                    "compared": s.compared, "agreed": s.agreed, "accuracy": s.accuracy,
+                    "gold_stated": s.gold_stated, "gold_stated_agreed": s.gold_stated_agreed,
+                    "stated_accuracy": s.stated_accuracy,
+                }
+                for name, s in scores.items()
+            }
+
+        out: dict[str, Any] = {"gold_format": self.gold_format, "fields": table(self.scores), "notes": self.notes}
+        out["disagreements"] = self.disagreements
+        if self.corrected_scores is not None:
+            out["corrected_fields"] = table(self.corrected_scores)
+            out["corrected_disagreements"] = self.corrected_disagreements
+        return out
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_records(path: str | Path) -> list[dict[str, Any]]:
+    """Parser output (.jsonl, .csv or .parquet) as a list of dicts."""
+    path = Path(path)
+    if path.suffix.lower() == ".jsonl":
+        return list(_read_jsonl(path))
+    from toolkit.schema import read_table
+
+    frame = read_table(path)
+    return [
+        {k: (None if _is_missing(v) else v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict(orient="records")
+    ]
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return value is None or (not isinstance(value, (list, dict, str)) and bool(value != value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise UsageError(f"{path}:{number}: expected a JSON object")
+            yield obj
+
+
+def sniff_gold_format(rows: list[dict[str, Any]]) -> str:
+    first = rows[0] if rows else {}
+    if "term_of_imprisonment" in first or "punish_of_money" in first:
+        return "judge"
+    if "case_id" in first and ("prison_term_months" in first or "defendant" in first):
+        return "published"
+    raise UsageError(f"cannot tell the gold format from keys {sorted(first)[:10]}; use --gold-format")
+
+
+def read_label_errors(path: str | Path) -> dict[tuple[str, str], Any]:
+    """(doc_id, field) → the value read from the text, from a CSV with doc_id, field, text_value."""
+    out: dict[tuple[str, str], Any] = {}
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                key = (row["doc_id"], row["field"])
+                raw = row["text_value"]
+            except KeyError as exc:
+                raise UsageError(f"{path}:{number}: missing column {exc}") from None
+            out[key] = json.loads(raw) if raw not in ("", None) else None
+    return out
+
+
+# ---------------------------------------------------------------- judge labels
+
+
+def _judge_gold(row: dict[str, Any]) -> dict[str, Any]:
+    term = row.get("term_of_imprisonment") or {}
+    fine = row.get("punish_of_money")
+    return {
+        "term_months": term.get("imprisonment"),
+        "fine_yuan": None if fine in (None, -1) else fine,
+        "life_imprisonment": bool(term.get("life_imprisonment")),
+        "death_penalty": bool(term.get("death_penalty")),
+        "accusation": sorted({_strip_zui(a) for a in row.get("accusation") or []}),
+    }
+
+
+def _strip_zui(name: str) -> str:
+    return name[:-1] if name.endswith("罪") else name
+
+
+def _aggregate(values: list[float | None], mode: str) -> float | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if mode == "distinct":
+        present = list(dict.fromkeys(present))
+    return sum(present)
+
+
+def _judge_prediction(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
+    terms = [r.get("term_months") for r in records]
+    term = _aggregate(terms, mode)
+    return {
+        "term_months": 0 if term is None else term,
+        "fine_yuan": _aggregate([r.get("fine_yuan") for r in records], mode),
+        "life_imprisonment": any(r.get("penalty_type") == "life" for r in records),
+        "death_penalty": any(r.get("penalty_type") in ("death", "death_suspended") for r in records),
+        "accusation": sorted({_strip_zui(c) for r in records for c in (r.get("charges") or [])}),
+    }
+
+
+def evaluate_judge(
+    predictions: list[dict[str, Any]], gold_rows: list[dict[str, Any]], aggregate: str = "sum",
+    label_errors: dict[tuple[str, str], Any] | None = None,
+) -> Report:
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for record in predictions:
+        by_doc.setdefault(str(record.get("doc_id")), []).append(record)
+    report = Report("judge", {name: FieldScore() for name in JUDGE_FIELDS})
+    if label_errors is not None:
+        report.corrected_scores = {name: FieldScore() for name in JUDGE_FIELDS}
+        report.corrected_disagreements = []
+    for row in gold_rows:
+        doc_id = str(row.get("id"))
+        gold = _judge_gold(row)
+        records = by_doc.get(doc_id)
+        predicted = _judge_prediction(records, aggregate) if records else dict.fromkeys(JUDGE_FIELDS)
+        for name in JUDGE_FIELDS:
+            _score(report.scores[name], report.disagreements, doc_id, None, name, predicted[name], gold[name])
+            if label_errors is not None:
+                corrected = label_errors.get((doc_id, name), gold[name])
+                _score(report.corrected_scores[name], report.corrected_disagreements, doc_id, None, name, predicted[name], corrected)
+        if not records:
+            report.notes.append(f"{doc_id}: no parsed record")
+    return report
+
+
+# ---------------------------------------------------------------- published cases
+
+_COUNT_RE = re.compile(
+    r"([0-9０-９][0-9０-９,.．]*|[零〇一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*([万亿]*)\s*(?:余|多)?\s*(?:条|份|组|个|张)"
+)
+
+
+def gold_info_count(text: Any) -> int | None:
+    """The largest item count stated in a transcribed info_count text ("8000余万条" → 80000000)."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return int(text)
+    from toolkit.numerals import parse_number
+
+    values = []
+    for match in _COUNT_RE.finditer(str(text)):
+        number = parse_number(match.group(1) + match.group(2))
+        if number is not None:
+            values.append(int(round(number)))
+    return max(values) if values else None
+
+
+def gold_info_category(text: Any) -> str | None:
+    """'other (…)' → other; '行踪轨迹 (…)' → trajectory; unreadable → None."""
+    if text is None:
+        return None
+    from toolkit.categories import normalise_category
+
+    head = re.split(r"[\s(（;；,，]", str(text).strip(), maxsplit=1)[0]
+    try:
+        return normalise_category(head)
+    except ValueError:
+        return None
+
+
+def gold_outcome(text: Any) -> str | None:
+    if text is None:
+        return None
+    lowered = str(text).lower()
+    for prefix, code in (
+        ("convicted", "convicted"), ("not prosecuted", "not_prosecuted"), ("acquitted", "acquitted"),
+        ("exempted", "exempted"), ("not criminally responsible", "not_criminally_responsible"),
+    ):
+        if lowered.startswith(prefix):
+            return code
+    return None
+
+
+def _published_gold(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "outcome": gold_outcome(row.get("outcome")),
+        "term_months": row.get("prison_term_months"),
+        "probation_months": row.get("probation_months"),
+        "fine_yuan": row.get("fine_yuan"),
+        "info_count": gold_info_count(row.get("info_count")),
+        "info_category": gold_info_category(row.get("info_category")),
+    }
+
+
+def _name_key(name: Any) -> str:
+    if not name:
+        return ""
+    from toolkit.textnorm import to_simplified
+
+    # transcribers annotate names: "阿杰 (化名)", "王某 (等5人)"
+    return to_simplified(re.sub(r"\s*[（(].*$", "", str(name))).strip()
+
+
+def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[str, Any]]) -> Report:
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for record in predictions:
+        by_key.setdefault((str(record.get("doc_id")), _name_key(record.get("defendant"))), record)
+    report = Report("published", {name: FieldScore() for name in PUBLISHED_FIELDS})
+    for row in gold_rows:
+        doc_id = str(row.get("case_id"))
+        defendant = _name_key(row.get("defendant"))
+        gold = _published_gold(row)
+        record = by_key.get((doc_id, defendant))
+        if record is None:
+            report.notes.append(f"{doc_id} {defendant}: no parsed record for this defendant")
+            record = {}
+        for name in PUBLISHED_FIELDS:
+            _score(report.scores[name], report.disagreements, doc_id, defendant, name, record.get(name), gold[name])
+    return report
+
+
+# ---------------------------------------------------------------- scoring and output
+
+
+def _same(predicted: Any, gold: Any) -> bool:
+    if predicted is None or gold is None:
+        return predicted is None and gold is None
+    if isinstance(gold, bool) or isinstance(predicted, bool):
+        return bool(predicted) == bool(gold)
+    if isinstance(gold, (int, float)) and isinstance(predicted, (int, float)):
+        return abs(float(predicted) - float(gold)) < 1e-6
+    return predicted == gold
+
+
+def _score(score: FieldScore, out: list[dict[str, Any]], doc_id: str, defendant: str | None, name: str, predicted: Any, gold: Any) -> None:
+    agree = _same(predicted, gold)
+    score.compared += 1
+    score.agreed += agree
+    if gold is not None:
+        score.gold_stated += 1
+        score.gold_stated_agreed += agree
+    if not agree:
+        out.append({"doc_id": doc_id, "defendant": defendant, "field": name, "predicted": predicted, "gold": gold})
+
+
+def format_report(report: Report, max_listed: int) -> str:
+    lines = [f"gold format: {report.gold_format}", ""]
+    lines += _table(report.scores, "accuracy against the gold labels as given")
+    if report.corrected_scores is not None:
+        lines += [""] + _table(report.corrected_scores, "accuracy against the labels corrected by reading the text (--known-label-errors)")
+    listed = report.disagreements if report.corrected_disagreements is None else report.corrected_disagreements
+    title = "disagreements" if report.corrected_disagreements is None else "disagreements with the corrected labels"
+    lines += ["", f"{title}: {len(listed)}"]
+    for item in listed[:max_listed]:
+        who = f" {item['defendant']}" if item.get("defendant") else ""
+        lines.append(f"  {item['doc_id']}{who} {item['field']}: predicted {item['predicted']!r}, gold {item['gold']!r}")
+    if len(listed) > max_listed:
+        lines.append(f"  … {len(listed) - max_listed} more (use --max-listed or --json)")
+    for note in report.notes[:max_listed]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def _table(scores: dict[str, FieldScore], title: str) -> list[str]:
+    lines = [title, f"{'field':<20}{'agree':>8}{'of':>6}{'accuracy':>10}{'  gold stated: agree/of':>26}"]
+    for name, s in scores.items():
+        lines.append(
+            f"{name:<20}{s.agreed:>8}{s.compared:>6}{s.accuracy:>10.2%}{s.gold_stated_agreed:>16}/{s.gold_stated:<6}"
+            + (f" ({s.stated_accuracy:.2%})" if s.gold_stated else "")
+        )
+    return lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pred", metavar="PRED", help="parser output (.jsonl, .csv or .parquet)")
+    parser.add_argument("gold", metavar="GOLD", help="gold labels: judge labels.jsonl or published-pi-cases cases.jsonl")
+    parser.add_argument("--gold-format", choices=("auto", "judge", "published"), default="auto")
+    parser.add_argument(
+        "--aggregate", choices=("sum", "distinct"), default="sum",
+        help="judge labels: total per document over defendants (sum) or over their distinct values (distinct)",
+    )
+    parser.add_argument("--known-label-errors", metavar="CSV", help="labels found wrong by reading the text (doc_id, field, text_value, reason)")
+    parser.add_argument("--max-listed", type=int, default=200, help="disagreements to print (default 200)")
+    parser.add_argument("--json", metavar="FILE", help="also write the full report as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in (args.pred, args.gold):
+        if not Path(path).is_file():
+            raise UsageError(f"file not found: {path}")
+    report = evaluate_files(args.pred, args.gold, args.gold_format, args.aggregate, args.known_label_errors)
+    print(format_report(report, args.max_listed))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.summary(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+def evaluate_files(
+    pred: str | Path, gold: str | Path, gold_format: str = "auto", aggregate: str = "sum",
+    known_label_errors: str | Path | None = None,
+) -> Report:
+    predictions = read_records(pred)
+    gold_rows = list(_read_jsonl(Path(gold)))
+    fmt = sniff_gold_format(gold_rows) if gold_format == "auto" else gold_format
+    if fmt == "judge":
+        errors = read_label_errors(known_label_errors) if known_label_errors else None
+        return evaluate_judge(predictions, gold_rows, aggregate, errors)
+    if known_label_errors:
+        print("judgstat evaluate: --known-label-errors applies to judge labels only; ignored", file=sys.stderr)
+    return evaluate_published(predictions, gold_rows)

@@ -1,0 +1,68 @@
+"""`judgstat parse INPUT [-o OUTPUT]`: JSONL {"id", "text"} → one record per defendant.
+
+OUTPUT defaults to JSONL on stdout; .jsonl is streamed line by line, .csv and .parquet are written
+as a table (toolkit.schema.write_table) at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterable
+
+from toolkit.cli import UsageError
+
+_TABLE_SUFFIXES = (".csv", ".parquet")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT", help='JSONL file, one {"id": ..., "text": ...} object per line')
+    parser.add_argument("-o", "--output", metavar="OUTPUT", help="output file: .jsonl, .csv or .parquet (default: JSONL on stdout)")
+    parser.add_argument("--id-key", default="id", help="key holding the document id (default: id)")
+    parser.add_argument("--text-key", default="text", help="key holding the full text (default: text)")
+    parser.add_argument(
+        "--skip-bad-lines", action="store_true",
+        help="report unreadable lines on stderr and go on (default: stop at the first one)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from toolkit.parser import InputLineError, parse_jsonl
+
+    source = Path(args.input)
+    if not source.is_file():
+        raise UsageError(f"input file not found: {source}")
+    output = Path(args.output) if args.output else None
+    if output is not None and output.suffix.lower() not in (".jsonl", *_TABLE_SUFFIXES):
+        raise UsageError(f"{output}: unsupported output extension {output.suffix!r} (use .jsonl, .csv or .parquet)")
+    errors: list[str] = []
+    records = parse_jsonl(source, id_key=args.id_key, text_key=args.text_key, skip_bad_lines=args.skip_bad_lines, errors=errors)
+    try:
+        if output is None:
+            count = _write_jsonl(records, sys.stdout)
+        elif output.suffix.lower() == ".jsonl":
+            with output.open("w", encoding="utf-8") as handle:
+                count = _write_jsonl(records, handle)
+        else:
+            from toolkit.schema import defendants_to_frame, write_table
+
+            rows = list(records)
+            write_table(defendants_to_frame(rows), output)
+            count = len(rows)
+    except InputLineError as exc:
+        print(f"judgstat parse: error: {exc}", file=sys.stderr)
+        return 1
+    for message in errors:
+        print(f"judgstat parse: skipped {message}", file=sys.stderr)
+    print(f"judgstat parse: {count} defendant records from {source}" + (f" → {output}" if output else ""), file=sys.stderr)
+    return 0
+
+
+def _write_jsonl(records: Iterable[dict[str, Any]], handle: IO[str]) -> int:
+    count = 0
+    for record in records:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count

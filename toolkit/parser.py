@@ -1,0 +1,191 @@
+"""Full judgment text → one schema record per defendant (toolkit.schema.new_defendant_record).
+
+The text is converted to simplified characters with a same-length mapping (toolkit.textnorm), so
+every span found in the converted text is valid for the original.  Metadata, facts and the verdict
+are read by their extractors; each null field gets a note saying why.  parse_document never
+raises: unreadable input yields one record with outcome "unknown" and a note.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from toolkit.extract import Extracted
+from toolkit.extract.facts import extract_facts
+from toolkit.extract.metadata import extract_metadata
+from toolkit.extract.verdict import extract_verdicts, party_names
+from toolkit.schema import DEFENDANT_COLUMNS, new_defendant_record
+from toolkit.textnorm import to_simplified
+
+METADATA_FIELDS = ("case_number", "court", "province", "court_level", "procedure", "doc_type", "judgment_date")
+VERDICT_FIELDS = (
+    "charges",
+    "outcome",
+    "penalty_type",
+    "term_months",
+    "probation_months",
+    "fine_yuan",
+    "confiscation",
+    "political_rights_months",
+)
+FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "mitigating", "aggravating")
+_INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
+_NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan"})
+
+
+class InputLineError(ValueError):
+    """A line of a JSONL input that is not a usable {"id", "text"} object; the message names file and line."""
+
+
+def parse_document(doc_id: str, text: str) -> list[dict[str, Any]]:
+    """Records (one per defendant) for one document; never raises."""
+    try:
+        return _parse(str(doc_id), text)
+    except Exception as exc:  # the contract: bad input gives an "unknown" row, never an exception
+        return [_unknown(str(doc_id), f"parser error: {type(exc).__name__}: {exc}")]
+
+
+def _unknown(doc_id: str, note: str) -> dict[str, Any]:
+    record = new_defendant_record(doc_id)
+    record["outcome"] = "unknown"
+    record["notes"].append(note)
+    return record
+
+
+def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
+    if not isinstance(text, str):
+        return [_unknown(doc_id, f"text is not a string (got {type(text).__name__})")]
+    if not text.strip():
+        return [_unknown(doc_id, "empty text")]
+    doc_notes: list[str] = []
+    normal = to_simplified(text)
+    if len(normal) != len(text):  # the contract says same length; never let spans drift
+        normal = text
+        doc_notes.append("textnorm changed the text length; parsed the original characters")
+    metadata, metadata_notes = extract_metadata(normal)
+    entries, verdict_notes = extract_verdicts(normal)
+    doc_notes.extend(metadata_notes)
+    doc_notes.extend(verdict_notes)
+
+    doc_type = _value(metadata.get("doc_type"))
+    if not entries and doc_type == "non_prosecution_decision":
+        entries = [
+            {"defendant": Extracted(name, None), "outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}
+            for name in party_names(normal)
+        ] or [{"outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}]
+    if not entries:
+        record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant")
+        _fill(record, metadata, METADATA_FIELDS)
+        facts, fact_notes = extract_facts(normal, defendant=None)
+        _fill(record, facts, FACT_FIELDS)
+        record["notes"].extend(doc_notes + fact_notes)
+        _explain_nulls(record)
+        return [record]
+
+    several = len(entries) > 1
+    shared_facts = None if several else extract_facts(normal, defendant=_value(entries[0].get("defendant")))
+    records = []
+    for entry in entries:
+        record = new_defendant_record(doc_id)
+        _fill(record, metadata, METADATA_FIELDS)
+        name = _value(entry.get("defendant"))
+        record["defendant"] = name
+        _fill(record, entry, VERDICT_FIELDS)
+        facts, fact_notes = shared_facts if shared_facts is not None else extract_facts(normal, defendant=name)
+        _fill(record, facts, FACT_FIELDS)
+        entry_notes = _value(entry.get("notes")) or []
+        record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
+        _explain_nulls(record)
+        records.append(record)
+    return records
+
+
+def _value(extracted: Extracted | None) -> Any:
+    return None if extracted is None else extracted.value
+
+
+def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: tuple[str, ...]) -> None:
+    for name in fields:
+        item = extracted.get(name)
+        if item is None or item.value is None:
+            continue
+        value = item.value
+        if name in _INTEGER_FIELDS:
+            value = int(round(value))
+        elif name in _NUMBER_FIELDS:
+            value = float(value)
+        elif isinstance(value, (list, tuple)):
+            value = list(value)
+        record[name] = value
+        if item.span is not None:
+            record["spans"][name] = [int(item.span[0]), int(item.span[1])]
+
+
+def _explain_nulls(record: dict[str, Any]) -> None:
+    """Every null field gets a reason; extractors' own notes ("field: …") take precedence."""
+    explained = {note.split(":", 1)[0].strip() for note in record["notes"]}
+    outcome = record.get("outcome")
+    penalty = record.get("penalty_type")
+    for name in DEFENDANT_COLUMNS:
+        if record.get(name) is not None or name in explained or name in ("spans", "notes", "doc_id"):
+            continue
+        if name == "term_months" and penalty in ("fine_only", "none"):
+            reason = f"no custodial or surveillance term ({penalty})"
+        elif name == "term_months" and penalty in ("life", "death", "death_suspended"):
+            reason = f"{penalty} is not a number of months"
+        elif name == "probation_months" and outcome == "convicted":
+            reason = "no probation (缓刑) in the sentence"
+        elif name == "fine_yuan" and outcome == "convicted":
+            reason = "no fine (罚金) in the sentence"
+        elif name == "political_rights_months" and outcome == "convicted":
+            reason = "no deprivation of political rights in the sentence"
+        elif name in VERDICT_FIELDS or name == "defendant":
+            reason = "not stated in the operative part" if outcome != "unknown" else "no verdict found in the text"
+        else:
+            reason = "not found in the text"
+        record["notes"].append(f"{name}: {reason}")
+
+
+def parse_jsonl(
+    path: str | Path, id_key: str = "id", text_key: str = "text", skip_bad_lines: bool = False,
+    errors: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Parse a JSONL file line by line (memory stays flat); yields defendant records.
+
+    A bad line raises InputLineError naming file and line, or — with skip_bad_lines — is reported
+    in `errors` (when given) and skipped.
+    """
+    path = Path(path)
+    with path.open("r", encoding="utf-8", errors="replace") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                doc_id, text = _read_line(line, id_key, text_key)
+            except ValueError as exc:
+                message = f"{path}:{line_number}: {exc}"
+                if not skip_bad_lines:
+                    raise InputLineError(message) from None
+                if errors is not None:
+                    errors.append(message)
+                continue
+            yield from parse_document(doc_id, text)
+
+
+def _read_line(line: str, id_key: str, text_key: str) -> tuple[str, str]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    if id_key not in obj:
+        raise ValueError(f"no {id_key!r} key (keys: {', '.join(list(obj)[:8])})")
+    if text_key not in obj:
+        raise ValueError(f"record {obj[id_key]!r} has no {text_key!r} key")
+    text = obj[text_key]
+    if text is not None and not isinstance(text, str):
+        raise ValueError(f"record {obj[id_key]!r}: {text_key!r} is {type(text).__name__}, not a string")
+    return str(obj[id_key]), text or ""
