@@ -1,0 +1,438 @@
+"""A local stand-in for the scraped sites, on 127.0.0.1 only, with fault injection; and a loopback guard.
+
+FakeSites serves, from synthetic documents, the request/response shapes the source modules expect:
+    wenshu  POST /website/parse/rest.q4w (list: cfg=...@queryDoc, detail: cfg=...@docInfoSearch),
+            session cookie required (else a login page), result cap and paging like the real site
+    12309   GET  /12309/gj/<province>/zjxflws/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
+    spc     GET  /fabu/gengduo/<channel>.html?page=N, /fabu/xiangqing/<id>.html
+    spp     GET  /spp/<channel>/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
+    robots  GET  /robots.txt (settable)
+Faults are queued per path and consumed one per matching request: HTTP status (429/500/503, with
+optional Retry-After), a slow response, a truncated body (Content-Length larger than the body), a
+captcha/login/any page, or a dropped connection.
+
+Run as a script (`python tests/scraper_server.py CLI-ARGS...`) it installs the loopback guard and runs
+`judgstat` with CLI-ARGS: the kill-mid-run test starts the scraper in a subprocess this way.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "scrapers" / "fixtures"
+LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost"}
+
+
+# -- loopback guard -------------------------------------------------------------------------------
+class NonLoopbackConnection(AssertionError):
+    pass
+
+
+def _host_of(address: Any) -> str:
+    return str(address[0]) if isinstance(address, tuple) else str(address)
+
+
+def install_loopback_guard(patch: Callable[[Any, str, Any], None]) -> None:
+    """Make every connection or name lookup to anything but 127.0.0.1/::1/localhost fail loudly."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(address: Any) -> None:
+        if isinstance(address, (str, bytes)):  # AF_UNIX paths are local
+            return
+        host = _host_of(address)
+        if host not in LOOPBACK_NAMES:
+            raise NonLoopbackConnection(f"test tried to reach {address!r}: only 127.0.0.1 is allowed")
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            check(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            check(address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name not in LOOPBACK_NAMES:
+            raise NonLoopbackConnection(f"test tried to resolve {name!r}: only 127.0.0.1 is allowed")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    patch(socket.socket, "connect", connect)
+    patch(socket.socket, "connect_ex", connect_ex)
+    patch(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse in every scraper test module that imports it: no traffic leaves 127.0.0.1."""
+    install_loopback_guard(monkeypatch.setattr)
+
+
+# -- faults ----------------------------------------------------------------------------------------
+@dataclass
+class Fault:
+    kind: str  # status | slow | truncated | page | drop
+    status: int = 200
+    retry_after: str | None = None
+    seconds: float = 0.0
+    body: bytes = b""
+
+
+def status(code: int, retry_after: str | None = None) -> Fault:
+    return Fault("status", status=code, retry_after=retry_after)
+
+
+def slow(seconds: float) -> Fault:
+    return Fault("slow", seconds=seconds)
+
+
+def truncated() -> Fault:
+    return Fault("truncated")
+
+
+def page(name_or_body: str | bytes, code: int = 200) -> Fault:
+    body = name_or_body if isinstance(name_or_body, bytes) else (FIXTURES / name_or_body).read_bytes()
+    return Fault("page", status=code, body=body)
+
+
+def drop() -> Fault:
+    return Fault("drop")
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def html(body: str, status_code: int = 200) -> Reply:
+    return Reply(status_code, "text/html; charset=utf-8", body.encode("utf-8"))
+
+
+def as_json(obj: Any) -> Reply:
+    return Reply(200, "application/json;charset=UTF-8", json.dumps(obj, ensure_ascii=False).encode("utf-8"))
+
+
+# -- synthetic documents ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FakeJudgment:
+    doc_id: str
+    day: str
+    province: str
+    level: str
+    court: str
+    defendant: str
+
+
+def judgments(count: int, *, start: str = "2019-01-01", step_days: int = 9) -> list[FakeJudgment]:
+    provinces = ("上海市", "北京市", "江苏省", "浙江省")
+    levels = ("基层法院", "中级法院")
+    first = date.fromisoformat(start)
+    out = []
+    for i in range(count):
+        province = provinces[i % len(provinces)]
+        level = levels[i % 2]
+        kind = "中级人民法院" if level == "中级法院" else "某区人民法院"
+        out.append(FakeJudgment(f"doc{i:04d}", (first + timedelta(days=i * step_days)).isoformat(),
+                                province, level, f"{province}{kind}", f"被告人{i}号"))
+    return out
+
+
+def wenshu_detail_result(doc: FakeJudgment) -> dict[str, Any]:
+    year = doc.day[:4]
+    return {
+        "s1": f"{doc.defendant}侵犯公民个人信息一审刑事判决书",
+        "s2": doc.court,
+        "s7": f"（{year}）测{doc.doc_id[-4:]}刑初{int(doc.doc_id[-4:]) + 1}号",
+        "s31": doc.day,
+        "s33": doc.province,
+        "s4": doc.level,
+        "qwContent": f"<div>{doc.court}</div><div>刑事判决书</div><div>被告人{doc.defendant}犯侵犯公民个人信息罪，"
+                     f"判处有期徒刑一年。</div><div>文书编号{doc.doc_id}</div>",
+    }
+
+
+class FakeSites:
+    """All fake sites on one server; tests configure documents, robots.txt and faults."""
+
+    def __init__(self) -> None:
+        self.robots_txt = "User-agent: *\nAllow: /\n"
+        self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.seen: list[Seen] = []
+        self.lock = threading.Lock()
+        # wenshu
+        self.wenshu_docs: list[FakeJudgment] = []
+        self.wenshu_cookie = "SESSION=valid-session"
+        self.wenshu_cap = 600
+        # 12309: province path -> list of (article id, title, day)
+        self.procuratorate: dict[str, list[tuple[str, str, str]]] = {}
+        self.trs_page_size = 3
+        # spc / spp: channel path -> list of (article id, title, day)
+        self.spc: dict[str, list[tuple[str, str, str]]] = {}
+        self.spp: dict[str, list[tuple[str, str, str]]] = {}
+        self.server: ThreadingHTTPServer | None = None
+
+    # ---- lifecycle
+    def start(self) -> "FakeSites":
+        sites = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                sites._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                sites._handle(self, "POST")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def inject(self, path: str, *faults: Fault) -> None:
+        with self.lock:
+            self.faults[path].extend(faults)
+
+    def requests_to(self, path_prefix: str) -> list[Seen]:
+        with self.lock:
+            return [s for s in self.seen if s.path.startswith(path_prefix)]
+
+    # ---- dispatch
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        parts = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        seen = Seen(method, parts.path, query, form, dict(handler.headers), time.monotonic())
+        with self.lock:
+            self.seen.append(seen)
+            fault = self.faults[parts.path].popleft() if self.faults[parts.path] else None
+        try:
+            if fault is not None and fault.kind == "drop":
+                handler.close_connection = True
+                handler.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault is not None and fault.kind == "slow":
+                time.sleep(fault.seconds)
+            if fault is not None and fault.kind == "status":
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+                reply = Reply(fault.status, "text/html; charset=utf-8", b"<html><body>busy</body></html>", headers)
+            elif fault is not None and fault.kind == "page":
+                reply = Reply(fault.status, "text/html; charset=utf-8", fault.body)
+            else:
+                reply = self._route(seen)
+            self._send(handler, reply, truncate=fault is not None and fault.kind == "truncated")
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, reply: Reply, truncate: bool) -> None:
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", reply.content_type)
+        declared = len(reply.body) + (64 if truncate else 0)
+        handler.send_header("Content-Length", str(declared))
+        for name, value in reply.headers.items():
+            handler.send_header(name, value)
+        if truncate:
+            handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(reply.body[: len(reply.body) // 2] if truncate else reply.body)
+        handler.wfile.flush()
+        if truncate:
+            handler.close_connection = True
+
+    def _route(self, seen: Seen) -> Reply:
+        path = seen.path
+        if path == "/robots.txt":
+            if self.robots_txt is None:
+                return html("<html><body>not found</body></html>", 404)
+            return Reply(200, "text/plain", self.robots_txt.encode("utf-8"))
+        if path == "/website/parse/rest.q4w" and seen.method == "POST":
+            return self._wenshu(seen)
+        if path.startswith("/12309/gj/"):
+            return self._trs(path, self.procuratorate, "/12309/gj/", "/zjxflws/")
+        if path.startswith("/spp/"):
+            return self._trs(path, self.spp, "/spp/", "/")
+        if path.startswith("/fabu/"):
+            return self._spc(seen)
+        return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+    # ---- wenshu
+    def _wenshu(self, seen: Seen) -> Reply:
+        if self.wenshu_cookie not in seen.headers.get("Cookie", ""):
+            return Reply(200, "text/html; charset=utf-8", (FIXTURES / "login.example.html").read_bytes())
+        cfg = seen.form.get("cfg", "")
+        if cfg.endswith("@docInfoSearch"):
+            doc = next((d for d in self.wenshu_docs if d.doc_id == seen.form.get("docId")), None)
+            if doc is None:
+                return as_json({"code": 5, "success": False, "description": "文书不存在", "result": ""})
+            return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
+                            "result": json.dumps(wenshu_detail_result(doc), ensure_ascii=False)})
+        if not cfg.endswith("@queryDoc"):
+            return as_json({"code": 5, "success": False, "description": "参数错误", "result": ""})
+        hits = list(self.wenshu_docs)
+        for condition in json.loads(seen.form.get("queryCondition", "[]")):
+            key, value = condition["key"], condition["value"]
+            if key == "cprq":
+                low, high = value.split(" TO ")
+                hits = [d for d in hits if low <= d.day <= high]
+            elif key == "s33":
+                hits = [d for d in hits if d.province == value]
+            elif key == "s4":
+                hits = [d for d in hits if d.level == value]
+            elif key == "s21":
+                hits = [d for d in hits if value in "侵犯公民个人信息"]
+        hits.sort(key=lambda d: (d.day, d.doc_id), reverse=True)
+        page_num, page_size = int(seen.form["pageNum"]), int(seen.form["pageSize"])
+        reachable = hits[: self.wenshu_cap]
+        rows = reachable[(page_num - 1) * page_size : page_num * page_size]
+        result = {"queryResult": {"resultCount": len(hits), "resultList": [
+            {"rowkey": d.doc_id, "1": f"{d.defendant}侵犯公民个人信息一审刑事判决书", "2": d.court, "31": d.day}
+            for d in rows
+        ]}}
+        return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
+                        "result": json.dumps(result, ensure_ascii=False)})
+
+    # ---- TRS (12309, spp)
+    def _trs(self, path: str, channels: dict[str, list[tuple[str, str, str]]], prefix: str, suffix: str) -> Reply:
+        for channel, articles in channels.items():
+            root = f"{prefix}{channel}{suffix}"
+            if not path.startswith(root):
+                continue
+            rest = path[len(root):]
+            if rest in ("", "index.shtml") or (rest.startswith("index_") and rest.endswith(".shtml")):
+                index = 0 if rest in ("", "index.shtml") else int(rest[6:-6])
+                size = self.trs_page_size
+                pages = max(1, -(-len(articles) // size))
+                chunk = articles[index * size : (index + 1) * size]
+                items = "".join(
+                    f'<li><a href="./{day[:7].replace("-", "")}/{aid}.shtml" title="{title}">{title}</a><span>{day}</span></li>'
+                    for aid, title, day in chunk
+                )
+                return html(f"<html><head><title>列表</title></head><body><ul class='list_ul'>{items}</ul>"
+                            f"<script>createPageHTML({pages}, {index}, \"index\", \"shtml\");</script></body></html>")
+            for aid, title, day in articles:
+                if rest.endswith(f"/{aid}.shtml"):
+                    return html(self._trs_article(aid, title, day))
+        return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+    @staticmethod
+    def _trs_article(aid: str, title: str, day: str) -> str:
+        return (
+            f"<html><head><title>{title}</title></head><body><div class='detail_tit'>{title}</div>"
+            f"<div class='detail_extend1'>发布时间：{day}</div><div class='detail_con'>"
+            f"<p>测试市测试区人民检察院</p><p>{title[-6:]}</p><p>测检刑诉〔{day[:4]}〕{aid[-3:]}号</p>"
+            f"<p>编号{aid}的示例文书正文。</p><p>二〇二二年三月一日</p></div></body></html>"
+        )
+
+    # ---- spc
+    def _spc(self, seen: Seen) -> Reply:
+        path = seen.path
+        for channel, articles in self.spc.items():
+            if path == f"/fabu/gengduo/{channel}.html":
+                size = self.trs_page_size
+                number = int(seen.query.get("page", "1"))
+                pages = max(1, -(-len(articles) // size))
+                chunk = articles[(number - 1) * size : number * size]
+                items = "".join(
+                    f'<li><a href="/fabu/xiangqing/{aid}.html" title="{title}">{title}</a><i class="date">{day}</i></li>'
+                    for aid, title, day in chunk
+                )
+                pager = f'<div class="page"><a href="/fabu/gengduo/{channel}.html?page={pages}">尾页</a></div>'
+                return html(f"<html><body><div class='sec_list'><ul>{items}</ul></div>{pager}</body></html>")
+            for aid, title, day in articles:
+                if path == f"/fabu/xiangqing/{aid}.html":
+                    return html(
+                        f"<html><body><div class='detail'><div class='title'>{title}</div><div class='message'><ul>"
+                        f"<li>发布时间：{day} 09:00:00</li></ul></div><div class='txt_txt' id='zoom'><p>{title}正文（示例）。"
+                        "</p></div></div></body></html>"
+                    )
+        return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+
+def procuratorate_articles(province_index: int, count: int) -> list[tuple[str, str, str]]:
+    kinds = ("起诉书", "不起诉决定书", "刑事抗诉书")
+    out = []
+    for i in range(count):
+        day = (date(2022, 1, 3) + timedelta(days=7 * i + province_index)).isoformat()
+        aid = f"t{day.replace('-', '')}_{province_index}{i:04d}"
+        out.append((aid, f"某{i}侵犯公民个人信息案{kinds[i % 3]}", day))
+    return out
+
+
+@pytest.fixture
+def sites() -> Any:
+    server = FakeSites().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+FAST = ["--rate", "500", "--backoff", "0.01", "--timeout", "2", "--no-progress"]
+
+
+def scrape(out: Path, source: str, base_url: str, *extra: str) -> int:
+    """Run `judgstat scrape` in-process with tiny delays; returns the exit code."""
+    from toolkit.cli import main
+
+    return main(["scrape", source, "--out", str(out), "--base-url", base_url, *FAST, *extra])
+
+
+def manifest(out: Path) -> list[dict[str, Any]]:
+    path = out / "manifest.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+if __name__ == "__main__":
+    from toolkit.cli import main
+
+    def _patch(target: Any, name: str, value: Any) -> None:
+        setattr(target, name, value)
+
+    install_loopback_guard(_patch)
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,146 @@
+"""Scraping core without a site: request keys, the atomic store, Retry-After, politeness arithmetic, the guard."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import requests
+from scraper_server import NonLoopbackConnection, loopback_only, sites  # noqa: F401 (fixtures)
+
+from scrapers.client import USER_AGENT, Politeness, PoliteClient, parse_retry_after
+from scrapers.errors import BoundReached, RobotsDisallowedError
+from scrapers.runner import Bounds
+from scrapers.store import RawStore, Request
+
+
+def test_request_key_ignores_parameter_order_but_not_values() -> None:
+    a = Request.post("http://h/x", {"a": 1, "b": "二"})
+    b = Request.post("http://h/x", {"b": "二", "a": "1"})
+    assert a.key == b.key
+    assert a.key != Request.post("http://h/x", {"a": 2, "b": "二"}).key
+    assert a.key != Request.get("http://h/x", {"a": 1, "b": "二"}).key
+
+
+def test_store_put_then_reopen(tmp_path: Path) -> None:
+    store = RawStore.open(tmp_path)
+    request = Request.get("http://h/doc/1")
+    entry = store.put(request, status=200, content_type="text/html; charset=utf-8", body="正文".encode(),
+                      source="t", kind="document", doc_id="1")
+    assert entry["sha256"] == hashlib.sha256("正文".encode()).hexdigest()
+    assert (tmp_path / entry["path"]).read_bytes() == "正文".encode()
+    assert entry["path"].endswith(".html")
+    for field in ("url", "params", "status", "fetched_at", "sha256", "content_type"):
+        assert field in entry
+    again = RawStore.open(tmp_path)
+    assert again.has(request.key) and again.read(request.key).body == "正文".encode()
+
+
+def test_store_cuts_torn_manifest_line_and_forgets_bad_bodies(tmp_path: Path) -> None:
+    store = RawStore.open(tmp_path)
+    good = store.put(Request.get("http://h/1"), status=200, content_type="text/html", body=b"one",
+                     source="t", kind="document")
+    bad = store.put(Request.get("http://h/2"), status=200, content_type="text/html", body=b"two",
+                    source="t", kind="document")
+    (tmp_path / bad["path"]).write_bytes(b"tw")  # altered after the fact
+    with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"key": "torn')
+    (tmp_path / "raw" / "ab").mkdir(exist_ok=True)
+    (tmp_path / "raw" / "ab" / "x.html.123.tmp").write_bytes(b"partial")
+    reopened = RawStore.open(tmp_path)
+    assert reopened.has(good["key"]) and not reopened.has(bad["key"])
+    assert (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").endswith("}\n")
+    assert not list((tmp_path / "raw").rglob("*.tmp"))
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("7") == 7.0
+    now = datetime(2024, 1, 1, 0, 0, 0, tzinfo=timezone.utc)
+    assert parse_retry_after("Mon, 01 Jan 2024 00:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Sun, 31 Dec 2023 23:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_bounds() -> None:
+    Bounds(max_requests=3).check(2, datetime.now())
+    with pytest.raises(BoundReached, match="max-requests 3"):
+        Bounds(max_requests=3).check(3, datetime.now())
+    with pytest.raises(BoundReached, match="until"):
+        Bounds(until=datetime(2000, 1, 1)).check(0, datetime.now())
+
+
+def test_politeness_rejects_nonpositive_rate() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        Politeness(rate=0)
+
+
+class FakeClock:
+    """Time that only moves when the client sleeps: rate-limit arithmetic without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limit_and_crawl_delay(sites) -> None:  # noqa: F811
+    sites.procuratorate["sh"] = []
+    clock = FakeClock()
+    client = PoliteClient(Politeness(rate=0.5), sleep=clock.sleep, clock=clock)
+    for _ in range(3):
+        client.send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    # robots.txt + 3 pages = 4 requests, each after a 2 s gap (rate 0.5/s) on a clock that never moves by itself
+    assert clock.sleeps == pytest.approx([2.0, 2.0, 2.0])
+    sites.robots_txt = "User-agent: *\nCrawl-delay: 5\n"
+    clock2 = FakeClock()
+    client2 = PoliteClient(Politeness(rate=10), sleep=clock2.sleep, clock=clock2)
+    client2.send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    assert clock2.sleeps == pytest.approx([5.0])  # Crawl-delay wins over a faster --rate
+
+
+def test_user_agent_is_descriptive_and_sent(sites) -> None:  # noqa: F811
+    sites.procuratorate["sh"] = []
+    PoliteClient(Politeness(rate=1000)).send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    agents = {s.headers.get("User-Agent") for s in sites.seen}
+    assert agents == {USER_AGENT} and "judgstat" in USER_AGENT and "README" in USER_AGENT
+
+
+def test_robots_disallow_refuses_without_requesting(sites) -> None:  # noqa: F811
+    sites.robots_txt = "User-agent: *\nDisallow: /12309/\n"
+    client = PoliteClient(Politeness(rate=1000))
+    with pytest.raises(RobotsDisallowedError, match="robots.txt disallows"):
+        client.send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    assert [s.path for s in sites.seen] == ["/robots.txt"]
+
+
+def test_missing_robots_allows_everything(sites) -> None:  # noqa: F811
+    sites.robots_txt = None
+    sites.procuratorate["sh"] = []
+    PoliteClient(Politeness(rate=1000)).send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    assert [s.path for s in sites.seen] == ["/robots.txt", "/12309/gj/sh/zjxflws/index.shtml"]
+
+
+def test_guard_blocks_non_loopback_traffic() -> None:
+    with pytest.raises(NonLoopbackConnection):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.5)  # TEST-NET-1, never routed
+    with pytest.raises((NonLoopbackConnection, requests.ConnectionError)):
+        requests.get("https://wenshu.court.gov.cn/robots.txt", timeout=0.5)
+
+
+def test_default_base_url_is_never_contacted_in_tests(tmp_path: Path) -> None:
+    from toolkit.cli import main
+
+    with pytest.raises(NonLoopbackConnection):
+        main(["scrape", "spp", "--out", str(tmp_path), "--no-progress", "--retries", "0"])
+    runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert runs[0]["base_url"] == "https://www.spp.gov.cn"
