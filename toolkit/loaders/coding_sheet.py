@@ -173,7 +173,7 @@ def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, str |
             name = sheet if sheet is not None else book.sheet_names[0]
             if name not in book.sheet_names:
                 raise KeyError(f"no worksheet {name!r}; sheets are {book.sheet_names}")
-            frame = book.parse(name, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(book, sheet_name=name, dtype=str, keep_default_na=False)
         frame = frame.map(_cell_text)
         return frame, "xlsx", name
     text, encoding = decode_text(path.read_bytes())

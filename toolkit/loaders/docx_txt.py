@@ -85,10 +85,11 @@ def _load_txt(path: Path) -> Iterator[dict[str, Any] | LoadError]:
 
 def _load_docx(path: Path) -> Iterator[dict[str, Any] | LoadError]:
     import docx  # python-docx; imported here so other formats load without it
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         yield LoadError(str(path), None, f"not a readable .docx ({type(exc).__name__}: {exc})", FORMAT)
         return
     text = "\n".join(b.strip() for b in _blocks_in_order(document) if b.strip())

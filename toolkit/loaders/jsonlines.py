@@ -41,8 +41,9 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         try:
             value = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            hint = " (truncated line?)" if exc.pos >= len(line.text.rstrip()) - 1 else ""
-            yield LoadError(str(path), line.number, f"invalid JSON{hint}: {exc.msg} at column {exc.colno}", fmt)
+            cut_off = not line.text.rstrip().endswith("}")
+            kind = "truncated JSON line" if cut_off else "invalid JSON"
+            yield LoadError(str(path), line.number, f"{kind}: {exc.msg} at column {exc.colno}", fmt)
             continue
         if not isinstance(value, dict):
             yield LoadError(str(path), line.number, "line is not a JSON object", fmt)
@@ -60,8 +61,8 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
     if not head.strip():
         return None
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" not in stripped.rstrip()):
-        whole = _whole_document(path.read_bytes()) if path.stat().st_size < 50 * SNIFF_BYTES else None
+    if stripped.startswith((b"[", b"{")) and path.stat().st_size < 64 * SNIFF_BYTES:
+        whole = _whole_document(path.read_bytes())  # one (possibly pretty-printed) JSON document
         if whole is not None:
             value = whole[1]
             if isinstance(value, list):
