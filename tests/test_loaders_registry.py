@@ -81,3 +81,12 @@ def test_a_crashing_loader_becomes_an_error(monkeypatch, tmp_path):
 
 def test_scrape_store_registered_first():
     assert list(loaders.REGISTRY)[0] == "scrape_store"
+
+
+def test_scrape_output_folder_is_one_source(tmp_path):
+    if loaders.loader_module("scrape_store") is None:
+        pytest.skip("toolkit.loaders.scrape_store is not installed")
+    entry = '{"key": "k1", "source": "wenshu", "kind": "document", "url": "https://example.org/1", "sha256": "0", "path": "raw/k1.html"}'
+    (tmp_path / "manifest.jsonl").write_text(entry + "\n", encoding="utf-8")
+    (tmp_path / "raw").mkdir()
+    assert expand_sources([tmp_path]) == [Source(tmp_path, "scrape_store")]
