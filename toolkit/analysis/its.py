@@ -182,11 +182,11 @@ def segmented_regression(
     lags = newey_west_lags(len(y)) if hac_lags is None else int(hac_lags)
     notes: list[str] = []
 
-    poisson = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
-    dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else math.nan
     nb_alpha = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        poisson = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
+        dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid > 0 else math.nan
         if family == "poisson":
             fit = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(
                 cov_type="HAC", cov_kwds={"maxlags": lags}
@@ -210,7 +210,9 @@ def segmented_regression(
             if nb_alpha < 1e-6:
                 notes.append("estimated NB dispersion is ~0: no overdispersion, the Poisson model suffices")
     for w in caught:
-        notes.append(f"{w.category.__name__}: {w.message}")
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in notes:
+            notes.append(text)
     if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
         raise ValueError("the HAC covariance is not positive (too few periods for the lag chosen?)")
 
