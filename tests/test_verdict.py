@@ -1,0 +1,94 @@
+"""Verdict extraction on synthetic judgments in the real style (tests/fixtures/judgments/hard_cases.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.extract.verdict import extract_verdicts, party_names, verdict_values
+from toolkit.textnorm import to_simplified
+
+FIXTURES = Path(__file__).parent / "fixtures" / "judgments"
+DOCS = {
+    row["id"]: row["text"]
+    for row in map(json.loads, (FIXTURES / "hard_cases.jsonl").read_text(encoding="utf-8").splitlines())
+}
+EXPECTED = json.loads((FIXTURES / "hard_cases.expected.json").read_text(encoding="utf-8"))
+VERDICT_KEYS = {"defendant", "charges", "outcome", "penalty_type", "term_months", "probation_months", "fine_yuan",
+                "confiscation", "political_rights_months"}
+
+
+def _verdicts(text: str) -> list[dict]:
+    entries, _ = extract_verdicts(to_simplified(text))
+    return [verdict_values(entry) for entry in entries]
+
+
+@pytest.mark.parametrize("doc_id", [k for k in EXPECTED if not k.startswith("_") and k != "non_prosecution"])
+def test_hard_case(doc_id: str) -> None:
+    got = _verdicts(DOCS[doc_id])
+    want = EXPECTED[doc_id]
+    assert [g["defendant"] for g in got] == [w["defendant"] for w in want]
+    for g, w in zip(got, want):
+        for key, value in w.items():
+            if key in VERDICT_KEYS:
+                assert g.get(key) == value, (doc_id, w["defendant"], key, g)
+
+
+def test_spans_point_at_the_sentence() -> None:
+    text = DOCS["multi_items"]
+    entries, _ = extract_verdicts(text)
+    first = entries[0]
+    start, end = first["term_months"].span
+    assert text[start:end] == "有期徒刑三年零九个月"
+    start, end = first["fine_yuan"].span
+    assert text[start:end] == "两万零五百元"
+    start, end = entries[1]["probation_months"].span
+    assert text[start:end] == "一年六个月"
+
+
+def test_quoted_first_instance_sentence_is_never_the_result() -> None:
+    (entry,) = _verdicts(DOCS["appeal_revised"])
+    assert entry["term_months"] == 30  # not the revoked 36 quoted in 撤销…即判处有期徒刑三年
+    assert entry["fine_yuan"] == 8000
+
+
+def test_upheld_appeal_reads_first_instance_account_not_the_appellants_request() -> None:
+    entries, notes = extract_verdicts(DOCS["appeal_upheld"])
+    assert any("upheld" in note for note in notes)
+    values = verdict_values(entries[0])
+    assert values["term_months"] == 10  # 请求判处缓刑 / 上诉 clauses are ignored
+
+
+def test_prior_conviction_in_party_section_is_not_the_sentence() -> None:
+    (entry,) = _verdicts(DOCS["combined"])
+    assert entry["term_months"] == 54 and entry["fine_yuan"] == 15000
+
+
+def test_each_fine_and_respectively() -> None:
+    text = ("判决如下： 被告人甲某、乙某犯侵犯公民个人信息罪，分别判处有期徒刑一年、十个月，"
+            "并处罚金人民币各五千元。 如不服本判决")
+    got = _verdicts(text)
+    assert [(g["defendant"], g["term_months"], g["fine_yuan"]) for g in got] == [("甲某", 12, 5000), ("乙某", 10, 5000)]
+
+
+def test_suspended_death_and_party_names() -> None:
+    text = ("被告人丁某，男，1970年出生。 本院认为……判决如下： 被告人丁某犯故意杀人罪，判处死刑，缓期二年执行，"
+            "剥夺政治权利终身。 如不服本判决")
+    assert party_names(text) == ["丁某"]
+    (entry,) = _verdicts(text)
+    assert entry["penalty_type"] == "death_suspended" and entry.get("term_months") is None
+
+
+def test_group_range_is_not_an_individual_sentence() -> None:
+    text = "法院依法判处被告人甲某、乙某有期徒刑一年三个月至三年不等，并处罚金人民币三万元至六十万元不等。"
+    for entry in _verdicts(text):
+        assert entry.get("term_months") is None
+        assert any("range" in note for note in entry["notes"])
+
+
+@pytest.mark.parametrize("text", ["", "   ", "这不是判决书。", "判决如下：", "判决如下：（（（（"])
+def test_no_verdict(text: str) -> None:
+    entries, notes = extract_verdicts(text)
+    assert entries == [] and notes
