@@ -19,7 +19,7 @@ from scrapers.client import Politeness, PoliteClient
 from scrapers.errors import BoundReached, ScrapeError
 from scrapers.runner import Bounds, Scraper
 from scrapers.sources import SOURCE_MODULES, default_base_url, source_module
-from scrapers.store import RawStore
+from scrapers.store import RawStore, StoreError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -139,7 +139,10 @@ def run(args: argparse.Namespace) -> int:
         rate=args.rate, read_timeout=args.timeout, connect_timeout=min(10.0, args.timeout),
         max_retries=args.retries, backoff_base=args.backoff,
     )
-    store = RawStore.open(args.out)
+    try:
+        store = RawStore.open(args.out)
+    except StoreError as exc:
+        raise _usage(str(exc)) from None
     client = PoliteClient(politeness, cookie=cookie)
     scraper = Scraper(args.source, store, client, Bounds(args.max_requests, until), progress=not args.no_progress)
     _log_run(args, base_url, "started", cookie_given=cookie is not None)

@@ -8,8 +8,8 @@ Layout of an output folder:
 Write order makes interruption harmless: the body goes to a temporary file, is fsynced and renamed
 into place, and only then is its manifest line appended (and fsynced). A run killed at any point
 leaves either no trace of a response or a complete body with or without its manifest line; a body
-without a manifest line is simply fetched again and replaced on the next run. A torn last manifest
-line (killed mid-write) is cut off when the store is opened.
+without a manifest line is deleted when the store is next opened (and fetched again when needed).
+A torn last manifest line (killed mid-write) is cut off when the store is opened.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ MANIFEST_NAME = "manifest.jsonl"
 RAW_DIR = "raw"
 REJECTED_DIR = "rejected"
 STORE_FORMAT_VERSION = 1
+
+
+class StoreError(ValueError):
+    """The manifest cannot be read; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class RawStore:
         store = cls(root)
         store._remove_temporaries()
         store._read_manifest()
+        store._remove_orphans()
         return store
 
     @property
@@ -95,6 +100,13 @@ class RawStore:
     def _remove_temporaries(self) -> None:
         for tmp in (self.root / RAW_DIR).rglob("*.tmp"):
             tmp.unlink(missing_ok=True)
+
+    def _remove_orphans(self) -> None:
+        """Bodies renamed into place by a run killed before their manifest line: fetched again when needed."""
+        referenced = {entry["path"] for entry in self.entries.values()}
+        for body in (self.root / RAW_DIR).rglob("*"):
+            if body.is_file() and body.relative_to(self.root).as_posix() not in referenced:
+                body.unlink()
 
     def _read_manifest(self) -> None:
         path = self.manifest_path
@@ -107,10 +119,13 @@ class RawStore:
             with path.open("r+b") as handle:
                 handle.truncate(cut)
             data = data[:cut]
-        for line in data.decode("utf-8").splitlines():
+        for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
-            entry = json.loads(line)
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise StoreError(f"{path}:{number}: manifest line is not JSON ({exc.msg}); fix or remove it") from None
             if self._body_intact(entry):
                 self.entries[entry["key"]] = entry
 

@@ -15,7 +15,7 @@ from scraper_server import NonLoopbackConnection, loopback_only, sites  # noqa: 
 from scrapers.client import USER_AGENT, Politeness, PoliteClient, parse_retry_after
 from scrapers.errors import BoundReached, RobotsDisallowedError
 from scrapers.runner import Bounds
-from scrapers.store import RawStore, Request
+from scrapers.store import RawStore, Request, StoreError
 
 
 def test_request_key_ignores_parameter_order_but_not_values() -> None:
@@ -55,6 +55,20 @@ def test_store_cuts_torn_manifest_line_and_forgets_bad_bodies(tmp_path: Path) ->
     assert reopened.has(good["key"]) and not reopened.has(bad["key"])
     assert (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").endswith("}\n")
     assert not list((tmp_path / "raw").rglob("*.tmp"))
+
+
+def test_store_removes_orphan_bodies_and_names_a_corrupt_line(tmp_path: Path) -> None:
+    store = RawStore.open(tmp_path)
+    store.put(Request.get("http://h/1"), status=200, content_type="text/html", body=b"one", source="t", kind="list")
+    orphan = tmp_path / "raw" / "ff" / ("f" * 64 + ".html")
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"renamed into place, manifest line never written")
+    RawStore.open(tmp_path)
+    assert not orphan.exists()
+    lines = (tmp_path / "manifest.jsonl").read_text(encoding="utf-8")
+    (tmp_path / "manifest.jsonl").write_text("{oops\n" + lines, encoding="utf-8")
+    with pytest.raises(StoreError, match=r"manifest.jsonl:1: manifest line is not JSON"):
+        RawStore.open(tmp_path)
 
 
 def test_parse_retry_after() -> None:
