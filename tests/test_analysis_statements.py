@@ -1,0 +1,253 @@
+"""Citation-ready statements, content hashes, dataset citations, table normalisation."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.analysis import citation, its, outcomes, sentencing, statements as st
+from toolkit.analysis.synthetic import defendant, synthetic_defendants
+from toolkit.analysis.table import absent_columns, as_defendant_table, read_defendant_table
+from toolkit.schema import defendants_to_frame, write_table
+
+TODAY = "2026-11-28"
+
+
+def convicted_frame(n: int, years=(2019, 2023)) -> pd.DataFrame:
+    records = []
+    for i in range(n):
+        year = years[0] + i % (years[1] - years[0] + 1)
+        records.append(defendant(f"c{i}", outcome="convicted", penalty_type="fixed_term", term_months=12,
+                                 judgment_date=f"{year}-06-01"))
+    return defendants_to_frame(records)
+
+
+def source_for(frame: pd.DataFrame) -> st.DataSource:
+    return st.describe_source(frame, "test-cases", "公开的侵犯公民个人信息罪案例", "published personal-information cases",
+                              "一审判决", "first-instance judgments")
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize("value, text", [
+    (0, "0%"), (1, "100%"), (0.0095558, "0.96%"), (0.012, "1.2%"), (0.2345, "23.4%"),
+    (0.00048, "0.048%"), (0.5, "50.0%"), (float("nan"), "—"),
+])
+def test_format_percent(value, text):
+    assert st.format_percent(value) == text
+
+
+def test_format_number_and_p():
+    assert st.format_number(math.inf) == "∞" and st.format_number(6.408319) == "6.41"
+    assert st.format_p(0.0004) == "p < 0.001" and st.format_p(0.0123) == "p = 0.012" and st.format_p(0.4857) == "p = 0.49"
+
+
+# ---------------------------------------------------------------------------- statements
+
+
+def test_zero_acquittal_statement_exact_text():
+    frame = convicted_frame(312)
+    source = source_for(frame)
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source, today=TODAY)
+    version = source.short_version
+    # Clopper-Pearson upper for 0/312 is 1 - 0.025**(1/312) = 1.175% -> "1.2%"; the one-sided
+    # bound 1 - 0.05**(1/312) = 0.956% -> "0.96%" (closed forms).
+    assert text.zh == (
+        "在2019–2023年公开的侵犯公民个人信息罪案例的312名被告人中，宣告无罪0人（0%，95%置信区间0%–1.2%，"
+        "Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为0.96%。"
+        f"数据：test-cases（版本 {version}）；筛选：一审判决；judgstat {toolkit.__version__}；{TODAY}。"
+    )
+    assert text.en == (
+        "Of the 312 defendants in published personal-information cases decided in 2019–2023, 0 were acquitted "
+        "(0%, 95% CI 0%–1.2%, Clopper–Pearson); with none observed, the one-sided 95% upper bound is 0.96%. "
+        f"Data: test-cases (version {version}); filter: first-instance judgments; judgstat {toolkit.__version__}; {TODAY}."
+    )
+
+
+def test_rate_statement_with_events_unknowns_and_method():
+    records = [defendant(f"a{i}", outcome="acquitted", judgment_date="2021-01-01") for i in range(3)]
+    records += [defendant(f"c{i}", outcome="convicted", judgment_date="2021-02-01") for i in range(47)]
+    records += [defendant("u0", outcome="unknown")]
+    frame = defendants_to_frame(records)
+    rate = outcomes.outcome_rate(frame, "acquittal", method="wilson")
+    text = st.statement(rate, source_for(frame), today=TODAY)
+    assert "50名被告人中，宣告无罪3人（6.0%" in text.zh and "Wilson得分法" in text.zh
+    assert "2021年" in text.zh and "另有1人结果不明" in text.zh
+    assert "3 were acquitted (6.0%, 95% CI" in text.en and "Wilson score" in text.en
+    assert "1 more with unknown outcome" in text.en
+
+
+def test_rate_statement_all_events_and_empty():
+    frame = defendants_to_frame([defendant(f"a{i}", outcome="acquitted") for i in range(4)])
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source_for(frame), today=TODAY)
+    assert "lower bound is" in text.en  # 0.05**(1/4) = 47.3%
+    assert "47.3%" in text.en
+    empty = defendants_to_frame([defendant("n0", outcome="not_prosecuted")])
+    text = st.statement(outcomes.outcome_rate(empty, "acquittal"), source_for(empty), today=TODAY)
+    assert "无法计算" in text.zh and "no acquitted rate can be computed" in text.en
+
+
+def test_group_rate_statement_names_group():
+    frame = synthetic_defendants(60, seed=2)
+    rates = dict(outcomes.group_rates(frame, "probation", "province"))
+    text = st.statement(rates["上海"], source_for(frame), today=TODAY)
+    assert "province=上海" in text.zh and "province = 上海" in text.en
+
+
+def test_comparison_statement():
+    c = outcomes.compare_counts(3, 4, 1, 4, "basic", "intermediate", measure=outcomes.get_measure("acquittal"),
+                                group_column="court_level")
+    frame = convicted_frame(8)
+    text = st.statement(c, source_for(frame), today=TODAY)
+    assert "basic组3/4（75.0%）" in text.zh and "Fisher精确检验双侧p = 0.49" in text.zh
+    assert "odds ratio 6.41" in text.en and "exact conditional" in text.en and "Newcombe" in text.en
+
+
+def test_its_statement():
+    counts = pd.Series([1, 2, 4, 8, 48, 144, 432, 1296], index=pd.period_range("2017-02", periods=8, freq="M"))
+    r = its.segmented_regression(counts, "2017-06", hac_lags=1)
+    text = st.statement(r, source_for(convicted_frame(3)), today=TODAY)
+    assert "以2017-06为界" in text.zh and "共8个月" in text.zh and "水平变化率比为3" in text.zh
+    assert "level change rate ratio 3" in text.en and "reform at 2017-06" in text.en and "1935 defendants" in text.en
+
+
+def test_yearly_its_statement_uses_years():
+    counts = pd.Series([5, 6, 7, 8, 12, 14, 16], index=pd.period_range("2012", periods=7, freq="Y"))
+    text = st.statement(its.segmented_regression(counts, "2016"), source_for(convicted_frame(2)), today=TODAY)
+    assert "以2016年为界" in text.zh and "共7年" in text.zh and "per year" in text.en
+
+
+def test_compliance_statement():
+    frame = sentencing.add_tiers(defendants_to_frame([
+        defendant(f"t{i}", outcome="convicted", penalty_type="fixed_term", term_months=term,
+                  info_count=100, info_category="trajectory", judgment_date="2020-06-01")
+        for i, term in enumerate([12, 24, 40])
+    ]))
+    text = st.statement(sentencing.tier_compliance(frame), source_for(frame), today=TODAY)
+    assert "3名被告人中，2人的刑罚落在该幅度之内（66.7%" in text.zh and "高于幅度1人" in text.zh
+    assert "2 received a penalty inside it (66.7%" in text.en
+
+
+def test_regression_statements():
+    frame = synthetic_defendants(200, seed=8)
+    source = source_for(frame)
+    ols = sentencing.ols_log_term(frame)
+    text = st.statement(ols, source, today=TODAY)
+    factor = 2 ** ols.table.loc["log_items", "coef"]
+    assert f"刑期约乘以{st.format_number(factor)}" in text.zh and "HC3" in text.en
+    text = st.statement(ols, source, today=TODAY, term="confession")
+    assert "坦白的效应exp(系数)为" in text.zh
+    text = st.statement(ols, source, today=TODAY, term="recidivist")
+    assert "no variation" in text.en
+
+
+def test_separated_regression_statement_says_not_estimable():
+    records = [defendant(f"s{i}", outcome="convicted", penalty_type="fixed_term", term_months=12,
+                         probation_months=24 if items < 1000 else None, info_count=items, info_category="other")
+               for i, items in enumerate([60, 120, 300, 700, 2000, 5000, 9000, 30000])]
+    frame = defendants_to_frame(records)
+    text = st.statement(sentencing.probation_logit(frame), source_for(frame), today=TODAY)
+    assert "无法估计" in text.zh and "cannot be estimated" in text.en and "do not exist" in text.en
+
+
+def test_statement_rejects_unknown_result():
+    with pytest.raises(TypeError, match="no statement"):
+        st.statement(42, source_for(convicted_frame(1)))
+
+
+# ---------------------------------------------------------------------------- hashes
+
+
+def test_content_hash_ignores_order_and_format(tmp_path):
+    frame = synthetic_defendants(30, seed=9)
+    h = st.content_hash(frame)
+    assert h.startswith("sha256:") and len(h) == 7 + 64
+    assert st.content_hash(frame.iloc[::-1]) == h
+    for suffix in (".jsonl", ".csv"):
+        path = tmp_path / f"t{suffix}"
+        write_table(frame, path)
+        assert st.content_hash(read_defendant_table(path)) == h
+    changed = frame.copy()
+    changed.loc[0, "term_months"] = 999
+    assert st.content_hash(changed) != h
+
+
+def test_file_hash(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"abc")
+    # SHA-256("abc"), FIPS 180-2 test vector.
+    assert st.file_hash(path) == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+# ---------------------------------------------------------------------------- citation
+
+
+def test_bibtex_and_csl_json():
+    record = citation.dataset_citation(
+        "published-pi-cases", "sha256:" + "ab" * 32, title="Cases of 侵犯公民个人信息罪 & more_100%",
+        authors=["judgstat contributors"], year=2026, url="https://example.org/x", license="CC0-1.0",
+        accessed="2026-11-28",
+    )
+    bib = record.bibtex()
+    assert bib.startswith("@misc{judgstat_published_pi_cases_abababab,")
+    assert r"title = {{Cases of 侵犯公民个人信息罪 \& more\_100\%}}" in bib
+    assert "version = {sha256:" + "ab" * 32 + "}" in bib and "urldate = {2026-11-28}" in bib
+    assert bib.count("{") == bib.count("}")
+    item = json.loads(record.csl_json_text())[0]
+    assert item["type"] == "dataset" and item["issued"] == {"date-parts": [[2026]]}
+    assert item["accessed"] == {"date-parts": [[2026, 11, 28]]} and item["URL"] == "https://example.org/x"
+    assert "CC0-1.0" in item["note"] and item["version"].startswith("sha256:")
+
+
+def test_citation_requires_a_hash():
+    with pytest.raises(ValueError, match="content hash"):
+        citation.dataset_citation("x", "1.0")
+
+
+def test_citation_from_datapackage(tmp_path):
+    path = tmp_path / "datapackage.json"
+    path.write_text(json.dumps({
+        "name": "demo", "title": "Demo cases", "description": "Synthetic.",
+        "licenses": [{"name": "CC0-1.0"}], "contributors": [{"title": "A. Author"}],
+    }), encoding="utf-8")
+    record = citation.citation_from_metadata(path, "sha256:" + "0" * 64, year=2025)
+    assert record.title == "Demo cases" and record.authors == ("A. Author",) and record.license == "CC0-1.0"
+    assert "year = {2025}" in record.bibtex()
+    with pytest.raises(ValueError, match="cannot read"):
+        citation.citation_from_metadata(tmp_path / "missing.json", "sha256:00")
+
+
+# ---------------------------------------------------------------------------- table
+
+
+def test_as_defendant_table_adds_absent_columns_and_parses_lists():
+    raw = pd.DataFrame({
+        "doc_id": ["a", "b"], "outcome": ["convicted", None],
+        "charges": ['["侵犯公民个人信息罪"]', None],
+        "judgment_date": pd.to_datetime(["2020-01-02", None]),
+        "term_months": [12.0, None],
+    })
+    table = as_defendant_table(raw)
+    assert "mitigating" in absent_columns(table) and "outcome" not in absent_columns(table)
+    assert table.loc[0, "charges"] == ["侵犯公民个人信息罪"] and table.loc[1, "charges"] is None
+    assert table.loc[0, "judgment_date"] == "2020-01-02" and pd.isna(table.loc[1, "judgment_date"])
+    assert str(table["term_months"].dtype) == "Int64"
+
+
+def test_as_defendant_table_bad_list_names_row():
+    with pytest.raises(ValueError, match="row 0, column 'charges'"):
+        as_defendant_table(pd.DataFrame({"charges": ["[not json"]}))
+
+
+def test_read_defendant_table_errors_name_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.jsonl"):
+        read_defendant_table(tmp_path / "nope.jsonl")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.txt"):
+        read_defendant_table(bad)
