@@ -26,6 +26,7 @@ from toolkit.schema import COURT_LEVELS, OUTCOMES, PENALTY_TYPES, PROCEDURES
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "cases.csv"
 CHECKS = HERE / "checks.csv"
+RESOLUTIONS = HERE / "resolutions.csv"  # written by a person after reading each disagreement
 COLUMNS = (
     "doc_id", "case_name", "defendant", "case_number", "court", "province", "court_level", "procedure",
     "judgment_date", "charges", "outcome", "penalty_type", "term_months", "probation_months", "fine_yuan",
@@ -69,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     source = args.input or _default_input()
     cases = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [normalise_case(case) for case in cases]
+    apply_corrections(rows, RESOLUTIONS)
     if args.check:
+        sys.path.insert(0, str(HERE))
         from check import check_rows  # sibling module: parser comparison
 
         check_rows(cases, rows, CHECKS)
@@ -347,17 +350,52 @@ def check_enums(row: dict[str, Any]) -> None:
 
 def _apply_recorded_checks(rows: list[dict[str, Any]], path: Path) -> None:
     """Carry the committed parser-check verdicts (checks.csv) into the table without re-running the parser."""
+    verdicts: dict[tuple[str, str], list[str]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
-        verdicts: dict[tuple[str, str], list[str]] = {}
         for check in csv.DictReader(handle):
-            key = (check["doc_id"], check["defendant"])
-            verdicts.setdefault(key, [])
-            if check["agree"] == "false":
-                verdicts[key].append(check["field"])
+            fields = verdicts.setdefault((check["doc_id"], check["defendant"]), [])
+            if check["status"] in ("disagree", "no_parser_record"):
+                fields.append(check["field"] if check["status"] == "disagree" else "*")
     for row in rows:
         fields = verdicts.get((row["doc_id"], row["defendant"]))
-        if fields is not None:
+        if fields is None:
+            continue
+        if "*" in fields:
+            row["parser_check"] = "no parser record for this defendant"
+        else:
             row["parser_check"] = "agree" if not fields else "disagree: " + ", ".join(fields)
+
+
+def apply_corrections(rows: list[dict[str, Any]], path: Path) -> None:
+    """Values corrected after reading the passage (resolutions.csv `corrected_value`) replace the transcription."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        corrections = [r for r in csv.DictReader(handle) if r.get("corrected_value", "") != ""]
+    by_key = {(r["doc_id"], r["defendant"], r["field"]): r for r in corrections}
+    for row in rows:
+        for field in COLUMNS:
+            fix = by_key.get((row["doc_id"], row["defendant"], field))
+            if fix is None:
+                continue
+            old = row[field]
+            row[field] = _typed(field, fix["corrected_value"])
+            note = f"{field} corrected after reading the passage ({_cell(old) or 'empty'} -> {fix['corrected_value']}): {fix['resolution']}"
+            row["notes"] = f"{row['notes']} | {note}" if row["notes"] else note
+
+
+def _typed(field: str, value: str) -> Any:
+    if value == "null":
+        return None
+    if field in ("term_months", "probation_months", "info_count"):
+        return int(value)
+    if field in ("fine_yuan", "illegal_gains_yuan"):
+        return float(value)
+    if field == "info_count_approx":
+        return value == "true"
+    if field == "charges":
+        return json.loads(value)
+    return value
 
 
 def write_rows(rows: list[dict[str, Any]], path: Path) -> None:
