@@ -136,15 +136,14 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     if not text or not text.strip():
         return [], ["verdict: empty text"]
     names = party_names(text)
-    starts = list(_OPERATIVE_START_RE.finditer(text))
-    if starts:
-        begin = starts[-1].end()
-        end_match = _OPERATIVE_END_RE.search(text, begin, begin + _OPERATIVE_MAX_CHARS)
-        end = end_match.start() if end_match else min(len(text), begin + _OPERATIVE_MAX_CHARS)
+    operative_span = operative_part(text)
+    if operative_span is not None:
+        begin, end = operative_span
         units, order = _read_region(text, begin, end, names, prose=False)
         operative = text[begin:end]
         if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
-            account_units, account_order = _read_region(text, 0, starts[-1].start(), names, prose=True)
+            marker = text.rfind("如下", 0, begin)
+            account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True)
             if account_order:
                 notes.append("verdict: appeal dismissed / original judgment upheld; sentence read from the text's account of the first-instance judgment")
                 for name in account_order:
@@ -160,6 +159,16 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     if not entries:
         notes.append("verdict: no defendant with a sentence found")
     return entries, notes
+
+
+def operative_part(text: str) -> tuple[int, int] | None:
+    """[start, end) of the operative part (after the last 判决如下/裁定如下/决定如下), or None."""
+    starts = list(_OPERATIVE_START_RE.finditer(text))
+    if not starts:
+        return None
+    begin = starts[-1].end()
+    end_match = _OPERATIVE_END_RE.search(text, begin, begin + _OPERATIVE_MAX_CHARS)
+    return begin, (end_match.start() if end_match else min(len(text), begin + _OPERATIVE_MAX_CHARS))
 
 
 def party_names(text: str) -> list[str]:
@@ -383,51 +392,65 @@ def _principal_of(match: re.Match, start: int) -> tuple[str, int | None, tuple[i
 
 
 def _read_unit(part: str, start: int) -> _Unit:
+    # cheap substring tests gate each pattern: most clauses need only two or three of them
     unit = _Unit(start=start)
-    unit.ranged = bool(_RANGE_RE.search(part))
-    execute = _EXECUTE_RE.search(part)
+    if ("不等" in part or "至" in part or "到" in part) and _RANGE_RE.search(part):
+        unit.ranged = True
+    execute = _EXECUTE_RE.search(part) if ("执行" in part or "总和" in part) else None
     search_from = 0
     if execute:
         unit.executes = True
         search_from = execute.end()
     principal = None
-    for match in _PRINCIPAL_RE.finditer(part, search_from):
-        principal = match
-        if execute:
-            break
+    if "徒刑" in part or "拘役" in part or "管制" in part or "死刑" in part:
+        for match in _PRINCIPAL_RE.finditer(part, search_from):
+            principal = match
+            if execute:
+                break
     if principal is not None:
         unit.principal = _principal_of(principal, start)
-        probation = _PROBATION_RE.search(part, principal.end())
+        probation = _PROBATION_RE.search(part, principal.end()) if "缓刑" in part else None
         if probation:
             unit.probation = Extracted(
                 parse_duration_months(probation.group("dur")),
                 (start + probation.start("dur"), start + probation.end("dur")),
             )
-    fine = None
-    for match in _FINE_RE.finditer(part, search_from):
-        fine = match
-        if execute:
-            break
-    if fine is not None:
-        unit.fine = Extracted(parse_money_yuan(fine.group("amt")), (start + fine.start("amt"), start + fine.end("amt")))
-    unit.fine_word = bool(_FINE_WORD_RE.search(part))
-    for regex, attr in ((_EXEMPT_RE, "exempt"), (_ACQUIT_RE, "acquit"), (_NOT_RESPONSIBLE_RE, "not_responsible")):
-        match = regex.search(part)
+    if "罚金" in part:
+        unit.fine_word = True
+        fine = None
+        for match in _FINE_RE.finditer(part, search_from):
+            fine = match
+            if execute:
+                break
+        if fine is not None:
+            unit.fine = Extracted(parse_money_yuan(fine.group("amt")), (start + fine.start("amt"), start + fine.end("amt")))
+    if "免" in part:
+        match = _EXEMPT_RE.search(part)
         if match:
-            setattr(unit, attr, (start + match.start(), start + match.end()))
-    political = _POLITICAL_RE.search(part)
-    if political:
-        months = None if political.group("life") else parse_duration_months(political.group("dur"))
-        unit.political = Extracted(months, (start + political.start(), start + political.end()))
-    confiscation = _CONFISCATION_RE.search(part)
-    if confiscation:
-        unit.confiscation = (start + confiscation.start(), start + confiscation.end())
-    for match in _CHARGE_RE.finditer(part):
-        unit.charges.append((match.group(1), (start + match.start(1), start + match.end(1))))
-        more = _CHARGE_MORE_RE.match(part, match.end())
-        while more:
-            unit.charges.append((more.group(1), (start + more.start(1), start + more.end(1))))
-            more = _CHARGE_MORE_RE.match(part, more.end())
+            unit.exempt = (start + match.start(), start + match.end())
+    if "无罪" in part:
+        match = _ACQUIT_RE.search(part)
+        unit.acquit = (start + match.start(), start + match.end())
+    if "不负" in part:
+        match = _NOT_RESPONSIBLE_RE.search(part)
+        if match:
+            unit.not_responsible = (start + match.start(), start + match.end())
+    if "政治权利" in part:
+        political = _POLITICAL_RE.search(part)
+        if political:
+            months = None if political.group("life") else parse_duration_months(political.group("dur"))
+            unit.political = Extracted(months, (start + political.start(), start + political.end()))
+    if "没收" in part or "追缴" in part or "上缴" in part:
+        confiscation = _CONFISCATION_RE.search(part)
+        if confiscation:
+            unit.confiscation = (start + confiscation.start(), start + confiscation.end())
+    if "罪" in part:
+        for match in _CHARGE_RE.finditer(part):
+            unit.charges.append((match.group(1), (start + match.start(1), start + match.end(1))))
+            more = _CHARGE_MORE_RE.match(part, match.end())
+            while more:
+                unit.charges.append((more.group(1), (start + more.start(1), start + more.end(1))))
+                more = _CHARGE_MORE_RE.match(part, more.end())
     return unit
 
 
