@@ -169,10 +169,11 @@ def judgments(count: int, *, start: str = "2019-01-01", step_days: int = 9) -> l
 
 def wenshu_detail_result(doc: FakeJudgment) -> dict[str, Any]:
     year = doc.day[:4]
+    digits = "".join(c for c in doc.doc_id if c.isdigit()) or "0"
     return {
         "s1": f"{doc.defendant}侵犯公民个人信息一审刑事判决书",
         "s2": doc.court,
-        "s7": f"（{year}）测{doc.doc_id[-4:]}刑初{int(doc.doc_id[-4:]) + 1}号",
+        "s7": f"（{year}）测{digits[-4:]:0>4}刑初{int(digits) + 1}号",
         "s31": doc.day,
         "s33": doc.province,
         "s4": doc.level,
@@ -207,6 +208,7 @@ class FakeSites:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each keep-alive reply stalls ~40 ms on delayed ACKs
 
             def log_message(self, *args: Any) -> None:
                 pass
