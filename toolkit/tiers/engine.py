@@ -179,7 +179,7 @@ class TierResult:
 
     @property
     def tier_clauses(self) -> list[str]:
-        return [f.clause for f in self.findings if f.tier == self.tier]
+        return _dedupe([f.clause for f in self.findings if f.tier == self.tier])
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -42,7 +42,7 @@ def _cat(code: str) -> tuple[str, str]:
 def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str, Any]]:
     def tier_of(changed: CaseFacts) -> tuple[str, list[str]]:
         t, findings, *_ = evaluate_standards(changed, rules)
-        return t, [f.clause for f in findings if f.tier == t]
+        return t, list(dict.fromkeys(f.clause for f in findings if f.tier == t))
 
     current = tier_rank(tier)
     lower = [t for t in TIERS if tier_rank(t) < current]
