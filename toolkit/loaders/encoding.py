@@ -8,6 +8,8 @@ as an error for that line instead of turning the whole file into mojibake.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import charset_normalizer
 
@@ -64,35 +66,60 @@ class DecodedLine:
 
 
 def decode_lines(data: bytes) -> tuple[str, list[DecodedLine]]:
-    """Split a line-oriented file and decode each line in the file's majority encoding.
+    """Split a line-oriented file's bytes and decode each line in the file's majority encoding.
 
     Returns (encoding, lines). A line that does not decode gets text=None and an error message,
     so the caller can report it and keep the rest.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    raw_lines = data.split(b"\n")
-    if raw_lines and raw_lines[-1] == b"":
-        raw_lines.pop()
+    raw_lines = _split_lines(data)
+    encoding = majority_encoding(raw_lines)
+    return encoding, [decode_line(number, raw, encoding) for number, raw in enumerate(raw_lines, start=1)]
+
+
+def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
+    """Like decode_lines for a file on disk, streaming: one pass to choose the encoding, one to decode."""
+    with path.open("rb") as handle:
+        encoding = majority_encoding(handle)
+
+    def lines() -> Iterator[DecodedLine]:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+                yield decode_line(number, raw, encoding)
+
+    return encoding, lines()
+
+
+def majority_encoding(raw_lines: Iterable[bytes]) -> str:
+    """The candidate encoding in which the fewest lines fail; ties go to UTF-8 (ASCII decodes in both)."""
     failures = {name: 0 for name in _CANDIDATES}
     for raw in raw_lines:
+        if raw.isascii():
+            continue
         for name in _CANDIDATES:
             try:
                 raw.decode(name)
             except UnicodeDecodeError:
                 failures[name] += 1
-    # Fewest failing lines wins; ties go to UTF-8 (ASCII-only files decode in both).
-    encoding = min(_CANDIDATES, key=lambda name: (failures[name], _CANDIDATES.index(name)))
-    lines = []
-    for number, raw in enumerate(raw_lines, start=1):
-        raw = raw.rstrip(b"\r")
-        try:
-            lines.append(DecodedLine(number, raw.decode(encoding)))
-        except UnicodeDecodeError as exc:
-            lines.append(
-                DecodedLine(number, None, f"undecodable bytes at byte {exc.start} of the line (file is {encoding})")
-            )
-    return encoding, lines
+    return min(_CANDIDATES, key=lambda name: (failures[name], _CANDIDATES.index(name)))
+
+
+def decode_line(number: int, raw: bytes, encoding: str) -> DecodedLine:
+    raw = raw.rstrip(b"\r\n")
+    try:
+        return DecodedLine(number, raw.decode(encoding))
+    except UnicodeDecodeError as exc:
+        return DecodedLine(number, None, f"undecodable bytes at byte {exc.start} of the line (file is {encoding})")
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    raw_lines = data.split(b"\n")
+    if raw_lines and raw_lines[-1] == b"":
+        raw_lines.pop()
+    return raw_lines
 
 
 def _first_bad_position(data: bytes) -> tuple[int, int]:

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.encoding import UndecodableError, decode_lines, decode_text
+from toolkit.loaders.encoding import UndecodableError, decode_text, iter_file_lines
 
 SNIFF_BYTES = 1 << 16
+WHOLE_DOCUMENT_LIMIT = 256 << 20  # larger JSON arrays are unusual; JSON Lines is streamed at any size
 
 
 def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any], str] | LoadError]:
@@ -17,11 +18,10 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
 
     A file holding one JSON document (object or list of objects) is read whole; anything else as JSON Lines.
     """
-    data = path.read_bytes()
-    if not data.strip():
+    if _is_blank(path):
         yield LoadError(str(path), None, "empty file", fmt)
         return
-    whole = _whole_document(data)
+    whole = _whole_document(path.read_bytes()) if _starts_like_document(path) else None
     if whole is not None:
         encoding, value = whole
         items = value if isinstance(value, list) else [value]
@@ -31,7 +31,7 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
             else:
                 yield LoadError(str(path), number, f"record {number} is not a JSON object", fmt)
         return
-    encoding, lines = decode_lines(data)
+    encoding, lines = iter_file_lines(path)
     for line in lines:
         if line.text is None:
             yield LoadError(str(path), line.number, line.error, fmt)
@@ -60,8 +60,7 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
         return None
     if not head.strip():
         return None
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith((b"[", b"{")) and path.stat().st_size < 64 * SNIFF_BYTES:
+    if _starts_like_document(path) and path.stat().st_size < 64 * SNIFF_BYTES:
         whole = _whole_document(path.read_bytes())  # one (possibly pretty-printed) JSON document
         if whole is not None:
             value = whole[1]
@@ -80,6 +79,41 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
                 return value
         # A first line that is cut off by the sniff window or corrupt: try the next one.
     return None
+
+
+def _is_blank(path: Path) -> bool:
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if chunk.strip():
+                return False
+    return True
+
+
+def _starts_like_document(path: Path) -> bool:
+    """A single JSON document (object or array) rather than JSON Lines: try to parse it whole.
+
+    Only files that start with '[' or '{' and are small enough to hold in memory are tried; a JSON Lines
+    file fails the whole parse ("Extra data") and is then read line by line.
+    """
+    with path.open("rb") as handle:
+        first_line = handle.readline(SNIFF_BYTES)
+        rest = handle.read(4096)
+    head = first_line.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith((b"[", b"{")) or path.stat().st_size >= WHOLE_DOCUMENT_LIMIT:
+        return False
+    if rest.strip() and _parses(first_line):
+        return False  # a complete object on the first line and more after it: JSON Lines
+    return True
+
+
+def _parses(raw: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            json.loads(raw.decode(encoding).lstrip("\ufeff"))
+            return True
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+    return False
 
 
 def _whole_document(data: bytes) -> tuple[str, Any] | None:
