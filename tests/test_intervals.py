@@ -159,3 +159,17 @@ def test_wider_at_higher_confidence_and_scaled_to_percent():
     pct = narrow.scaled(100)
     assert isinstance(pct, Interval)
     assert pct.estimate == pytest.approx(0.3) and pct.high == pytest.approx(narrow.high * 100)
+
+
+def test_numpy_and_pandas_counts_are_accepted():
+    import numpy as np
+    import pandas as pd
+
+    counts = pd.Series([3, 10], dtype="Int64")
+    iv = proportion_interval(counts.iloc[0], np.int64(10))
+    assert iv == proportion_interval(3, 10)
+    assert proportion_interval(3.0, 10.0).k == 3
+    with pytest.raises(ValueError, match="whole number"):
+        proportion_interval(float("nan"), 10)
+    with pytest.raises(ValueError, match="whole number"):
+        proportion_interval(True, 10)

@@ -156,3 +156,29 @@ def test_monthly_rate_ratio_persons_after_vs_before_interpretation():
     assert (rr.t1, rr.t2) == (7, 19)
     assert rr.estimate == pytest.approx((2232 / 7) / (1295 / 19))
     assert 1 < rr.low < rr.estimate < rr.high
+
+
+def test_numpy_counts_and_exposures_are_accepted():
+    import numpy as np
+
+    assert poisson_rate_interval(np.int64(10), np.float64(2.0)) == poisson_rate_interval(10, 2.0)
+    assert rate_ratio_interval(np.int64(11), np.int64(800), np.int64(21), 3011).estimate == pytest.approx((11 / 800) / (21 / 3011))
+
+
+def test_monthly_rates_frame_helper_accepts_loaded_tables():
+    import pandas as pd
+
+    from toolkit.rates import monthly_rates
+
+    frame = pd.DataFrame({
+        "value": pd.array([988, 1295], dtype="Int64"),
+        "period_start": pd.PeriodIndex(["2009-02", "2015-11"], freq="M"),
+        "period_end": ["2015-10", "2017-05"],
+    })
+    out = monthly_rates(frame)
+    assert out["months"].tolist() == [81, 19]
+    assert out["per_month"].tolist() == pytest.approx([988 / 81, 1295 / 19])
+    assert out.loc[1, "low"] == pytest.approx(monthly_rate_interval(1295, "2015-11", "2017-05").low)
+    frame.loc[1, "value"] = pd.NA
+    with pytest.raises(ValueError, match="row 1"):
+        monthly_rates(frame)

@@ -17,7 +17,10 @@ applied here explicitly so they do not depend on the statsmodels version.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
+
+import numpy as np
 
 from statsmodels.stats.proportion import proportion_confint
 
@@ -63,14 +66,19 @@ class Interval:
         )
 
 
+def is_real_number(value: object) -> bool:
+    """True for Python and NumPy numbers (counts often arrive as numpy.int64 from pandas); False for bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def check_alpha(alpha: float) -> None:
-    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+    if not (is_real_number(alpha) and 0 < alpha < 1):
         raise ValueError(f"alpha must be strictly between 0 and 1, got {alpha!r}")
 
 
 def check_count(name: str, value: int) -> int:
-    """Counts must be non-negative whole numbers (floats such as 3.0 are accepted)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and not value.is_integer():
+    """Counts must be non-negative whole numbers (3, numpy.int64(3) and 3.0 are accepted; 3.5 and NaN are not)."""
+    if not is_real_number(value) or not math.isfinite(value) or float(value) != int(value):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     if value < 0:
         raise ValueError(f"{name} must be non-negative, got {value!r}")

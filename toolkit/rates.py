@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from toolkit.intervals import Interval, check_alpha, check_count, proportion_interval
+from toolkit.intervals import Interval, check_alpha, check_count, is_real_number, proportion_interval
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -49,7 +49,7 @@ def months_inclusive(start: str, end: str) -> int:
 
 
 def check_exposure(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    if not is_real_number(value) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return float(value)
 
@@ -125,3 +125,34 @@ def monthly_rate_ratio(
 ) -> RateRatio:
     """Rate ratio of period 1 against period 2, each given as inclusive start/end months."""
     return rate_ratio_interval(k1, months_inclusive(start1, end1), k2, months_inclusive(start2, end2), alpha)
+
+
+def monthly_rates(
+    frame: "pd.DataFrame",
+    count: str = "value",
+    start: str = "period_start",
+    end: str = "period_end",
+    alpha: float = 0.05,
+) -> "pd.DataFrame":
+    """A copy of `frame` with months, per_month, low, high (exact Garwood) for each row's count and period.
+
+    Periods may be "YYYY-MM" strings or pandas monthly Periods (as `toolkit.datasets.load_table`
+    returns them). A row with a missing count or period raises ValueError naming the row.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    results = []
+    for label, row in frame.iterrows():
+        if pd.isna(row[count]) or pd.isna(row[start]) or pd.isna(row[end]):
+            raise ValueError(f"row {label!r}: count, start and end month are all needed for a monthly rate")
+        try:
+            iv = monthly_rate_interval(row[count], str(row[start]), str(row[end]), alpha)
+        except ValueError as exc:
+            raise ValueError(f"row {label!r}: {exc}") from None
+        results.append((int(iv.exposure), iv.estimate, iv.low, iv.high))
+    out["months"] = [r[0] for r in results]
+    out["per_month"] = [r[1] for r in results]
+    out["low"] = [r[2] for r in results]
+    out["high"] = [r[3] for r in results]
+    return out
