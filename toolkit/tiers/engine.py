@@ -432,6 +432,10 @@ def assess(facts: CaseFacts, what_if: bool = True, rules: Rules | None = None) -
         if facts.duty_or_service and version.get("duty_aggravation") and tier != "none":
             agg = version["duty_aggravation"]
             notes.append(f"{agg['clause']}: duty- or service-obtained information sold or provided — {agg['effect']} (从重处罚).")
+    if tier != "none" and facts.gains_yuan:
+        low, high = rules.raw["art12"]["fine_multiple_of_gains"]
+        notes.append(f"Art.12: the fine is generally {low} to {high} times the illegal gains: "
+                     f"{fmt_number(facts.gains_yuan * low)}–{fmt_number(facts.gains_yuan * high)} yuan.")
     if tier == "none":
         notes.append("no numeric or listed standard is met; Art. 5(1)(10) (other serious circumstances) remains open "
                      "to a court and is not computable.")

@@ -71,10 +71,10 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
             changes.append(entry(
                 "deduct", target, after,
                 f"deduct at least {fmt_number(n)} {code} items ({fmt_number(count)} → {fmt_number(count - n)}) "
-                f"to fall to {TIER_EN_SHORT[tier_of(after)[0]]}",
+                f"to fall to {TIER_EN_SHORT[tier_of(after)[0]]} (deductions of untrue or duplicated items: Art. 11(3))",
                 f"核减{zh}信息至少{fmt_number(n)}条（{fmt_number(count)}→{fmt_number(count - n)}条），"
-                f"档次降为{TIER_ZH[tier_of(after)[0]]}",
-                category=code, items=n, from_count=count, to_count=count - n))
+                f"档次降为{TIER_ZH[tier_of(after)[0]]}（不真实或重复信息的核减：第十一条第三款）",
+                category=code, items=n, from_count=count, to_count=count - n, basis="Art.11(3)"))
         bound = rules.group_of(category).threshold_items * int(rules.especially_serious_multiplier)
         for target in higher:
             goal = tier_rank(target)
@@ -162,7 +162,8 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
     changes.extend(_money_changes(facts, tier, rules, "gains_yuan", tier_of, entry, lower, higher))
     if facts.purchased_for_lawful_business and not facts.resold_or_provided:
         changes.extend(_money_changes(facts, tier, rules, "profit_yuan", tier_of, entry, lower, higher))
-    return changes
+    # Two targets can be crossed by one and the same change (a drop of two tiers at once): list it once.
+    return list({change["text_en"]: change for change in changes}.values())
 
 
 def _money_changes(facts, tier, rules, attribute, tier_of, entry, lower, higher) -> list[dict[str, Any]]:
