@@ -183,3 +183,20 @@ def test_jsonl_tables_load_with_native_values(tmp_path):
     frame = load_table(root, "things")
     assert frame["n"].tolist()[0] == 3 and pd.isna(frame["n"].iloc[1])
     assert frame["flag"].dtype == "boolean"
+
+
+def test_array_and_object_fields(tmp_path):
+    descriptor = json.loads(json.dumps(SYNTHETIC))
+    descriptor["resources"][0]["schema"]["fields"] = [
+        {"name": "id", "type": "string", "description": "key"},
+        {"name": "tags", "type": "array", "description": "list"},
+        {"name": "meta", "type": "object", "description": "dict"},
+        {"name": "source_ref", "type": "string", "description": "where from"},
+    ]
+    root = write_package(tmp_path / "arr", 'id,tags,meta,source_ref\nr1,"[""a"", ""b""]","{""k"": 1}",s\n', descriptor)
+    assert validate_package(root) == []
+    frame = load_table(root, "things")
+    assert frame.loc[0, "tags"] == ["a", "b"] and frame.loc[0, "meta"] == {"k": 1}
+    broken = write_package(tmp_path / "arr2", 'id,tags,meta,source_ref\nr1,"{""a"": 1}",x,s\n', descriptor)
+    problems = validate_package(broken)
+    assert any("expected a JSON array" in p for p in problems) and any("expected JSON object" in p for p in problems)

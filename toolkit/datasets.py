@@ -11,6 +11,7 @@ Types and the pandas dtypes `load_table` gives them:
     year -> Int64      yearmonth ("YYYY-MM") -> period[M]
     date ("YYYY-MM-DD") -> datetime64[ns]   datetime (ISO 8601) -> datetime64[ns]
     any -> string (kept as text)
+    array, object -> object column of lists / dicts (JSON text in a CSV cell; native in JSON Lines)
 
 Empty cells (or the schema's `missingValues`) are missing values. Booleans are written
 `true`/`false` (also accepted: True/TRUE/1, False/FALSE/0).
@@ -35,7 +36,7 @@ import pandas as pd
 from toolkit.paths import DATASETS_DIR
 
 DESCRIPTOR = "datapackage.json"
-SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "year", "yearmonth", "date", "datetime", "any")
+SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "year", "yearmonth", "date", "datetime", "any", "array", "object")
 DEFAULT_SOURCE_FIELDS = ("source_ref", "source", "source_url")
 TRUE_VALUES = {"true", "True", "TRUE", "1"}
 FALSE_VALUES = {"false", "False", "FALSE", "0"}
@@ -53,6 +54,8 @@ PANDAS_DTYPES = {
     "yearmonth": "period[M]",
     "date": "datetime64[ns]",
     "datetime": "datetime64[ns]",
+    "array": "object",
+    "object": "object",
 }
 
 
@@ -177,6 +180,16 @@ def parse_cell(value: Any, field_type: str) -> Any:
             return datetime.fromisoformat(str(text))
         except ValueError:
             raise ValueError(f"expected an ISO 8601 date-time, got {value!r}") from None
+    if field_type in ("array", "object"):
+        expected = list if field_type == "array" else dict
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                raise ValueError(f"expected JSON {field_type}, got {value!r}") from None
+        if not isinstance(value, expected):
+            raise ValueError(f"expected a JSON {field_type}, got {value!r}")
+        return value
     raise ValueError(f"unsupported field type {field_type!r} (supported: {', '.join(SUPPORTED_TYPES)})")
 
 
@@ -184,6 +197,8 @@ def to_series(values: list[Any], field_type: str, name: str) -> pd.Series:
     dtype = PANDAS_DTYPES[field_type]
     if field_type == "yearmonth":
         return pd.Series(pd.PeriodIndex([v if v is not None else pd.NaT for v in values], freq="M"), name=name)
+    if field_type in ("array", "object"):
+        return pd.Series(values, name=name, dtype="object")
     if field_type in ("date", "datetime"):
         return pd.Series(pd.to_datetime([v if v is not None else pd.NaT for v in values]), name=name).astype(dtype)
     return pd.Series(pd.array([pd.NA if v is None else v for v in values], dtype=dtype), name=name)
@@ -379,12 +394,13 @@ def validate_resource(base: Path, descriptor: dict, entry: dict, label: str) -> 
             values[name] = value
             problems.extend(f"{where_row} field {name!r}: {p}" for p in check_constraints(value, raw, constraints))
             if name in seen:
-                if value in seen[name]:
-                    problems.append(f"{where_row} field {name!r}: value {raw!r} repeats line {seen[name][value]} (unique)")
+                token = hashable(value)
+                if token in seen[name]:
+                    problems.append(f"{where_row} field {name!r}: value {raw!r} repeats line {seen[name][token]} (unique)")
                 else:
-                    seen[name][value] = line_no
+                    seen[name][token] = line_no
         if key and all(values.get(k) is not None for k in key):
-            composite = tuple(values[k] for k in key)
+            composite = tuple(hashable(values[k]) for k in key)
             if composite in seen_keys:
                 problems.append(f"{where_row}: primary key repeats line {seen_keys[composite]}")
             else:
@@ -394,6 +410,11 @@ def validate_resource(base: Path, descriptor: dict, entry: dict, label: str) -> 
     if row_count == 0:
         problems.append(f"{path}: table has no rows")
     return problems
+
+
+def hashable(value: Any) -> Any:
+    """Lists and dicts (array/object fields) as canonical JSON text, so they can be compared for uniqueness."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
 def check_constraints(value: Any, raw: Any, constraints: dict) -> list[str]:
