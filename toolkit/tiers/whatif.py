@@ -35,6 +35,10 @@ def _smallest(low: int, high: int, ok: Callable[[int], bool]) -> int | None:
     return low
 
 
+def _items(n: int) -> str:
+    return "item" if n == 1 else "items"
+
+
 def _cat(code: str) -> tuple[str, str]:
     return code, chinese_name(code)
 
@@ -45,7 +49,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
         return t, list(dict.fromkeys(f.clause for f in findings if f.tier == t))
 
     current = tier_rank(tier)
-    lower = [t for t in TIERS if tier_rank(t) < current]
+    lower = [t for t in reversed(TIERS) if tier_rank(t) < current]  # nearest first
     higher = [t for t in TIERS if tier_rank(t) > current]
     changes: list[dict[str, Any]] = []
 
@@ -70,7 +74,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
             after = facts.with_counts({**facts.counts, category: count - n})
             changes.append(entry(
                 "deduct", target, after,
-                f"deduct at least {fmt_number(n)} {code} items ({fmt_number(count)} → {fmt_number(count - n)}) "
+                f"deduct at least {fmt_number(n)} {code} {_items(n)} ({fmt_number(count)} → {fmt_number(count - n)}) "
                 f"to fall to {TIER_EN_SHORT[tier_of(after)[0]]} (deductions of untrue or duplicated items: Art. 11(3))",
                 f"核减{zh}信息至少{fmt_number(n)}条（{fmt_number(count)}→{fmt_number(count - n)}条），"
                 f"档次降为{TIER_ZH[tier_of(after)[0]]}（不真实或重复信息的核减：第十一条第三款）",
@@ -88,7 +92,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
             after = facts.with_counts({**facts.counts, category: count + n})
             changes.append(entry(
                 "add", target, after,
-                f"{fmt_number(n)} more {code} items ({fmt_number(count)} → {fmt_number(count + n)}) "
+                f"{fmt_number(n)} more {code} {_items(n)} ({fmt_number(count)} → {fmt_number(count + n)}) "
                 f"would reach {TIER_EN_SHORT[tier_of(after)[0]]}",
                 f"{zh}信息再增加{fmt_number(n)}条（{fmt_number(count)}→{fmt_number(count + n)}条）即达到"
                 f"{TIER_ZH[tier_of(after)[0]]}",
@@ -125,7 +129,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
             going_down = tier_rank(full_tier) < current
             steps = [t for t in TIERS if (tier_rank(full_tier) <= tier_rank(t) < current if going_down
                                           else current < tier_rank(t) <= tier_rank(full_tier))]
-            for step in steps:
+            for step in sorted(steps, key=lambda t: abs(tier_rank(t) - current)):  # nearest first
                 goal = tier_rank(step)
 
                 def crossed(n: int, goal: int = goal, moved: Callable[[int], CaseFacts] = moved) -> bool:
