@@ -172,3 +172,20 @@ def test_figure_has_fitted_segments_and_counterfactual(tmp_path, monkeypatch):
     assert sum("fitted" in label for label in labels) == 2
     paths = plotting.save_figure(fig, "its_test")
     assert all(p.exists() for p in paths)
+
+
+def test_edge_only_segment_is_not_estimable():
+    # Pre-reform counts 1, 0, 0: the Poisson likelihood keeps rising as the pre trend goes to
+    # minus infinity (Haberman's condition), so no finite MLE exists.
+    counts = pd.Series([1, 0, 0, 1, 2, 3, 1], index=pd.period_range("2014", periods=7, freq="Y"))
+    with pytest.raises(ValueError, match="diverge"):
+        its.segmented_regression(counts, "2017")
+    assert not its.poisson_mle_exists(
+        np.column_stack([np.ones(7), np.arange(7), np.arange(7) >= 3, np.clip(np.arange(7) - 3, 0, None)]),
+        counts.to_numpy())
+
+
+def test_interior_zeros_are_fine():
+    counts = monthly([2, 0, 3, 1, 0, 4, 5, 0, 6, 4])
+    r = its.segmented_regression(counts, "2016-06")
+    assert math.isfinite(r.level_change.estimate)

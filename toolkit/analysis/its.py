@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import optimize, stats
 
 from toolkit.intervals import Interval, check_alpha
 from toolkit.rates import RateRatio, rate_ratio_interval
@@ -87,7 +87,32 @@ def _ratio_interval(params: np.ndarray, cov: np.ndarray, weights: np.ndarray, al
     estimate = float(weights @ params)
     se = float(math.sqrt(weights @ cov @ weights))
     z = stats.norm.isf(alpha / 2)
+    if abs(estimate) + z * se > 700:  # exp() would overflow: the fit is degenerate, not informative
+        raise ValueError(f"segmented regression is degenerate: log rate ratio {estimate:.3g} ± {z * se:.3g}")
     return Interval(math.exp(estimate), math.exp(estimate - z * se), math.exp(estimate + z * se), method, alpha)
+
+
+def poisson_mle_exists(design: np.ndarray, y: np.ndarray, tolerance: float = 1e-7) -> bool:
+    """Whether the Poisson (and NB) log-linear MLE is finite for this design and these counts.
+
+    It is not (Haberman 1974) when some direction b != 0 has x_i'b = 0 wherever y_i > 0 and
+    x_i'b <= 0 wherever y_i = 0, strictly for at least one: moving along b raises the
+    likelihood forever. The linear program looks for such a b inside the box |b_j| <= 1.
+    """
+    X = np.asarray(design, dtype=float)
+    scale = np.abs(X).max(axis=0)
+    scale[scale == 0] = 1.0
+    X = X / scale
+    zero = np.asarray(y) == 0
+    if not zero.any():
+        return True
+    result = optimize.linprog(
+        c=X[zero].sum(axis=0),  # minimise sum of x_i'b over zero rows (<= 0 each)
+        A_ub=X[zero], b_ub=np.zeros(int(zero.sum())),
+        A_eq=X[~zero] if (~zero).any() else None, b_eq=np.zeros(int((~zero).sum())) if (~zero).any() else None,
+        bounds=[(-1, 1)] * X.shape[1], method="highs",
+    )
+    return not (result.status == 0 and -result.fun > tolerance)
 
 
 def newey_west_lags(n_periods: int) -> int:
@@ -104,11 +129,19 @@ def period_counts(
     """
     if freq not in ("M", "Y"):
         raise ValueError(f"freq must be 'M' (monthly) or 'Y' (yearly), got {freq!r}")
-    if date_column not in frame.columns:
+    if date_column not in frame.columns and not (freq == "Y" and "year" in frame.columns):
         raise ValueError(f"the table has no {date_column!r} column")
-    dates = pd.to_datetime(frame[date_column].astype("string"), errors="coerce", format="mixed")
-    undated = int(dates.isna().sum())
-    dates = dates.dropna()
+    if freq == "Y":
+        # Yearly counts may also use a table's `year` column where the date is missing.
+        from toolkit.analysis.outcomes import judgment_years
+
+        years = judgment_years(frame.rename(columns={date_column: "judgment_date"}))
+        undated = int(years.isna().sum())
+        dates = pd.to_datetime(years.dropna().astype(int).astype(str) + "-01-01")
+    else:
+        dates = pd.to_datetime(frame[date_column].astype("string"), errors="coerce", format="mixed")
+        undated = int(dates.isna().sum())
+        dates = dates.dropna()
     if dates.empty and (start is None or end is None):
         raise ValueError(f"no parseable dates in {date_column!r}: cannot build a time series")
     periods = dates.dt.to_period(freq)
@@ -178,6 +211,12 @@ def segmented_regression(
     post = (t >= position).astype(float)
     since = (t - position) * post
     design = np.column_stack([np.ones_like(t), t, post, since])
+    if not poisson_mle_exists(design, y):
+        raise ValueError(
+            f"reform {label}: the zero counts make the maximum-likelihood fit diverge (e.g. a segment whose "
+            "counts are positive only at one end, such as 1, 0, 0): a segment's trend would be minus infinity. "
+            "Use a longer or coarser series, or report the counts with exact intervals instead"
+        )
     offset = np.log(exposure_values)
     lags = newey_west_lags(len(y)) if hac_lags is None else int(hac_lags)
     notes: list[str] = []

@@ -149,9 +149,19 @@ def _check_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
 
 
 def judgment_years(frame: pd.DataFrame) -> pd.Series:
-    """Year of judgment_date as an integer (nullable); non-dates give <NA>."""
-    dates = pd.to_datetime(frame["judgment_date"].astype("string"), errors="coerce", format="mixed")
-    return dates.dt.year.astype("Int64")
+    """Year of judgment_date as an integer (nullable); non-dates give <NA>.
+
+    Tables that carry only a `year` column (e.g. judge-sample) fill missing dates from it.
+    """
+    if "judgment_date" in frame.columns:
+        dates = pd.to_datetime(frame["judgment_date"].astype("string"), errors="coerce", format="mixed")
+        years = dates.dt.year.astype("Int64")
+    else:
+        years = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    if "year" in frame.columns:
+        stated = pd.to_numeric(frame["year"], errors="coerce").astype("Float64").round().astype("Int64")
+        years = years.fillna(stated)
+    return years
 
 
 def zero_event_upper_bound(n: int, alpha: float = 0.05) -> float:
@@ -197,7 +207,7 @@ def outcome_rate(
 ) -> Rate:
     """The measure's rate over the whole frame: k events among the n rows in its denominator."""
     measure = get_measure(measure)
-    _check_frame(frame, ("outcome", "penalty_type", "probation_months", "judgment_date"))
+    _check_frame(frame, ("outcome", "penalty_type", "probation_months"))
     in_denominator = measure.denominator(frame)
     events = measure.numerator(frame) & in_denominator
     unknown = frame[measure.needs].isna() | (frame["outcome"].astype("string") == "unknown").fillna(False)
