@@ -45,10 +45,10 @@ def test_judge_aggregation_sum_and_distinct() -> None:
     gold = [_judge_label("d1", 42, 5000, ["盗窃"]), _judge_label("d2", 0, -1, ["滥伐林木"]), _judge_label("d3", 6, -1, [])]
     summed = evaluate_judge(preds, gold, "sum")
     assert (summed.scores["term_months"].agreed, summed.scores["term_months"].compared) == (1, 3)  # d2 only
-    assert summed.scores["fine_yuan"].agreed == 1  # d2: no fine on both sides
+    assert summed.scores["fine_yuan"].agreed == 2  # d2, d3: no fine on either side
     assert summed.scores["accusation"].agreed == 1  # d1; d2 has no charge predicted
     distinct = evaluate_judge(preds, gold, "distinct")
-    assert distinct.scores["term_months"].agreed == 2 and distinct.scores["fine_yuan"].agreed == 2
+    assert distinct.scores["term_months"].agreed == 2 and distinct.scores["fine_yuan"].agreed == 3
     missing = [d for d in distinct.disagreements if d["doc_id"] == "d3"]
     assert {d["field"] for d in missing} == {"term_months", "life_imprisonment", "death_penalty", "accusation"}
 

@@ -47,10 +47,12 @@ def parse_document(doc_id: str, text: str) -> list[dict[str, Any]]:
         return [_unknown(str(doc_id), f"parser error: {type(exc).__name__}: {exc}")]
 
 
-def _unknown(doc_id: str, note: str) -> dict[str, Any]:
+def _unknown(doc_id: str, note: str, explain: bool = True) -> dict[str, Any]:
     record = new_defendant_record(doc_id)
     record["outcome"] = "unknown"
     record["notes"].append(note)
+    if explain:
+        _explain_nulls(record)
     return record
 
 
@@ -76,7 +78,7 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
             for name in party_names(normal)
         ] or [{"outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}]
     if not entries:
-        record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant")
+        record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant", explain=False)
         _fill(record, metadata, METADATA_FIELDS)
         facts, fact_notes = extract_facts(normal, defendant=None)
         _fill(record, facts, FACT_FIELDS)
