@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from scrapers.client import Politeness, PoliteClient
+from scrapers.client import Politeness, PoliteClient, user_agent
 from scrapers.errors import BoundReached, ScrapeError
 from scrapers.runner import Bounds, Scraper
 from scrapers.sources import SOURCE_MODULES, default_base_url, source_module
@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=4, help="retries on connection errors, 5xx, 429 (default 4)")
     parser.add_argument("--backoff", type=float, default=2.0, help="backoff base in seconds (default 2)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")
     wenshu = parser.add_argument_group("wenshu")
     wenshu.add_argument("--cookie-file", type=Path, help="file holding YOUR logged-in session cookie (never logged)")
     wenshu.add_argument("--date-from", help="first judgment date, YYYY-MM-DD")
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         store = RawStore.open(args.out)
     except StoreError as exc:
         raise _usage(str(exc)) from None
-    client = PoliteClient(politeness, cookie=cookie)
+    client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact))
     scraper = Scraper(args.source, store, client, Bounds(args.max_requests, until), progress=not args.no_progress)
     _log_run(args, base_url, "started", cookie_given=cookie is not None)
     status, code = "finished", 0

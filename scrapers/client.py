@@ -25,9 +25,14 @@ from scrapers.errors import RetriesExhaustedError, RobotsDisallowedError, Scrape
 from scrapers.store import Request
 
 USER_AGENT = (
-    f"judgstat-scraper/{scrapers_version} (research tool; polite: robots.txt, <=1 request/2 s by default; "
-    "+https://github.com/judgstat/judgstat/blob/main/scrapers/README.md)"
+    f"judgstat-scraper/{scrapers_version} (academic research tool; honours robots.txt and rate limits; "
+    "see scrapers/README.md in the judgstat package)"
 )
+
+
+def user_agent(contact: str | None = None) -> str:
+    """The User-Agent, with the user's contact (e-mail or web page) so a site can reach a person."""
+    return USER_AGENT if not contact else USER_AGENT[:-1] + f"; contact: {contact})"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 

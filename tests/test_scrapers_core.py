@@ -12,7 +12,7 @@ import pytest
 import requests
 from scraper_server import NonLoopbackConnection, loopback_only, sites  # noqa: F401 (fixtures)
 
-from scrapers.client import USER_AGENT, Politeness, PoliteClient, parse_retry_after
+from scrapers.client import USER_AGENT, Politeness, PoliteClient, parse_retry_after, user_agent
 from scrapers.errors import BoundReached, RobotsDisallowedError
 from scrapers.runner import Bounds
 from scrapers.store import RawStore, Request, StoreError
@@ -127,6 +127,7 @@ def test_user_agent_is_descriptive_and_sent(sites) -> None:  # noqa: F811
     PoliteClient(Politeness(rate=1000)).send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
     agents = {s.headers.get("User-Agent") for s in sites.seen}
     assert agents == {USER_AGENT} and "judgstat" in USER_AGENT and "README" in USER_AGENT
+    assert user_agent("me@example.edu").endswith("; contact: me@example.edu)")
 
 
 def test_robots_disallow_refuses_without_requesting(sites) -> None:  # noqa: F811

@@ -61,8 +61,9 @@ def detail_requests(sites) -> list[str]:  # noqa: F811
 
 def test_clean_run_collects_exactly_the_wanted_documents(sites, tmp_path: Path) -> None:  # noqa: F811
     wanted = setup_12309(sites)
-    assert run_12309(tmp_path, sites) == 0
+    assert run_12309(tmp_path, sites, "--contact", "me@example.edu") == 0
     assert loaded_ids(tmp_path) == wanted
+    assert all(s.headers["User-Agent"].endswith("contact: me@example.edu)") for s in sites.seen)
     assert sorted(detail_requests(sites)) == sorted(set(detail_requests(sites)))  # no document fetched twice
     assert len(detail_requests(sites)) == len(wanted)  # 刑事抗诉书 filtered out on the list page
     assert_store_consistent(tmp_path)
