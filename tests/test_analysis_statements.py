@@ -152,7 +152,8 @@ def test_separated_regression_statement_says_not_estimable():
                for i, items in enumerate([60, 120, 300, 700, 2000, 5000, 9000, 30000])]
     frame = defendants_to_frame(records)
     text = st.statement(sentencing.probation_logit(frame), source_for(frame), today=TODAY)
-    assert "无法估计" in text.zh and "cannot be estimated" in text.en and "do not exist" in text.en
+    assert "无法估计" in text.zh and "完全分离" in text.zh and "最大似然系数不存在" in text.zh
+    assert "cannot be estimated" in text.en and "do not exist" in text.en
 
 
 def test_statement_rejects_unknown_result():
@@ -251,3 +252,19 @@ def test_read_defendant_table_errors_name_the_file(tmp_path):
     bad.write_text("x", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.txt"):
         read_defendant_table(bad)
+
+
+def test_rate_statement_with_undated_defendants():
+    records = [defendant(f"c{i}", outcome="convicted", judgment_date="2019-06-01" if i < 3 else None) for i in range(10)]
+    frame = defendants_to_frame(records)
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source_for(frame), today=TODAY)
+    assert "的10名被告人中（裁判年份2019年，其中7人未载明）" in text.zh
+    assert "(decided in 2019; year not stated for 7)" in text.en
+
+
+def test_year_column_fills_missing_dates():
+    frame = as_defendant_table(pd.DataFrame({"outcome": ["convicted", "acquitted"], "year": [2018, 2020],
+                                             "penalty_type": ["fixed_term", "none"]}))
+    rate = outcomes.outcome_rate(frame, "acquittal")
+    assert rate.years == (2018, 2020) and rate.undated == 0
+    assert list(its.period_counts(frame, "Y")) == [1, 0, 1]

@@ -132,6 +132,7 @@ class Rate:
     group_column: str | None = None
     group: str | None = None
     years: tuple[int, int] | None = None  # first and last judgment year in the denominator
+    undated: int = 0  # defendants in the denominator without a judgment year
     alpha: float = 0.05
     one_sided_bound: float | None = None  # upper bound when k = 0, lower bound when k = n
 
@@ -211,12 +212,13 @@ def outcome_rate(
     in_denominator = measure.denominator(frame)
     events = measure.numerator(frame) & in_denominator
     unknown = frame[measure.needs].isna() | (frame["outcome"].astype("string") == "unknown").fillna(False)
-    years = judgment_years(frame[in_denominator]).dropna()
+    all_years = judgment_years(frame[in_denominator])
+    years = all_years.dropna()
     span = (int(years.min()), int(years.max())) if len(years) else None
     return rate_from_counts(
         measure, int(events.sum()), int(in_denominator.sum()), method, alpha,
         excluded_unknown=int((unknown & ~in_denominator).sum()),
-        group_column=group_column, group=group, years=span,
+        group_column=group_column, group=group, years=span, undated=int(all_years.isna().sum()),
     )
 
 

@@ -332,6 +332,7 @@ class RegressionResult:
     separating: tuple[str, ...] = ()
     alpha: float = 0.05
     fit_statistics: dict[str, float] = field(default_factory=dict)
+    message_zh: str = ""  # the reason in Chinese when there are no coefficients
 
     @property
     def ok(self) -> bool:
@@ -412,7 +413,8 @@ def ols_log_term(frame: pd.DataFrame, alpha: float = 0.05, cov_type: str = "HC3"
     if len(y) < X.shape[1] + 2:
         return RegressionResult("ols_log_term", "too_few", len(y), None, "log(term_months)", cov_type,
                                 f"{len(y)} usable row(s) for {X.shape[1]} coefficients: OLS needs at least "
-                                f"{X.shape[1] + 2}", tuple(dropped), alpha=alpha)
+                                f"{X.shape[1] + 2}", tuple(dropped), alpha=alpha,
+                                message_zh=f"可用样本{len(y)}人，估计{X.shape[1]}个系数至少需要{X.shape[1] + 2}人")
     fit = sm.OLS(y.to_numpy(), X.to_numpy(dtype=float)).fit(cov_type=cov_type)
     table = _coef_table(fit.params, fit.bse, fit.pvalues, alpha, X.columns)
     return RegressionResult("ols_log_term", "ok", len(y), table, "log(term_months)", cov_type,
@@ -429,6 +431,8 @@ def _separation_result(kind: str, n: int, dependent: str, X: pd.DataFrame, direc
         f"{', '.join(involved) or 'the covariates'}: maximum-likelihood coefficients do not exist; "
         "report the cross-tabulation, drop or merge the covariate, or use a penalised (Firth) fit",
         tuple(dropped), involved, alpha,
+        message_zh=f"结果可由{'、'.join(involved) or '协变量'}完全（或准完全）预测（完全分离），最大似然系数不存在；"
+                   "应报告交叉表、删除或合并该变量，或改用惩罚似然（Firth）估计",
     )
 
 
@@ -444,10 +448,12 @@ def probation_logit(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResul
     if len(y) == 0 or y.nunique() < 2:
         what = "no usable rows" if len(y) == 0 else f"every one of the {len(y)} row(s) has probation = {int(y.iloc[0])}"
         return RegressionResult("probation_logit", "no_variation", len(y), None, dependent, "none",
-                                f"{what}: a logit needs both outcomes", tuple(dropped), alpha=alpha)
+                                f"{what}: a logit needs both outcomes", tuple(dropped), alpha=alpha,
+                                message_zh=f"可用样本{len(y)}人，结果没有变化（是否缓刑只出现一种），logit需要两种结果")
     if len(y) < X.shape[1] + 1:
         return RegressionResult("probation_logit", "too_few", len(y), None, dependent, "none",
-                                f"{len(y)} row(s) for {X.shape[1]} coefficients", tuple(dropped), alpha=alpha)
+                                f"{len(y)} row(s) for {X.shape[1]} coefficients", tuple(dropped), alpha=alpha,
+                                message_zh=f"可用样本{len(y)}人，不足以估计{X.shape[1]}个系数")
     separated, direction = detect_separation(X.to_numpy(dtype=float), y.to_numpy())
     if separated:
         return _separation_result("probation_logit", len(y), dependent, X, direction, dropped, alpha)
@@ -471,11 +477,13 @@ def ordered_severity(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResu
     observed = sorted(int(v) for v in y.unique())
     if len(observed) < 2:
         return RegressionResult("ordered_severity", "no_variation", len(y), None, dependent, "none",
-                                "fewer than two severity levels observed: nothing to order", tuple(dropped), alpha=alpha)
+                                "fewer than two severity levels observed: nothing to order", tuple(dropped), alpha=alpha,
+                                message_zh="观察到的刑罚轻重等级少于两个，无从排序")
     if X.shape[1] == 0 or len(y) < X.shape[1] + len(observed):
         return RegressionResult("ordered_severity", "too_few", len(y), None, dependent, "none",
                                 f"{len(y)} row(s) for {X.shape[1]} coefficients and {len(observed) - 1} cut points",
-                                tuple(dropped), alpha=alpha)
+                                tuple(dropped), alpha=alpha,
+                                message_zh=f"可用样本{len(y)}人，不足以估计{X.shape[1]}个系数和{len(observed) - 1}个切点")
     # Separation at any cut point makes the ordered MLE diverge too.
     design = np.column_stack([np.ones(len(y)), X.to_numpy(dtype=float)])
     for cut in observed[1:]:

@@ -203,8 +203,15 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
     years_zh, years_en = _years(rate.years)
     group_zh = f"（{rate.group_column}={rate.group}）" if rate.group is not None else ""
     group_en = f" ({rate.group_column} = {rate.group})" if rate.group is not None else ""
-    lead_zh = f"在{years_zh}{source.description_zh}{group_zh}的{rate.n}{m.population_zh}中"
-    lead_en = f"Of the {rate.n} {m.population_en} in {source.description_en}{group_en}{years_en}"
+    if rate.undated and rate.years:
+        # Not every defendant has a year: the span describes only those that do.
+        lead_zh = (f"在{source.description_zh}{group_zh}的{rate.n}{m.population_zh}中（裁判年份{years_zh}，"
+                   f"其中{rate.undated}人未载明）")
+        lead_en = (f"Of the {rate.n} {m.population_en} in {source.description_en}{group_en} "
+                   f"({years_en.strip()}; year not stated for {rate.undated})")
+    else:
+        lead_zh = f"在{years_zh}{source.description_zh}{group_zh}的{rate.n}{m.population_zh}中"
+        lead_en = f"Of the {rate.n} {m.population_en} in {source.description_en}{group_en}{years_en}"
     if rate.n == 0 or rate.interval is None:
         return Statement(
             f"在{source.description_zh}{group_zh}中，没有属于该比例分母的{m.population_zh.lstrip('名')}，无法计算{m.zh}比例。",
@@ -316,7 +323,7 @@ def regression_statement(r: RegressionResult, source: DataSource, term: str = "l
     }.get(r.kind, (r.kind, r.kind))
     if not r.ok or r.table is None:
         return Statement(
-            f"{source.description_zh}（{r.n}名被告人）的{kind_zh}无法估计：{r.message}。",
+            f"{source.description_zh}（{r.n}名被告人）的{kind_zh}无法估计：{r.message_zh or r.message}。",
             f"The {kind_en} on {source.description_en} ({r.n} defendants) cannot be estimated: {r.message}.",
         )
     if term not in r.table.index:
