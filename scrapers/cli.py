@@ -57,9 +57,11 @@ def parse_until(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(value)
+        until = datetime.fromisoformat(value)
     except ValueError:
         raise _usage(f"--until {value!r}: not an ISO date or date-time (e.g. 2026-12-01 or 2026-12-01T18:00)") from None
+    # Bounds compare with naive local time: an explicit offset is converted to it.
+    return until.astimezone().replace(tzinfo=None) if until.tzinfo else until
 
 
 def _check_date(name: str, value: str | None) -> None:

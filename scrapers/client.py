@@ -97,9 +97,10 @@ class PoliteClient:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.hosts:
-            self.hosts[origin] = HostState(min_interval=1.0 / self.politeness.rate)
+            state = HostState(min_interval=1.0 / self.politeness.rate)
             if self.politeness.obey_robots:
-                self._load_robots(origin, self.hosts[origin])
+                self._load_robots(origin, state)  # a host is only known once its robots.txt is
+            self.hosts[origin] = state
         return origin, self.hosts[origin]
 
     def _load_robots(self, origin: str, state: HostState) -> None:

@@ -10,7 +10,7 @@ import re
 
 from bs4 import BeautifulSoup
 
-from scrapers.errors import BlockedError, CaptchaError, JavaScriptRequiredError, LoginRequiredError, StopRun
+from scrapers.errors import BlockedError, CaptchaError, JavaScriptRequiredError, LoginRequiredError
 
 CAPTCHA_TITLE_WORDS = ("验证码", "安全验证", "人机验证", "滑动验证", "captcha", "verify you are human")
 CAPTCHA_FIELD_PATTERN = re.compile(r"captcha|yzm|verifycode|validatecode|checkcode", re.I)
@@ -62,6 +62,3 @@ def check_page(status: int, content_type: str, body: bytes, url: str) -> None:
             f"{url}: the page is a JavaScript challenge; judgstat never runs a site's JavaScript, so it stops here"
         )
 
-
-def describe(error: StopRun) -> str:
-    return f"{type(error).__name__}: {error}"

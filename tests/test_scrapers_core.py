@@ -13,7 +13,7 @@ import requests
 from scraper_server import NonLoopbackConnection, loopback_only, sites  # noqa: F401 (fixtures)
 
 from scrapers.client import USER_AGENT, Politeness, PoliteClient, parse_retry_after, user_agent
-from scrapers.errors import BoundReached, RobotsDisallowedError
+from scrapers.errors import BoundReached, RetriesExhaustedError, RobotsDisallowedError
 from scrapers.runner import Bounds
 from scrapers.store import RawStore, Request, StoreError
 
@@ -85,6 +85,28 @@ def test_bounds() -> None:
         Bounds(max_requests=3).check(3, datetime.now())
     with pytest.raises(BoundReached, match="until"):
         Bounds(until=datetime(2000, 1, 1)).check(0, datetime.now())
+
+
+def test_until_accepts_dates_and_offsets() -> None:
+    from scrapers.cli import parse_until
+
+    assert parse_until("2026-12-01") == datetime(2026, 12, 1)
+    aware = parse_until("2026-12-01T18:00+00:00")
+    assert aware.tzinfo is None
+    assert aware == datetime(2026, 12, 1, 18, tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    assert parse_until(None) is None
+
+
+def test_robots_failure_is_not_forgotten(sites) -> None:  # noqa: F811
+    from scraper_server import status
+
+    sites.procuratorate["sh"] = []
+    sites.inject("/robots.txt", status(500), status(500))
+    client = PoliteClient(Politeness(rate=1000, max_retries=1, backoff_base=0.001))
+    with pytest.raises(RetriesExhaustedError):
+        client.send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))
+    client.send(Request.get(sites.url + "/12309/gj/sh/zjxflws/index.shtml"))  # asks for robots.txt again
+    assert [s.path for s in sites.seen] == ["/robots.txt"] * 3 + ["/12309/gj/sh/zjxflws/index.shtml"]
 
 
 def test_politeness_rejects_nonpositive_rate() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scraper_server import loopback_only  # noqa: F401 (autouse fixture: no traffic leaves 127.0.0.1)
 
 from scrapers import procuratorate_12309, releases, trs, wenshu
 from scrapers.detect import check_page
