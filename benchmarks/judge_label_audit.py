@@ -88,7 +88,7 @@ def audit(shared: Path) -> list[dict]:
             reason = READ_REASONS.get((doc_id[:8], field))
             if reason is None and distinct[field] == labelled:
                 reason = "distinct: label counts equal co-defendant values once (sum of distinct values)"
-            elif reason is None and values and labelled == sum(dict.fromkeys(values)):
+            elif reason is None and predicted and len(values) > len(records) and labelled == sum(dict.fromkeys(values)):
                 reason = "all: label sums the distinct per-charge / merged / quoted-and-revoked values in the operative part, not the executed one"
             elif reason is None and field == "fine_yuan" and predicted is None and labelled in _prior_fines(texts[doc_id]):
                 reason = "prior: label fine is from a prior conviction in the party section; the operative part imposes no fine"

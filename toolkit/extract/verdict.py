@@ -60,6 +60,7 @@ _PROSE_NAME_RE = re.compile(
     r"|(?:^|(?<=[，,。；;\s]))([\u4e00-\u9fff]{2,4}?)(?=因犯?[^，,。；;]{1,30}?罪[^。；;]{0,12}?被判)"
 )
 _NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|、|，|,|和|及|无罪|[（(])")
+_NOT_NAME_CHARS = frozenset("的了是该此")
 _NOT_NAMES = frozenset({"其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
 _CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|(?<![\w])[一二三四五六七八九十]{1,3}[、．.](?!\d)")
@@ -187,7 +188,10 @@ def _clean_name(name: str) -> str | None:
         if name.startswith(role):
             name = name[len(role):]
     name = name.strip()
-    if not name or name in _NOT_NAMES or name.endswith("等") or name[0].isdigit():
+    if (
+        len(name) < 2 or name in _NOT_NAMES or name.endswith(("等", "侵")) or name[0].isdigit()
+        or any(ch in _NOT_NAME_CHARS for ch in name)
+    ):
         return None
     return name
 
@@ -275,7 +279,8 @@ def _read_region(
             for _, name in found:
                 if name not in subjects:
                     subjects.append(name)
-        elif numbered or (prose and not subjects):
+        elif numbered or (prose and (not subjects or "判" in clause)):
+            # in prose a new 判处 that names nobody we know is about somebody else
             subjects = []
         parts = _split_by_subject(clause, start, found, subjects)
         for name, unit in parts:
