@@ -265,3 +265,21 @@ def test_figure_with_no_usable_rows_still_draws():
     plotting.setup()
     fig = s.plot_term_vs_items(frame_of([sentenced(0, None, "other", 12)]))
     assert any("no custodial" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_term_by_tier_figure_shades_ranges():
+    from matplotlib.patches import Rectangle
+
+    from toolkit import plotting
+
+    plotting.setup()
+    frame = s.add_tiers(synthetic_defendants(80, seed=6))
+    fig = s.plot_term_by_tier(frame)
+    spans = sorted((round(p.get_y()), round(p.get_y() + p.get_height())) for p in fig.axes[0].patches
+                   if isinstance(p, Rectangle) and p.get_width() < 1)
+    assert spans == sorted(s.tier_ranges().values())
+
+
+def test_legend_labels_name_the_clause():
+    labels = [s.clause_label(gid) for gid, _, _ in s.item_thresholds()]
+    assert labels == ["Art.5(1)(3) 行踪轨迹等", "Art.5(1)(4) 住宿等", "Art.5(1)(5) 其他"]

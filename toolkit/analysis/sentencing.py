@@ -76,9 +76,11 @@ def item_thresholds() -> list[tuple[str, str, int]]:
 
 def clause_label(group_id: str) -> str:
     """Short label of a category group for legends: its clause and first categories."""
+    from toolkit.categories import chinese_name
+
     group = next(g for g in load_rules().groups if g.id == group_id)
-    head = group.label_zh.split("、")[0]
-    return f"{group.clause} {head}等" if "、" in group.label_zh else f"{group.clause} {group.label_zh}"
+    head = chinese_name(group.categories[0])
+    return f"{group.clause} {head}等" if len(group.categories) > 1 else f"{group.clause} {head}"
 
 
 def category_group(category: Any) -> str | None:
@@ -559,4 +561,40 @@ def plot_term_vs_items(frame: pd.DataFrame, ax=None, title: str | None = None):
         ax.legend(fontsize=8, loc="upper left")
     else:
         ax.text(0.5, 0.5, "no custodial sentence with an item count", transform=ax.transAxes, ha="center")
+    return fig
+
+
+def plot_term_by_tier(frame: pd.DataFrame, ax=None, title: str | None = None):
+    """Imposed terms by tier (box and points), each tier's statutory range shaded behind its box.
+
+    Needs add_tiers(frame). Ranges are those of the statute now in force (rules.json); a
+    defendant under Amendment VII (one tier, up to 36 months) is shown with its engine tier.
+    """
+    import matplotlib.pyplot as plt
+
+    _need(frame, ("tier",))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+    else:
+        fig = ax.figure
+    subset = frame[_custodial(frame)]
+    terms = pd.to_numeric(subset["term_months"], errors="coerce").astype(float)
+    tiers = subset["tier"].astype("string").fillna("(unknown)")
+    order = [*TIER_ORDER, "(unknown)"]
+    ranges = tier_ranges()
+    for x, tier in enumerate(order, start=1):
+        if tier in ranges:
+            low, high = ranges[tier]
+            ax.add_patch(plt.Rectangle((x - 0.4, low), 0.8, high - low, color="#DDE6F0", zorder=0, lw=0))
+        values = terms[(tiers == tier).to_numpy()].dropna().to_numpy()
+        if len(values):
+            ax.boxplot([values], positions=[x], widths=0.5, showfliers=False, manage_ticks=False)
+            jitter = np.linspace(-0.12, 0.12, len(values)) if len(values) > 1 else np.zeros(1)
+            ax.scatter(x + jitter, values, s=14, color="#4C72B0", alpha=0.7, zorder=3)
+    counts = [int(((tiers == t) & terms.notna()).sum()) for t in order]
+    ax.set_xticks(range(1, len(order) + 1))
+    ax.set_xticklabels([f"{TIER_LABELS_ZH.get(t, '未知')}\n(n={n})" for t, n in zip(order, counts)])
+    ax.set_xlim(0.4, len(order) + 0.6)
+    ax.set_ylabel("刑期（月）/ term (months)")
+    ax.set_title(title or "各档次刑期 term by tier (shaded: statutory range)", fontsize=10)
     return fig
