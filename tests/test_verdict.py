@@ -92,3 +92,29 @@ def test_group_range_is_not_an_individual_sentence() -> None:
 def test_no_verdict(text: str) -> None:
     entries, notes = extract_verdicts(text)
     assert entries == [] and notes
+
+
+def test_prose_conviction_without_stated_sentence() -> None:
+    text = ("近日，某区法院宣判一起案件，周某、欧某、陈某三名被告人违反国家有关规定，出售公民个人信息，"
+            "因犯侵犯公民个人信息罪分别被判处相应有期徒刑，并处罚金。")
+    got = _verdicts(text)
+    assert [g["defendant"] for g in got] == ["周某", "欧某", "陈某"]
+    for entry in got:
+        assert entry["outcome"] == "convicted" and entry.get("term_months") is None
+        assert any("does not state the sentence" in note for note in entry["notes"])
+
+
+def test_prose_pronoun_and_group_range() -> None:
+    text = ("法院审理认为，被告人甲某、乙某的行为均已构成侵犯公民个人信息罪。结合各被告人的犯罪情节，"
+            "依法判处其有期徒刑一年至三年不等的刑罚。另案判处丙某等人有期徒刑十个月至一年不等。")
+    got = {g["defendant"]: g for g in _verdicts(text)}
+    assert set(got) == {"甲某", "乙某", "丙某"}
+    assert all(g["outcome"] == "convicted" and g.get("term_months") is None for g in got.values())
+
+
+def test_prose_new_sentence_for_someone_else_is_not_inherited() -> None:
+    text = ("法院以侵犯公民个人信息罪判处被告陈某有期徒刑5年6个月，并处罚金3万元；以同罪判处被告王某等5人有期徒刑5年到3年4个月不等；"
+            "以同罪判处被告何某有期徒刑3年，缓刑4年，并处罚金5万元。")
+    got = {g["defendant"]: g for g in _verdicts(text)}
+    assert got["陈某"]["term_months"] == 66 and got["陈某"]["fine_yuan"] == 30000
+    assert got["何某"]["term_months"] == 36 and got["何某"]["probation_months"] == 48

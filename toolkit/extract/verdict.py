@@ -52,16 +52,20 @@ _PARTY_NAME_RE = re.compile(
 _LEAD_NAME_RE = re.compile(
     r"(?:被告人|上诉人|被告(?!人)|罪犯)(?:[（(][^）)]{0,12}[）)])?"
     r"([^\s，,。；;：:（()）、“”\"'《》犯以均各分等因被系]{1,10}?)"
-    r"(?=犯|因|被|系|、|，|,|无罪|不负|免予|免于|[（(]|和|及|有期|拘役|管制|判处|$)"
+    r"(?=犯|因|被|系|的|、|，|,|无罪|不负|免予|免于|[（(]|和|及|有期|拘役|管制|判处|$)"
 )
 _PROSE_NAME_RE = re.compile(
     r"(?:判处|判决|对)([^\s，,。；;：:（()）、“”\"'《》犯以其均各分等因被]{1,5}?)"
     r"(?=有期徒刑|拘役|管制|无期徒刑|死刑|罚金|免予|免于|犯|因犯)"
     r"|(?:^|(?<=[，,。；;\s]))([\u4e00-\u9fff]{2,4}?)(?=因犯?[^，,。；;]{1,30}?罪[^。；;]{0,12}?被判)"
+    # group sentences: 判处童某等被告人有期徒刑9年至16年 (a range: convicted, no individual term)
+    r"|(?:判处|判决)(?:被告人?)?([\u4e00-\u9fff]{2,4}?)(?=等[^，,。；;]{0,8}?(?:有期徒刑|拘役|管制))"
 )
-_NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|、|，|,|和|及|无罪|[（(])")
+_NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|因|被|的|等|、|，|,|和|及|无罪|[（(])")
+# 周某、欧某、陈某五名被告人 / 甲某、乙某二被告人
+_NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12}[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?)(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
 _NOT_NAME_CHARS = frozenset("的了是该此")
-_NOT_NAMES = frozenset({"其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
+_NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", "其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
 _CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|(?<![\w])[一二三四五六七八九十]{1,3}[、．.](?!\d)")
 _PAREN_RE = re.compile(r"[（(][^（()）]{0,400}[)）]")
@@ -91,6 +95,7 @@ _CONFISCATION_RE = re.compile(
 )
 _CHARGE_RE = re.compile(r"(?:(?<!侵)犯|以)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
 _CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
+_SENTENCED_RE = re.compile(r"(?:被|分别|均|依法|当庭)?判(?:处|决)?[^，,。；;]{0,12}?(?:有期徒刑|拘役|管制|刑罚|罚金)|获刑|被判刑")
 _EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
 _REVOKE_RE = re.compile(r"^\s*撤销")
 _RESPECTIVELY_RE = re.compile(r"分别")
@@ -120,6 +125,7 @@ class _Unit:
     confiscation: tuple[int, int] | None = None
     executes: bool = False
     ranged: bool = False
+    unstated: tuple[int, int] | None = None  # 被判处相应有期徒刑: convicted, sentence not given
     charges: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
 
     def decides(self) -> bool:
@@ -233,8 +239,16 @@ def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
 
 def _discover_names(work: str, prose: bool) -> list[str]:
     names: list[str] = []
+    for match in _NAME_LIST_RE.finditer(work):
+        for raw in match.group(1).split("、"):
+            name = _clean_name(raw)
+            if name and name not in names:
+                names.append(name)
     for match in _LEAD_NAME_RE.finditer(work):
         name = _clean_name(match.group(1))
+        # 被告人违反国家有关规定，… — a long "name" ended by a comma is the start of a sentence
+        if name and len(name) > 4 and "·" not in name and work[match.end() : match.end() + 1] in "，,":
+            name = None
         if name and name not in names:
             names.append(name)
         pos = match.end()
@@ -246,7 +260,7 @@ def _discover_names(work: str, prose: bool) -> list[str]:
             chain = _NAME_CHAIN_RE.match(work, chain.end())
     if prose or not names:
         for match in _PROSE_NAME_RE.finditer(work):
-            name = _clean_name(match.group(1) or match.group(2))
+            name = _clean_name(match.group(1) or match.group(2) or match.group(3))
             if name and name not in names:
                 names.append(name)
     # "被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name
@@ -279,7 +293,7 @@ def _read_region(
             for _, name in found:
                 if name not in subjects:
                     subjects.append(name)
-        elif numbered or (prose and (not subjects or "判" in clause)):
+        elif numbered or (prose and (not subjects or ("判" in clause and "判处其" not in clause and "对其" not in clause))):
             # in prose a new 判处 that names nobody we know is about somebody else
             subjects = []
         parts = _split_by_subject(clause, start, found, subjects)
@@ -297,7 +311,7 @@ def _read_region(
             units[name].append(_Unit(start=unit.start, confiscation=unit.confiscation))
     # prose: drop names that never received anything decisive (mentioned only in facts)
     if prose:
-        order = [name for name in order if any(u.decides() for u in units[name])]
+        order = [name for name in order if any(u.decides() or u.unstated for u in units[name])]
     else:
         order = [name for name in order if any(u.decides() or u.charges for u in units[name])]
     return units, order
@@ -449,6 +463,10 @@ def _read_unit(part: str, start: int) -> _Unit:
         confiscation = _CONFISCATION_RE.search(part)
         if confiscation:
             unit.confiscation = (start + confiscation.start(), start + confiscation.end())
+    if not unit.decides() and ("判" in part or "获刑" in part) and ("罪" in part or "徒刑" in part):
+        match = _SENTENCED_RE.search(part)
+        if match:
+            unit.unstated = (start + match.start(), start + match.end())
     if "罪" in part:
         for match in _CHARGE_RE.finditer(part):
             unit.charges.append((match.group(1), (start + match.start(1), start + match.end(1))))
@@ -498,6 +516,12 @@ def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
         final = None
         fine = None
 
+    if final is None and any(u.unstated for u in units):
+        span = next(u.unstated for u in reversed(units) if u.unstated)
+        entry["outcome"] = Extracted("convicted", span)
+        notes.append("term_months/fine_yuan: the text says this defendant was sentenced but does not state the sentence")
+        entry["notes"] = Extracted(notes, None)
+        return entry
     if final is None:
         entry["outcome"] = Extracted("unknown", None)
         notes.append("outcome: the operative part names this defendant but states no sentence, acquittal or exemption")
