@@ -61,4 +61,3 @@ def check_page(status: int, content_type: str, body: bytes, url: str) -> None:
         raise JavaScriptRequiredError(
             f"{url}: the page is a JavaScript challenge; judgstat never runs a site's JavaScript, so it stops here"
         )
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 from tqdm import tqdm
 
@@ -48,6 +48,7 @@ class Scraper:
         progress: bool = True,
         now: Callable[[], datetime] = datetime.now,
         after_store: Callable[[dict[str, Any]], None] | None = None,
+        progress_file: TextIO | None = None,
     ) -> None:
         self.source = source
         self.store = store
@@ -57,7 +58,8 @@ class Scraper:
         self.now = now
         self.after_store = after_store  # test hook: called after each manifest line is written
         self.bar = tqdm(
-            total=0, unit="doc", desc=source, file=sys.stderr, disable=None if progress else True, dynamic_ncols=True
+            total=0, unit="doc", desc=source, file=progress_file or sys.stderr,
+            disable=None if progress else True,  # None: shown on a terminal only
         )
         self._requests_this_run = 0
         self.messages: list[str] = []

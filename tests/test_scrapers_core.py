@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import socket
 from datetime import datetime, timezone
@@ -181,3 +182,21 @@ def test_default_base_url_is_never_contacted_in_tests(tmp_path: Path) -> None:
         main(["scrape", "spp", "--out", str(tmp_path), "--no-progress", "--retries", "0"])
     runs = [json.loads(line) for line in (tmp_path / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert runs[0]["base_url"] == "https://www.spp.gov.cn"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_counts_documents(sites, tmp_path: Path) -> None:  # noqa: F811
+    from scrapers import procuratorate_12309
+    from scrapers.runner import Scraper
+    from scraper_server import procuratorate_articles
+
+    sites.procuratorate["sh"] = procuratorate_articles(1, 3)
+    screen = Terminal()
+    scraper = Scraper("12309", RawStore.open(tmp_path), PoliteClient(Politeness(rate=1000)), progress_file=screen)
+    procuratorate_12309.crawl(scraper, sites.url, {"provinces": ["上海"]})
+    scraper.close()
+    assert "2/2" in screen.getvalue() and "doc" in screen.getvalue()  # 2 of 3 are 起诉书/不起诉决定书
