@@ -375,7 +375,10 @@ def evaluate_files(
     fmt = sniff_gold_format(gold_rows) if gold_format == "auto" else gold_format
     if fmt == "judge":
         errors = read_label_errors(known_label_errors) if known_label_errors else None
-        return evaluate_judge(predictions, gold_rows, aggregate, errors)
+        report = evaluate_judge(predictions, gold_rows, aggregate, errors)
+        if errors is not None and aggregate != "sum":
+            report.notes.insert(0, "the known label errors give per-document totals (sum over defendants); with --aggregate distinct the corrected table mixes conventions")
+        return report
     if known_label_errors:
         print("judgstat evaluate: --known-label-errors applies to judge labels only; ignored", file=sys.stderr)
     return evaluate_published(predictions, gold_rows)
