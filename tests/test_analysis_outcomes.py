@@ -293,3 +293,30 @@ def test_missing_column_named():
 def test_unknown_measure():
     with pytest.raises(ValueError, match="unknown outcome measure"):
         o.get_measure("parole")
+
+
+def test_mid_p_single_limits_closed_forms():
+    # k = 0: the upper mid-p limit solves (1 - p)^n / 2 = alpha / 2, i.e. 1 - alpha**(1/n).
+    iv = o._mid_p_limits(0, 20, 0.05)
+    assert iv.low == 0 and iv.high == pytest.approx(1 - 0.05 ** (1 / 20), rel=1e-9)
+    # k = n mirrors it.
+    iv = o._mid_p_limits(20, 20, 0.05)
+    assert iv.high == 1 and iv.low == pytest.approx(0.05 ** (1 / 20), rel=1e-9)
+    # n = 1, k = 1: lower limit solves p/2 = 0.025 -> 0.05.
+    assert o._mid_p_limits(1, 1, 0.05).low == pytest.approx(0.05, rel=1e-9)
+    # Mid-p sits inside Clopper-Pearson (scipy beta quantiles, computed independently).
+    from scipy import stats
+
+    mid = o._mid_p_limits(3, 30, 0.05)
+    assert stats.beta.ppf(0.025, 3, 28) < mid.low < 0.1 < mid.high < stats.beta.ppf(0.975, 4, 27)
+
+
+def test_mid_p_difference_and_ratio():
+    exact = o.newcombe_difference(2, 25, 9, 30, method="clopper-pearson")
+    mid = o.newcombe_difference(2, 25, 9, 30, method="mid-p")
+    assert exact.low < mid.low < mid.estimate < mid.high < exact.high
+    assert mid.method == "newcombe-mover(mid-p)"
+    ratio = o.mover_ratio(2, 25, 9, 30, method="mid-p")
+    assert ratio.low < (2 / 25) / (9 / 30) < ratio.high
+    c = o.compare_counts(2, 25, 9, 30, difference_method="mid-p", mid_p=True)
+    assert c.difference.method.endswith("(mid-p)") and c.odds_ratio.method == "conditional-mid-p"

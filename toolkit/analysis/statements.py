@@ -247,15 +247,18 @@ def comparison_statement(c: Comparison, source: DataSource) -> Statement:
     conf = _confidence(c.alpha)
     d, orr = c.difference, c.odds_ratio
     or_zh, or_en = _method(orr.method)
+    limits = d.method[d.method.find("(") + 1:-1] if "(" in d.method else d.method
+    limits_zh, limits_en = {"wilson": ("Wilson", "Wilson"), "clopper-pearson": ("Clopper–Pearson", "Clopper–Pearson"),
+                            "mid-p": ("mid-p", "mid-p"), "jeffreys": ("Jeffreys", "Jeffreys")}.get(limits, (limits, limits))
     zh = (f"{source.description_zh}中，{what_zh}的比例：{column}{c.label_a}组{c.k1}/{c.n1}"
           f"（{format_percent(c.k1 / c.n1)}），{c.label_b}组{c.k2}/{c.n2}（{format_percent(c.k2 / c.n2)}）；"
           f"差值{format_percent(d.estimate)}（{conf}置信区间{format_percent(d.low)}至{format_percent(d.high)}，"
-          f"Newcombe平方和法）；比值比{format_number(orr.estimate)}（{conf}置信区间{format_number(orr.low)}–"
+          f"Newcombe平方和法，{limits_zh}限）；比值比{format_number(orr.estimate)}（{conf}置信区间{format_number(orr.low)}–"
           f"{format_number(orr.high)}，{or_zh}）；Fisher精确检验双侧{format_p(c.fisher_p)}")
     en = (f"In {source.description_en}, {what_en}: {column}{c.label_a} {c.k1}/{c.n1} "
           f"({format_percent(c.k1 / c.n1)}) against {c.label_b} {c.k2}/{c.n2} ({format_percent(c.k2 / c.n2)}); "
           f"difference {format_percent(d.estimate)} ({conf} CI {format_percent(d.low)} to {format_percent(d.high)}, "
-          f"Newcombe square-and-add); odds ratio {format_number(orr.estimate)} ({conf} CI {format_number(orr.low)}–"
+          f"Newcombe square-and-add, {limits_en} limits); odds ratio {format_number(orr.estimate)} ({conf} CI {format_number(orr.low)}–"
           f"{format_number(orr.high)}, {or_en}); Fisher's exact test two-sided {format_p(c.fisher_p)}")
     if c.notes:
         zh += "；注意：" + "；".join(c.notes)
