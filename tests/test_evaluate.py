@@ -150,3 +150,14 @@ def test_published_cases_accuracy_stays_at_measured_level(shared_data: Path, tmp
     report = evaluate_files(pred, cases)
     for name, floor in PUBLISHED_FLOORS_STATED.items():
         assert report.scores[name].stated_accuracy >= floor, (name, report.scores[name])
+
+
+def test_selective_charge_names() -> None:
+    from toolkit.evaluate import charges_match
+
+    assert charges_match(["贩卖毒品"], ["走私、贩卖、运输、制造毒品"])
+    assert charges_match(["非法持有枪支", "寻衅滋事"], ["寻衅滋事", "非法持有、私藏枪支、弹药"])
+    assert charges_match(["组织他人偷越国境"], ["组织他人偷越国(边)境"])
+    assert not charges_match(["诈骗"], ["合同诈骗"])
+    assert not charges_match(["盗窃"], ["盗窃", "诈骗"])
+    assert not charges_match(["贩卖毒品", "盗窃"], ["走私、贩卖、运输、制造毒品"])

@@ -293,7 +293,34 @@ def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[s
 # ---------------------------------------------------------------- scoring and output
 
 
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+def charges_match(predicted: list[str], gold: list[str]) -> bool:
+    """Charge sets agree when each name is the other's or a form of the same selective charge name
+    (选择性罪名): 贩卖毒品 is a form of 走私、贩卖、运输、制造毒品 (its characters in order, same object).
+    Names without 、 must be equal: 诈骗 and 合同诈骗 are different charges."""
+
+    def related(p: str, g: str) -> bool:
+        if p == g:
+            return True
+        selective = "、("  # 、 lists alternatives; 国(边)境 marks an optional part
+        if not any(ch in p + g for ch in selective):
+            return False
+        p_flat, g_flat = (re.sub(r"[、()（）]", "", name) for name in (p, g))
+        short, long = sorted((p_flat, g_flat), key=len)
+        return short[-2:] in long and _is_subsequence(short, long)
+
+    return all(any(related(p, g) for g in gold) for p in predicted) and all(
+        any(related(p, g) for p in predicted) for g in gold
+    )
+
+
 def _same(predicted: Any, gold: Any) -> bool:
+    if isinstance(predicted, list) and isinstance(gold, list):
+        return charges_match(predicted, gold)
     if predicted is None or gold is None:
         return predicted is None and gold is None
     if isinstance(gold, bool) or isinstance(predicted, bool):
