@@ -320,3 +320,14 @@ def test_mid_p_difference_and_ratio():
     assert ratio.low < (2 / 25) / (9 / 30) < ratio.high
     c = o.compare_counts(2, 25, 9, 30, difference_method="mid-p", mid_p=True)
     assert c.difference.method.endswith("(mid-p)") and c.odds_ratio.method == "conditional-mid-p"
+
+
+def test_probation_unknowns_are_convictions_without_penalty():
+    frame = frame_of(
+        (2, dict(CONVICTED, probation_months=12)),
+        (3, dict(outcome="convicted", judgment_date="2020-01-01")),   # penalty not stated
+        (1, dict(outcome="acquitted")),                               # no penalty, not unknown
+        (1, dict()),                                                  # outcome unknown
+    )
+    rate = o.outcome_rate(frame, "probation")
+    assert (rate.k, rate.n, rate.excluded_unknown) == (2, 2, 4)

@@ -59,8 +59,8 @@ class OutcomeMeasure:
     definition: str
     numerator: Callable[[pd.DataFrame], pd.Series]
     denominator: Callable[[pd.DataFrame], pd.Series]
-    # The column whose missing value makes a row "unknown" for this measure.
-    needs: str = "outcome"
+    # Rows that might belong to the denominator but lack the facts to tell (counted, not used).
+    unknown: Callable[[pd.DataFrame], pd.Series] | None = None
 
 
 def _outcome_in(frame: pd.DataFrame, values: tuple[str, ...]) -> pd.Series:
@@ -73,6 +73,16 @@ def _is_adjudicated(frame: pd.DataFrame) -> pd.Series:
 
 def _is_custodial_conviction(frame: pd.DataFrame) -> pd.Series:
     return (_outcome_in(frame, ("convicted",)) & frame["penalty_type"].isin(list(CUSTODIAL_PENALTIES)).fillna(False)).astype(bool)
+
+
+def _outcome_unknown(frame: pd.DataFrame) -> pd.Series:
+    outcome = frame["outcome"].astype("string")
+    return (outcome.isna() | (outcome == "unknown")).fillna(True).astype(bool)
+
+
+def _penalty_unknown(frame: pd.DataFrame) -> pd.Series:
+    convicted = _outcome_in(frame, ("convicted",))
+    return (_outcome_unknown(frame) | (convicted & frame["penalty_type"].isna())).astype(bool)
 
 
 def _has_probation(frame: pd.DataFrame) -> pd.Series:
@@ -105,7 +115,7 @@ MEASURES: dict[str, OutcomeMeasure] = {
             "defendants sentenced to fixed-term imprisonment or criminal detention",
             "probation_months > 0, among convicted defendants whose principal penalty is "
             "fixed-term imprisonment or criminal detention",
-            _has_probation, _is_custodial_conviction, needs="penalty_type",
+            _has_probation, _is_custodial_conviction, unknown=_penalty_unknown,
         ),
     )
 }
@@ -211,7 +221,7 @@ def outcome_rate(
     _check_frame(frame, ("outcome", "penalty_type", "probation_months"))
     in_denominator = measure.denominator(frame)
     events = measure.numerator(frame) & in_denominator
-    unknown = frame[measure.needs].isna() | (frame["outcome"].astype("string") == "unknown").fillna(False)
+    unknown = (measure.unknown or _outcome_unknown)(frame)
     all_years = judgment_years(frame[in_denominator])
     years = all_years.dropna()
     span = (int(years.min()), int(years.max())) if len(years) else None
