@@ -311,7 +311,7 @@ def charges_match(predicted: list[str], gold: list[str]) -> bool:
             return False
         p_flat, g_flat = (re.sub(r"[、()（）]", "", name) for name in (p, g))
         short, long = sorted((p_flat, g_flat), key=len)
-        return short[-2:] in long and _is_subsequence(short, long)
+        return (short[-2:] in long or short[-1:] == long[-1:]) and _is_subsequence(short, long)
 
     return all(any(related(p, g) for g in gold) for p in predicted) and all(
         any(related(p, g) for p in predicted) for g in gold
