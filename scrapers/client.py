@@ -21,7 +21,7 @@ import requests
 
 from scrapers import __version__ as scrapers_version
 from scrapers.detect import check_page
-from scrapers.errors import RetriesExhaustedError, RobotsDisallowedError, ScrapeError, StopRun
+from scrapers.errors import DocumentGoneError, RetriesExhaustedError, RobotsDisallowedError, ScrapeError, StopRun
 from scrapers.store import Request
 
 USER_AGENT = (
@@ -162,6 +162,8 @@ class PoliteClient:
                         exc.body = response.body  # type: ignore[attr-defined]
                         raise
                 if response.status not in RETRY_STATUSES:
+                    if check and response.status in (404, 410):
+                        raise DocumentGoneError(f"{request.url}: HTTP {response.status}")
                     if check and not 200 <= response.status < 300:
                         raise ScrapeError(f"{request.url}: HTTP {response.status}; not retried")
                     return response

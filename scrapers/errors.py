@@ -31,6 +31,10 @@ class JavaScriptRequiredError(StopRun):
     """The response is encrypted or only usable by running the site's JavaScript, which judgstat never does."""
 
 
+class DocumentGoneError(ScrapeError):
+    """One document is no longer published (404/410, or the site says it does not exist): skipped and reported."""
+
+
 class SiteChangedError(ScrapeError):
     """A response no longer has the shape this module was written for."""
 

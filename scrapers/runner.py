@@ -10,7 +10,7 @@ from typing import Any, Callable, TextIO
 from tqdm import tqdm
 
 from scrapers.client import PoliteClient
-from scrapers.errors import BoundReached, ScrapeError
+from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError
 from scrapers.store import RawStore, Request
 
 
@@ -80,12 +80,14 @@ class Scraper:
         doc_id: str | None = None,
         validate: Callable[[bytes], None] | None = None,
         extra: dict[str, Any] | None = None,
-    ) -> bytes:
+    ) -> bytes | None:
         """Body of `request`: from the store when present, else fetched, checked and stored atomically.
 
         kind: "list" (navigation) or "document" (one document, loadable by toolkit.loaders.scrape_store).
         validate: raises SiteChangedError / JavaScriptRequiredError for a body of the wrong shape,
         which is then kept under rejected/ and never stored.
+        A document that is gone (404/410, DocumentGoneError) is reported with note() and None is
+        returned; a list page that is gone stops the run.
         """
         if self.store.has(request.key):
             stored = self.store.read(request.key)
@@ -104,6 +106,13 @@ class Scraper:
                 except ScrapeError as exc:
                     exc.body = response.body  # type: ignore[attr-defined]
                     raise
+        except DocumentGoneError as exc:
+            if kind != "document":
+                raise
+            self.note(f"{self.source}: document {doc_id or request.url} skipped, no longer available ({exc})")
+            self.stats.shortfalls += 1
+            self.bar.update(1)
+            return None
         except ScrapeError as exc:
             body = getattr(exc, "body", None)
             if body is not None:

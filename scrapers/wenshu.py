@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from scrapers.errors import JavaScriptRequiredError, LoginRequiredError, SiteChangedError
+from scrapers.errors import DocumentGoneError, JavaScriptRequiredError, LoginRequiredError, SiteChangedError
 from scrapers.pagetext import html_to_text, parse_date
 from scrapers.runner import Scraper
 from scrapers.store import Request
@@ -60,6 +60,7 @@ COURT_PROVINCES = (
 )
 COURT_LEVELS = ("最高法院", "高级法院", "中级法院", "基层法院")
 
+GONE_WORDS = ("不存在", "已删除", "已撤回", "已下线")  # a detail that was withdrawn: skipped and reported
 DETAIL_FIELDS = {"title": "s1", "court": "s2", "case_number": "s7", "date": "s31", "html": "qwContent"}
 
 
@@ -127,6 +128,8 @@ def decode_result(body: bytes, url: str = "wenshu") -> dict[str, Any]:
         raise SiteChangedError(f"{url}: expected a JSON object from rest.q4w")
     description = str(payload.get("description") or "")
     if payload.get("code") not in (1, "1") or payload.get("success") is False:
+        if any(word in description for word in GONE_WORDS):
+            raise DocumentGoneError(f"{url}: the site says {description!r}")
         if "登录" in description or "登陆" in description:
             raise LoginRequiredError(f"{url}: the site says {description!r}; log in again and export a fresh cookie")
         raise SiteChangedError(f"{url}: the site returned code {payload.get('code')!r}: {description!r}")

@@ -194,6 +194,7 @@ class FakeSites:
         self.wenshu_docs: list[FakeJudgment] = []
         self.wenshu_cookie = "SESSION=valid-session"
         self.wenshu_cap = 600
+        self.wenshu_withdrawn: set[str] = set()  # listed, but the detail says the document does not exist
         # 12309: province path -> list of (article id, title, day)
         self.procuratorate: dict[str, list[tuple[str, str, str]]] = {}
         self.trs_page_size = 3
@@ -310,7 +311,7 @@ class FakeSites:
         cfg = seen.form.get("cfg", "")
         if cfg.endswith("@docInfoSearch"):
             doc = next((d for d in self.wenshu_docs if d.doc_id == seen.form.get("docId")), None)
-            if doc is None:
+            if doc is None or doc.doc_id in self.wenshu_withdrawn:
                 return as_json({"code": 5, "success": False, "description": "文书不存在", "result": ""})
             return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
                             "result": json.dumps(wenshu_detail_result(doc), ensure_ascii=False)})

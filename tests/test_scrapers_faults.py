@@ -137,6 +137,26 @@ def test_stop_pages_stop_at_once_and_are_kept_aside(sites, tmp_path: Path, capsy
     assert_store_consistent(tmp_path)
 
 
+def test_missing_document_is_skipped_and_fetched_on_rerun(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    wanted = setup_12309(sites)
+    aid, _, day = sites.procuratorate["sh"][1]
+    gone = f"/12309/gj/sh/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml"
+    sites.inject(gone, page(b"<html><head><title>404</title></head></html>", code=404))
+    assert run_12309(tmp_path, sites) == 0
+    assert "skipped, no longer available" in capsys.readouterr().err
+    assert loaded_ids(tmp_path) == [i for i in wanted if i != f"12309:{aid}"]
+    assert len(sites.requests_to(gone)) == 1  # a 404 is not retried
+    assert run_12309(tmp_path, sites) == 0
+    assert loaded_ids(tmp_path) == wanted
+
+
+def test_missing_list_page_stops(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    setup_12309(sites)
+    sites.inject(LIST2, status(404))
+    assert run_12309(tmp_path, sites) == 1
+    assert "HTTP 404" in capsys.readouterr().err
+
+
 def test_403_is_a_block_not_a_retry(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
     setup_12309(sites)
     sites.inject(LIST, status(403))

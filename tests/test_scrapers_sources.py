@@ -112,6 +112,21 @@ def test_wenshu_encrypted_payload_stops_and_stores_nothing(sites, tmp_path: Path
     assert manifest(out) == []
 
 
+def test_wenshu_withdrawn_document_is_skipped_and_reported(sites, tmp_path: Path, cookie_file, capsys) -> None:  # noqa: F811
+    sites.wenshu_docs = judgments(4)
+    sites.wenshu_withdrawn = {"doc0002"}
+    out = tmp_path / "out"
+    assert wenshu_run(out, sites, cookie_file) == 0
+    assert sorted(d["id"] for d in records(out)) == ["wenshu:doc0000", "wenshu:doc0001", "wenshu:doc0003"]
+    err = capsys.readouterr().err
+    assert "warning: wenshu: document doc0002 skipped, no longer available" in err and "文书不存在" in err
+    sites.wenshu_withdrawn = set()  # republished: a rerun picks it up and nothing else
+    before = len(sites.seen)
+    assert wenshu_run(out, sites, cookie_file) == 0
+    assert len(records(out)) == 4
+    assert [s.path for s in sites.seen[before:]] == ["/robots.txt", WENSHU]  # only the missing detail
+
+
 def test_wenshu_splits_by_date_then_province_then_level(sites, tmp_path: Path, cookie_file: Path) -> None:  # noqa: F811
     spread = judgments(6, start="2019-02-01", step_days=20)
     crowded_day = [FakeJudgment(f"sh{i:04d}", "2019-05-05", "上海市", ("基层法院", "中级法院")[i % 2],
