@@ -331,3 +331,10 @@ def test_probation_unknowns_are_convictions_without_penalty():
     )
     rate = o.outcome_rate(frame, "probation")
     assert (rate.k, rate.n, rate.excluded_unknown) == (2, 2, 4)
+
+
+def test_grouping_survives_duplicate_index():
+    frame = frame_of((2, dict(CONVICTED, charges=["诈骗罪"])), (1, dict(ACQUITTED, charges=["诈骗罪"])))
+    frame.index = [0, 0, 1]
+    table = o.rates_by_group(frame, "acquittal", "charge")
+    assert list(table["n"]) == [3] and list(table["k"]) == [1]

@@ -283,3 +283,8 @@ def test_term_by_tier_figure_shades_ranges():
 def test_legend_labels_name_the_clause():
     labels = [s.clause_label(gid) for gid, _, _ in s.item_thresholds()]
     assert labels == ["Art.5(1)(3) 行踪轨迹等", "Art.5(1)(4) 住宿等", "Art.5(1)(5) 其他"]
+
+
+def test_regression_on_a_table_without_sentence_columns_names_them():
+    with pytest.raises(ValueError, match="penalty_type"):
+        s.ols_log_term(pd.DataFrame({"outcome": ["convicted"], "info_count": [3]}))

@@ -271,6 +271,7 @@ def group_rates(
     frame: pd.DataFrame, measure: str | OutcomeMeasure, by: str,
     method: str = "clopper-pearson", alpha: float = 0.05,
 ) -> list[tuple[str, Rate]]:
+    frame = frame.reset_index(drop=True)  # labels repeat index values when charges are exploded
     labels = group_labels(frame, by)
     rows = frame.loc[labels.index]
     rows = rows.reset_index(drop=True)

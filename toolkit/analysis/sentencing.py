@@ -176,6 +176,7 @@ def term_by_tier(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _custodial(frame: pd.DataFrame) -> pd.Series:
+    _need(frame, ("outcome", "penalty_type", "term_months", "probation_months"))
     return (_outcome_in(frame, ("convicted",)) & frame["penalty_type"].isin(list(CUSTODIAL_PENALTIES)).fillna(False)).astype(bool)
 
 
