@@ -200,3 +200,19 @@ def test_progress_bar_counts_documents(sites, tmp_path: Path) -> None:  # noqa: 
     procuratorate_12309.crawl(scraper, sites.url, {"provinces": ["上海"]})
     scraper.close()
     assert "2/2" in screen.getvalue() and "doc" in screen.getvalue()  # 2 of 3 are 起诉书/不起诉决定书
+
+
+def test_backoff_grows_exponentially_with_bounded_jitter(sites) -> None:  # noqa: F811
+    from scraper_server import status
+
+    sites.procuratorate["sh"] = []
+    path = "/12309/gj/sh/zjxflws/index.shtml"
+    sites.inject(path, status(500), status(502), status(503), status(504))
+    clock = FakeClock()
+    client = PoliteClient(Politeness(rate=1000, backoff_base=2.0), sleep=clock.sleep, clock=clock)
+    client.send(Request.get(sites.url + path))
+    backoffs = [seconds for reason, seconds in client.waits if reason == "backoff"]
+    assert len(backoffs) == 4
+    for attempt, seconds in enumerate(backoffs):
+        assert 2.0 * 2**attempt <= seconds < 2.0 * 2**attempt + 2.0  # base * 2^n plus jitter in [0, base)
+    assert len(set(round(s - 2.0 * 2**n, 6) for n, s in enumerate(backoffs))) > 1  # the jitter varies
