@@ -93,7 +93,7 @@ def test_retry_after_is_honoured(sites, tmp_path: Path) -> None:  # noqa: F811
     sites.inject(LIST, status(429, retry_after="1"))
     assert run_12309(tmp_path, sites) == 0
     first, second = sites.requests_to(LIST)
-    assert second.at - first.at >= 0.95  # waited the server's 1 s, not the 0.01 s backoff
+    assert second.at - first.at >= 0.9  # waited the server's 1 s, not the 0.01 s backoff
     assert loaded_ids(tmp_path) == wanted
 
 
@@ -185,4 +185,4 @@ def test_rate_limit_spaces_requests(sites, tmp_path: Path) -> None:  # noqa: F81
     assert scrape(tmp_path, "12309", sites.url, "--province", "上海", "--rate", "10") == 0
     times = [s.at for s in sites.seen]
     assert len(times) >= 3
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.095
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.08  # 0.1 s apart at the client; arrival jitter
