@@ -2,7 +2,7 @@
 
 Rerunning the same command resumes: stored responses are reused, only the rest is fetched.
 Exit codes: 0 finished or stopped at --max-requests/--until (rerun to continue), 1 the site
-stopped us or failed (message says why; what was stored is kept), 2 bad options.
+stopped us or failed (message says why; what was stored is kept), 2 bad options, 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
         status = f"stopped: {exc}; rerun the same command to continue"
     except ScrapeError as exc:
         status, code = f"failed: {exc}", 1
+    except KeyboardInterrupt:
+        status, code = "interrupted; rerun the same command to continue", 130
     except ValueError as exc:
         raise _usage(str(exc)) from None
     finally:

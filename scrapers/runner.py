@@ -47,7 +47,6 @@ class Scraper:
         *,
         progress: bool = True,
         now: Callable[[], datetime] = datetime.now,
-        after_store: Callable[[dict[str, Any]], None] | None = None,
         progress_file: TextIO | None = None,
     ) -> None:
         self.source = source
@@ -56,7 +55,6 @@ class Scraper:
         self.bounds = bounds or Bounds()
         self.stats = RunStats()
         self.now = now
-        self.after_store = after_store  # test hook: called after each manifest line is written
         self.bar = tqdm(
             total=0, unit="doc", desc=source, file=progress_file or sys.stderr,
             disable=None if progress else True,  # None: shown on a terminal only
@@ -121,7 +119,7 @@ class Scraper:
             raise
         finally:
             self._requests_this_run += self.client.requests_sent - before
-        entry = self.store.put(
+        self.store.put(
             request,
             status=response.status,
             content_type=response.content_type,
@@ -135,8 +133,6 @@ class Scraper:
         if kind == "document":
             self.stats.documents_new += 1
             self.bar.update(1)
-        if self.after_store is not None:
-            self.after_store(entry)
         return response.body
 
     def close(self) -> None:

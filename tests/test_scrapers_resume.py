@@ -7,6 +7,7 @@ partial or orphan files, and a manifest whose every line matches its body.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -101,8 +102,8 @@ def test_interrupt_during_a_write_then_rerun(sites, tmp_path: Path, monkeypatch,
         real_fsync(fd)
 
     monkeypatch.setattr(scrapers.store.os, "fsync", flaky_fsync)
-    with pytest.raises(KeyboardInterrupt):
-        scrape(tmp_path, "12309", sites.url, "--province", "上海")
+    assert scrape(tmp_path, "12309", sites.url, "--province", "上海") == 130
+    assert "interrupted" in json.loads((tmp_path / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])["status"]
     monkeypatch.setattr(scrapers.store.os, "fsync", real_fsync)
     assert scrape(tmp_path, "12309", sites.url, "--province", "上海") == 0
     assert_exactly(tmp_path, wanted)
