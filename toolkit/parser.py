@@ -109,20 +109,21 @@ def _value(extracted: Extracted | None) -> Any:
 
 
 def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: tuple[str, ...]) -> None:
+    spans = record["spans"]
     for name in fields:
         item = extracted.get(name)
-        if item is None or item.value is None:
+        if item is None or item[0] is None:
             continue
-        value = item.value
+        value, span = item
         if name in _INTEGER_FIELDS:
             value = int(round(value))
         elif name in _NUMBER_FIELDS:
             value = float(value)
-        elif isinstance(value, (list, tuple)):
+        elif type(value) is tuple:
             value = list(value)
         record[name] = value
-        if item.span is not None:
-            record["spans"][name] = [int(item.span[0]), int(item.span[1])]
+        if span is not None:
+            spans[name] = [int(span[0]), int(span[1])]
 
 
 def _explain_nulls(record: dict[str, Any]) -> None:

@@ -31,7 +31,6 @@ _NUM = "0-9０-９零〇一二两三四五六七八九十百"
 _DURATION = rf"[{_NUM}]{{1,6}}\s*(?:年|个月|個月|月)(?:\s*[零又]?\s*[{_NUM}]{{1,4}}\s*(?:个月|個月|月))?"
 _MONEY_CHARS = "0-9０-９.．,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"
 
-_OPERATIVE_START_RE = re.compile(r"(?:判决|裁定|决定)如下")
 _OPERATIVE_END_RE = re.compile(
     r"如不服本|如不服从本|本判决为终审|本裁定为终审|本判决系终审|审\s*判\s*长|代理审判员|审\s*判\s*员"
     r"|人民陪审员|书\s*记\s*员|附\s*[：:]?\s*(?:相关|本案|本判决|法律)"
@@ -170,10 +169,10 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
 
 def operative_part(text: str) -> tuple[int, int] | None:
     """[start, end) of the operative part (after the last 判决如下/裁定如下/决定如下), or None."""
-    starts = list(_OPERATIVE_START_RE.finditer(text))
-    if not starts:
+    marker = max(text.rfind("判决如下"), text.rfind("裁定如下"), text.rfind("决定如下"))
+    if marker < 0:
         return None
-    begin = starts[-1].end()
+    begin = marker + 4
     end_match = _OPERATIVE_END_RE.search(text, begin, begin + _OPERATIVE_MAX_CHARS)
     return begin, (end_match.start() if end_match else min(len(text), begin + _OPERATIVE_MAX_CHARS))
 
