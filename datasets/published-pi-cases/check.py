@@ -21,6 +21,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from toolkit.loaders.dedup import normalise_case_number
+
 HERE = Path(__file__).resolve().parent
 RESOLUTIONS = HERE / "resolutions.csv"
 FIELDS = (
@@ -97,6 +99,11 @@ def compare(row: dict[str, Any], record: dict[str, Any] | None) -> list[dict[str
 def same(field: str, table: Any, parsed: Any) -> bool:
     if field == "charges":
         return set(table) == set(parsed)
+    if field == "case_number":
+        return normalise_case_number(table) == normalise_case_number(parsed)
+    if field == "court":
+        # the same court with or without its province/city prefix: 江苏省苏州市吴中区人民法院 = 苏州市吴中区人民法院
+        return table.endswith(parsed) or parsed.endswith(table)
     if isinstance(table, (int, float)) and isinstance(parsed, (int, float)) and not isinstance(table, bool):
         return math.isclose(float(table), float(parsed), rel_tol=1e-9, abs_tol=1e-6)
     return str(table).replace(" ", "") == str(parsed).replace(" ", "")
@@ -117,7 +124,7 @@ def write_checks(checks: list[dict[str, Any]], path: Path) -> None:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == [] or value == ""
+    return value is None or value == [] or value == "" or value == "unknown"  # the parser's "could not tell"
 
 
 def _text(value: Any) -> str:
