@@ -167,3 +167,20 @@ def test_judge_sample_regenerates(shared_data):
     assert len(rows) == len(shipped)
     for row, committed in zip(rows, shipped):
         assert {k: build._cell(v) for k, v in row.items()} == committed
+
+
+@pytest.mark.shared
+def test_parser_recheck_leaves_nothing_unresolved(build, shared_data, tmp_path):
+    """Re-run the parser check: every disagreement or parser-only value must have a resolution by reading.
+
+    (Exact equality with the committed checks.csv is not required: the parser may improve; a new
+    disagreement it raises must be read and resolved in resolutions.csv.)
+    """
+    check = load_module(PUBLISHED / "check.py", "published_pi_cases_check")
+    source = shared_data / "published-pi-cases" / "cases.jsonl"
+    cases = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [build.normalise_case(case) for case in cases]
+    build.apply_corrections(rows, build.RESOLUTIONS)
+    checks = check.check_rows(cases, rows, tmp_path / "checks.csv")
+    unresolved = [c for c in checks if c["status"] in ("disagree", "parser_only") and not c["resolution"]]
+    assert not unresolved, f"{len(unresolved)} new parser disagreements; read them and add resolutions: {unresolved[:3]}"
