@@ -40,8 +40,7 @@ def deduplicate(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     case_keys = [normalise_case_number(r.get("case_number")) for r in records]
     by_case: dict[str, int] = {}
     by_hash: dict[str, int] = {}
-    for i, record in enumerate(records):
-        key = case_keys[i]
+    for i, key in enumerate(case_keys):
         if key is not None:
             if key in by_case:
                 union(by_case[key], i)
@@ -55,11 +54,9 @@ def deduplicate(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
             by_hash[sha] = i
             continue
         first = by_hash[sha]
+        # when both have case numbers, the numbers decide (above); the hash links only where one lacks one
         if case_keys[i] is None or case_keys[first] is None:
             union(first, i)
-        else:
-            # both have case numbers: they are the same case only if the numbers say so (done above)
-            pass
 
     groups: dict[int, list[int]] = {}
     for i in range(len(records)):
