@@ -283,10 +283,17 @@ def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[s
         gold = _published_gold(row)
         record = by_key.get((doc_id, defendant))
         if record is None:
-            report.notes.append(f"{doc_id} {defendant}: no parsed record for this defendant")
-            record = {}
+            # the parser's document-level row (no defendant named) still carries the document's facts
+            record = by_key.get((doc_id, ""), {})
+            report.notes.append(
+                f"{doc_id} {defendant}: no parsed record for this defendant"
+                + ("; scored with the document-level row" if record else "")
+            )
         for name in PUBLISHED_FIELDS:
-            _score(report.scores[name], report.disagreements, doc_id, defendant, name, record.get(name), gold[name])
+            predicted = record.get(name)
+            if name == "outcome" and predicted == "unknown":
+                predicted = None  # the transcribers leave outcome null where the text does not state it
+            _score(report.scores[name], report.disagreements, doc_id, defendant, name, predicted, gold[name])
     return report
 
 
