@@ -219,3 +219,34 @@ def test_coding_sheet_mapping_problems(tmp_path):
 def test_example_mapping_config_is_valid():
     mapping = coding_sheet.read_mapping(coding_sheet.EXAMPLE_CONFIG)
     assert mapping["unit"] == "defendant" and mapping["columns"]["id"] == "案件编号"
+
+
+def test_wenshu_single_file_archive_mhtml(tmp_path):
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    html = (FIXTURES / "wenshu_2020.html").read_text(encoding="utf-8")
+    archive = MIMEMultipart("related")
+    archive["Snapshot-Content-Location"] = "https://wenshu.court.gov.cn/website/wenshu/x/index.html?docId=abc"
+    archive.attach(MIMEText(html, "html", "utf-8"))  # base64 transfer encoding, as browsers often use
+    path = tmp_path / "page.mhtml"
+    path.write_bytes(archive.as_bytes())
+    assert wenshu_html.sniff(path)
+    docs, errors = docs_and_errors(wenshu_html.load(path))
+    assert not errors
+    assert docs[0]["case_number"] == "（2020）浙0106刑初456号" and "判决如下" in docs[0]["text"]
+
+
+def test_html_saved_as_doc_and_binary_doc(tmp_path):
+    from toolkit.loaders import detect_format
+
+    html_doc = tmp_path / "download.doc"
+    html_doc.write_bytes((FIXTURES / "wenshu_2015_gbk.html").read_bytes())
+    assert detect_format(html_doc) == "wenshu_html"
+    docs, _ = docs_and_errors(wenshu_html.load(html_doc))
+    assert docs[0]["case_number"] == "（2021）粤0305刑初1024号"
+    binary = tmp_path / "old.doc"
+    binary.write_bytes(docx_txt.OLE_MAGIC + b"\x00" * 512)
+    assert detect_format(binary) == "docx_txt"
+    (error,) = list(docx_txt.load(binary))
+    assert "legacy binary Word .doc is not read" in error.reason

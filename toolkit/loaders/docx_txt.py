@@ -16,7 +16,8 @@ from toolkit.loaders.encoding import UndecodableError, decode_text, detect_encod
 from toolkit.loaders.records import header_fields, make_document, source_ref
 
 FORMAT = "docx_txt"
-EXTENSIONS = (".docx", ".txt")
+EXTENSIONS = (".docx", ".txt", ".doc")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy binary Word (.doc)
 
 
 # A .txt is taken for a judgment only if its opening reads like one (a charge list or a README is not).
@@ -29,6 +30,9 @@ def sniff(path: Path) -> bool:
         return False
     if path.suffix.lower() == ".docx":
         return True
+    if path.suffix.lower() == ".doc":
+        with path.open("rb") as handle:
+            return handle.read(8) == OLE_MAGIC  # HTML saved as .doc is wenshu_html's
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
@@ -58,6 +62,12 @@ def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
         return
     if path.suffix.lower() == ".docx":
         yield from _load_docx(path)
+    elif path.suffix.lower() == ".doc":
+        yield LoadError(
+            str(path), None,
+            "legacy binary Word .doc is not read; save it as .docx (e.g. libreoffice --headless --convert-to docx)",
+            FORMAT,
+        )
     else:
         yield from _load_txt(path)
 

@@ -22,7 +22,9 @@ from toolkit.loaders.records import header_fields, make_document, source_ref
 
 FORMAT = "wenshu_html"
 SOURCE = "wenshu/html"
-EXTENSIONS = (".html", ".htm", ".mhtml")
+EXTENSIONS = (".html", ".htm", ".mhtml", ".mht")
+# China Judgments Online's "download" button long produced HTML saved under a .doc name.
+HTML_AS_DOC = ".doc"
 BODY_MARKERS = ("本院认为", "判决如下", "裁定如下", "决定如下", "经审理查明", "审理终结")
 TITLE_MARKERS = ("判决书", "裁定书", "决定书", "调解书")
 META_IDS = {  # hidden inputs of the old detail page
@@ -37,7 +39,13 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 
 
 def sniff(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in EXTENSIONS
+    if not path.is_file():
+        return False
+    suffix = path.suffix.lower()
+    if suffix == HTML_AS_DOC:
+        with path.open("rb") as handle:
+            return b"<html" in handle.read(4096).lower()
+    return suffix in EXTENSIONS
 
 
 def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
@@ -45,6 +53,13 @@ def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
     if not data.strip():
         yield LoadError(str(path), None, "empty file", FORMAT)
         return
+    if _is_mhtml(data):
+        data, charset = _mhtml_html_part(data)
+        if data is None:
+            yield LoadError(str(path), None, "MHTML archive holds no text/html part", FORMAT)
+            return
+        if charset and not _META_CHARSET.search(data[:4096]):
+            data = f'<meta charset="{charset}">'.encode("ascii") + data
     try:
         html, encoding = _decode(data)
     except UndecodableError as exc:
@@ -71,6 +86,23 @@ def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
         court=meta.get("court") or header["court"],
         date=meta.get("date"),
     )
+
+
+def _is_mhtml(data: bytes) -> bool:
+    head = data[:2048].lower()
+    return b"mime-version:" in head and b"multipart/related" in head
+
+
+def _mhtml_html_part(data: bytes) -> tuple[bytes | None, str | None]:
+    """The first text/html part of a browser's single-file archive (.mhtml), transfer-decoded."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True), part.get_content_charset()
+    return None, None
 
 
 def _decode(data: bytes) -> tuple[str, str]:
