@@ -73,3 +73,13 @@ def test_missing_source_is_a_usage_error(tmp_path, capsys):
 def test_progress_bar_on_stderr(tmp_path, capsys):
     assert main(["load", str(FIXTURES / "judge.jsonl"), "-o", str(tmp_path / "s.parquet")]) == 0
     assert "loading" in capsys.readouterr().err
+
+
+def test_a_jsonl_store_feeds_judgstat_parse(tmp_path, capsys):
+    store = tmp_path / "store.jsonl"
+    assert main(["load", str(FIXTURES / "judge.jsonl"), "-o", str(store), "--no-progress"]) == 0
+    parsed = tmp_path / "parsed.jsonl"
+    assert main(["parse", str(store), "-o", str(parsed)]) == 0
+    records = pd.read_json(parsed, lines=True)
+    assert list(records["doc_id"]) == ["jd-0001", "jd-0002"]
+    assert list(records["term_months"]) == [8, 12]
