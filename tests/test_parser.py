@@ -111,3 +111,19 @@ def test_custom_id_key(tmp_path: Path) -> None:
     path.write_text(json.dumps({"case_id": "PI1", "text": DOCS["fine_only"]}, ensure_ascii=False) + "\n", encoding="utf-8")
     (record,) = parse_jsonl(path, id_key="case_id")
     assert record["doc_id"] == "PI1" and record["fine_yuan"] == 5000
+
+
+@pytest.mark.parametrize(
+    "case_number",
+    ["（2018）苏0803刑初644号", "(2018)苏0803刑初644号", "〔2018〕苏0803刑初644号", "[2018]苏0803刑初644号",
+     "［2018］苏0803刑初644号", "（2014）中刑初字第128号"],
+)
+def test_case_number_bracket_styles(case_number: str) -> None:
+    text = (f"江苏省淮安市清江浦区人民法院 刑事判决书 {case_number} 公诉机关淮安市清江浦区人民检察院。 "
+            "被告人甲某，男，1990年出生。 本院认为……判决如下： 被告人甲某犯侵犯公民个人信息罪，判处有期徒刑六个月。 "
+            "如不服本判决，可在接到判决书的第二日起十日内提出上诉。 审判员张三 二〇一八年十月十日")
+    (record,) = parse_document("bracket", text)
+    assert record["case_number"] == case_number
+    start, end = record["spans"]["case_number"]
+    assert text[start:end] == case_number
+    assert record["term_months"] == 6 and record["judgment_date"] == "2018-10-10"
