@@ -118,3 +118,10 @@ def test_prose_new_sentence_for_someone_else_is_not_inherited() -> None:
     got = {g["defendant"]: g for g in _verdicts(text)}
     assert got["陈某"]["term_months"] == 66 and got["陈某"]["fine_yuan"] == 30000
     assert got["何某"]["term_months"] == 36 and got["何某"]["probation_months"] == 48
+
+
+def test_drafting_template_is_not_a_decision() -> None:
+    text = ("判决如下： ……（写明判决结果。定罪判刑的，表述为：“一、被告人某某犯盗窃罪，判处……（写明主刑、附加刑）。"
+            "（刑期从判决执行之日起计算……即自××××年××月××日起至××××年××月××日止）。”宣告无罪的，表述为：“被告人某某无罪”。）")
+    entries, notes = extract_verdicts(text)
+    assert entries == [] and any("template" in n for n in notes)

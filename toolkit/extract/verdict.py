@@ -92,13 +92,15 @@ _CONFISCATION_RE = re.compile(
     r"|(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)[^；;。]{0,40}?(?:没收|上缴国库|追缴)"
     r"|(?:追缴|没收)[^；;。]{0,30}?(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)"
 )
-_CHARGE_RE = re.compile(r"(?:(?<!侵)犯|以)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?罪)")
-_CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff]{1,20}?罪)")
+# a charge name ends in 罪 but not in 犯罪 (掩饰、隐瞒犯罪所得罪 runs past the inner 犯罪)
+_CHARGE_RE = re.compile(r"(?:(?<!侵)犯|以)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?(?<!犯)罪)")
+_CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?(?<!犯)罪)")
 _SENTENCED_RE = re.compile(r"(?:被|分别|均|依法|当庭)?判(?:处|决)?[^，,。；;]{0,12}?(?:有期徒刑|拘役|管制|刑罚|罚金)|获刑|被判刑")
 _EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
 _REVOKE_RE = re.compile(r"^\s*撤销")
 _RESPECTIVELY_RE = re.compile(r"分别")
 _RANGE_RE = re.compile(r"不等|[至到]\s*[有拘管]|[至到]\s*[" + _NUM + r"]{1,4}\s*(?:年|个月)")
+_TEMPLATE_RE = re.compile(r"写明(?:判决|裁定|主刑|结果)|××××年")
 _UPHOLD_RE = re.compile(r"维持原判|驳回[^；;。]{0,20}上诉|准许[^；;。]{0,20}撤回上诉")
 # Prose clauses that state a penalty which is not this court's sentence.
 _NOT_A_SENTENCE_RE = re.compile(
@@ -145,6 +147,8 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     operative_span = operative_part(text)
     if operative_span is not None:
         begin, end = operative_span
+        if _TEMPLATE_RE.search(text, begin, end):
+            return [], ["verdict: the operative part is a drafting template (写明…/××), not a decision"]
         units, order = _read_region(text, begin, end, names, prose=False)
         operative = text[begin:end]
         if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
