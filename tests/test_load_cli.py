@@ -83,3 +83,27 @@ def test_a_jsonl_store_feeds_judgstat_parse(tmp_path, capsys):
     records = pd.read_json(parsed, lines=True)
     assert list(records["doc_id"]) == ["jd-0001", "jd-0002"]
     assert list(records["term_months"]) == [8, 12]
+
+
+def test_append_keeps_the_existing_store(tmp_path, capsys):
+    store = tmp_path / "store.parquet"
+    assert main(["load", str(FIXTURES / "judge.jsonl"), "-o", str(store), "--no-progress"]) == 0
+    before = read_store(store)
+    # the saved page of jd-0002's case has a longer text, but the stored document stays
+    assert main(["load", str(FIXTURES / "wenshu_2020.html"), str(FIXTURES / "cail_utf8.json"),
+                 "-o", str(store), "--append", "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "stored 5 documents" in printed and "(2 already there)" in printed
+    after = read_store(store)
+    assert list(after["id"][:2]) == list(before["id"])
+    assert after.loc[1, "text"] == before.loc[1, "text"]
+    duplicates = pd.read_csv(tmp_path / "store.duplicates.csv")
+    assert duplicates[["duplicate_id", "kept_id"]].values.tolist() == [["a1b2c3d4e5f6a7b8c9d0", "jd-0002"]]
+
+
+def test_append_to_an_unreadable_store_is_refused(tmp_path, capsys):
+    store = tmp_path / "store.parquet"
+    store.write_bytes(b"not parquet")
+    assert main(["load", str(FIXTURES / "judge.jsonl"), "-o", str(store), "--append", "--no-progress"]) == 2
+    assert "cannot read the existing store" in capsys.readouterr().err
+    assert store.read_bytes() == b"not parquet"

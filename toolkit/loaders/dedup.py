@@ -24,8 +24,13 @@ def normalise_case_number(case_number: str | None) -> str | None:
     return text or None
 
 
-def deduplicate(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(kept records in reading order, duplicate rows). Input order is reading order."""
+def deduplicate(
+    records: list[dict[str, Any]], keep_first: int = 0
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(kept records in reading order, duplicate rows). Input order is reading order.
+
+    The first `keep_first` records (an existing store being appended to) are always the ones kept.
+    """
     parent = list(range(len(records)))
 
     def find(i: int) -> int:
@@ -64,7 +69,10 @@ def deduplicate(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     keep: set[int] = set()
     duplicates: list[dict[str, Any]] = []
     for members in groups.values():
-        best = min(members, key=lambda i: (not records[i].get("text"), -len(records[i].get("text") or ""), i))
+        best = min(
+            members,
+            key=lambda i: (i >= keep_first, not records[i].get("text"), -len(records[i].get("text") or ""), i),
+        )
         keep.add(best)
         for i in members:
             if i == best:

@@ -35,6 +35,7 @@ class LoadResult:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (original id, new id) on id collisions
     files: int = 0
     records_read: int = 0
+    existing: int = 0  # documents already in the store appended to
 
     def documents_frame(self) -> pd.DataFrame:
         return documents_to_frame(self.documents)
@@ -52,11 +53,17 @@ class LoadResult:
 def load_into_store(
     sources: Iterable[Source],
     on_source_done: Callable[[Source, int], None] | None = None,
+    existing: list[dict[str, Any]] | None = None,
     **options: Any,
 ) -> LoadResult:
-    """Load every source, collect errors, deduplicate; `on_source_done(source, n_records)` drives progress."""
+    """Load every source, collect errors, deduplicate; `on_source_done(source, n_records)` drives progress.
+
+    `existing` documents (a store being appended to) come first and are always kept, ids unchanged;
+    new records that duplicate them are listed as duplicates.
+    """
     result = LoadResult()
-    records: list[dict[str, Any]] = []
+    existing = existing or []
+    records: list[dict[str, Any]] = list(existing)
     for source in sources:
         if source.fmt is None:
             result.skipped.append(source)
@@ -74,9 +81,10 @@ def load_into_store(
         result.records_read += count
         if on_source_done:
             on_source_done(source, count)
-    kept, result.duplicates = deduplicate(records)
+    kept, result.duplicates = deduplicate(records, keep_first=len(existing))
     result.documents, result.renamed = _unique_ids(kept)
-    assert len(result.documents) + len(result.duplicates) == result.records_read
+    result.existing = len(existing)
+    assert len(result.documents) + len(result.duplicates) == result.records_read + len(existing)
     return result
 
 
@@ -112,6 +120,13 @@ def write_store(frame: pd.DataFrame, path: str | Path) -> None:
 
 def read_store(path: str | Path) -> pd.DataFrame:
     return read_table(path, DOCUMENT_FIELDS)
+
+
+def store_records(path: str | Path) -> list[dict[str, Any]]:
+    """A written store back as document records (nulls as None), e.g. to append to it."""
+    frame = read_store(path)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict(orient="records")
 
 
 def write_side_table(frame: pd.DataFrame, path: str | Path) -> None:
