@@ -41,3 +41,15 @@ def test_judge_corpus(shared_data):
     assert len(docs) == 314 and not [d for d in docs if isinstance(d, LoadError)]
     assert sum(d["case_number"] is not None for d in docs) == 314
     assert sum(d["court"] is not None for d in docs) >= 300
+
+
+def test_whole_shared_folder(shared_data):
+    from toolkit.loaders import expand_sources
+    from toolkit.loaders.store import load_into_store
+
+    result = load_into_store(expand_sources([shared_data / "cail2018-sample", shared_data / "judge"]))
+    assert result.records_read == 1397 + 3675 + 314 and not result.errors
+    # CAIL repeats some fact descriptions verbatim; each repeat is listed, none dropped silently
+    assert len(result.duplicates) == 7 and {d["matched_on"] for d in result.duplicates} == {"sha256"}
+    assert len(result.documents) == result.records_read - 7
+    assert sorted(s.path.name for s in result.skipped) == ["LICENSE", "README.md", "README.md", "accu.txt", "labels.jsonl"]
