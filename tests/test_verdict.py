@@ -125,3 +125,12 @@ def test_drafting_template_is_not_a_decision() -> None:
             "（刑期从判决执行之日起计算……即自××××年××月××日起至××××年××月××日止）。”宣告无罪的，表述为：“被告人某某无罪”。）")
     entries, notes = extract_verdicts(text)
     assert entries == [] and any("template" in n for n in notes)
+
+
+def test_dates_are_not_ranges() -> None:
+    text = "判决如下： 被告人甲某犯盗窃罪，判处有期徒刑一年，刑期自2017年4月28日起至2018年4月27日止，并处罚金人民币一千元。 如不服本判决"
+    (entry,) = _verdicts(text)
+    assert entry["term_months"] == 12 and entry["fine_yuan"] == 1000
+    prose = "2017年至2019年间，被告人乙某出售公民个人信息。法院判处乙某有期徒刑十个月，并处罚金五千元。"
+    (entry,) = _verdicts(prose)
+    assert entry["term_months"] == 10 and entry["fine_yuan"] == 5000

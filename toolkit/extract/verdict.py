@@ -99,7 +99,11 @@ _SENTENCED_RE = re.compile(r"(?:被|分别|均|依法|当庭)?判(?:处|决)?[^�
 _EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
 _REVOKE_RE = re.compile(r"^\s*撤销")
 _RESPECTIVELY_RE = re.compile(r"分别")
-_RANGE_RE = re.compile(r"不等|[至到]\s*[有拘管]|[至到]\s*[" + _NUM + r"]{1,4}\s*(?:年|个月)")
+# group sentences: 有期徒刑一年三个月至三年 / 罚金三万元至六十万元 / …不等 (dates such as 2017年至2019年 are not ranges)
+_RANGE_RE = re.compile(
+    rf"不等|(?:有期徒刑|拘役|管制|缓刑)\s*{_DURATION}\s*[至到]\s*(?:有期徒刑|拘役|管制)?\s*{_DURATION}"
+    r"|罚金[^，,。；;]{0,12}?元\s*[至到]"
+)
 _TEMPLATE_RE = re.compile(r"写明(?:判决|裁定|主刑|结果)|××××年")
 _UPHOLD_RE = re.compile(r"维持原判|驳回[^；;。]{0,20}上诉|准许[^；;。]{0,20}撤回上诉")
 # Prose clauses that state a penalty which is not this court's sentence.
