@@ -134,3 +134,10 @@ def test_dates_are_not_ranges() -> None:
     prose = "2017年至2019年间，被告人乙某出售公民个人信息。法院判处乙某有期徒刑十个月，并处罚金五千元。"
     (entry,) = _verdicts(prose)
     assert entry["term_months"] == 10 and entry["fine_yuan"] == 5000
+
+
+def test_revoke_and_resentence_in_one_clause() -> None:
+    text = ("判决如下： 撤销某区人民法院（2019）某0101刑初1号刑事判决对被告人甲某的量刑部分，即判处有期徒刑三年，"
+            "改判被告人甲某有期徒刑二年，并处罚金人民币一万元。 本判决为终审判决。")
+    (entry,) = _verdicts(text)
+    assert entry["term_months"] == 24 and entry["fine_yuan"] == 10000

@@ -291,7 +291,11 @@ def _read_region(
         if not clause.strip():
             continue
         if _REVOKE_RE.match(clause):
-            continue
+            # 撤销…即判处… quotes the overturned sentence; only what follows 改判 (if any) is decided here
+            changed = clause.find("改判")
+            if changed < 0:
+                continue
+            clause = " " * (changed + 2) + clause[changed + 2 :]
         if prose and _NOT_A_SENTENCE_RE.search(clause):
             continue
         found = _names_in(clause, names)
