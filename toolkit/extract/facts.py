@@ -1,0 +1,665 @@
+"""Facts of a personal-information case: item count, its category, illegal gains, and the
+mitigating / aggravating circumstances the court names.
+
+`extract_facts(text, defendant=None, co_defendants=())` returns ({field: Extracted(value, span)}, notes), fields
+info_count, info_count_approx, info_category, illegal_gains_yuan, mitigating, aggravating.
+A field the text does not state is absent and a note says why. Spans index into `text`.
+
+Where the judgment has a findings section (经审理查明 …) and a reasoning section (本院认为 …),
+figures are read from those, not from the prosecution's allegation; circumstances are read from
+the court's reasoning. Appended statute texts (附：相关法律条文) are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from toolkit.extract import Extracted
+from toolkit.numerals import parse_number
+
+_CJK = "\u4e00-\u9fff"
+_NUM_CHARS = "0-9０-９.．零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+
+# ---------------------------------------------------------------- document regions
+
+# Section markers, located with str.find (several times faster here than a regex alternation).
+_FINDINGS_START = ("审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
+_REASONING_START = ("本院认为", "法院认为", "审理认为")
+_OPERATIVE_START = ("判决如下", "裁定如下", "决定如下")
+_APPENDIX_START = re.compile(r"附[：:]?(?:本判决|本裁定|本案)?(?:所?适用的?|相关的?)?(?:法律|法条|条文)|附[：:]")
+_SENTENCE_END = "。；;！!？?\n"
+_CLAUSE_END = _SENTENCE_END + "，,"
+
+
+@dataclass(frozen=True)
+class _Regions:
+    end: int  # reading stops here (operative part or appended statutes)
+    findings: tuple[int, int] | None
+    reasoning: tuple[int, int] | None
+
+
+def _first(text: str, words: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
+    """Span of the earliest occurrence of any of `words` from `start`."""
+    best: tuple[int, int] | None = None
+    for word in words:
+        position = text.find(word, start, best[0] + len(word) if best else len(text))
+        if position != -1 and (best is None or position < best[0]):
+            best = (position, position + len(word))
+    return best
+
+
+def _last(text: str, words: tuple[str, ...]) -> tuple[int, int] | None:
+    """Span of the last occurrence of any of `words` (a second-instance text quotes 判决如下 earlier)."""
+    best: tuple[int, int] | None = None
+    for word in words:
+        position = text.rfind(word, best[0] if best else 0)
+        if position != -1 and (best is None or position > best[0]):
+            best = (position, position + len(word))
+    return best
+
+
+_last_regions: tuple[str, "_Regions"] | None = None
+
+
+def _regions(text: str) -> _Regions:
+    """Sections of the text; cached for the last text (the parser asks once per defendant)."""
+    global _last_regions
+    if _last_regions is not None and _last_regions[0] is text:
+        return _last_regions[1]
+    operative = _last(text, _OPERATIVE_START)
+    appendix = _APPENDIX_START.search(text, operative[1] if operative else 0)
+    end = appendix.start() if appendix else len(text)
+    operative_at = operative[0] if operative else end
+    findings_at = _first(text, _FINDINGS_START)
+    reasoning_at = _first(text, _REASONING_START)
+    findings = reasoning = None
+    if findings_at is not None:
+        next_reasoning = _first(text, _REASONING_START, findings_at[1])
+        stop = next_reasoning[0] if next_reasoning else operative_at
+        findings = (findings_at[0], max(stop, findings_at[1]))
+    if reasoning_at is not None:
+        reasoning = (reasoning_at[0], max(operative_at, reasoning_at[1]))
+    regions = _Regions(end=end, findings=findings, reasoning=reasoning)
+    _last_regions = (text, regions)
+    return regions
+
+
+def _sentence_bounds(text: str, position: int, stops: str = _SENTENCE_END, limit: int = 200) -> tuple[int, int]:
+    """[start, end) of the sentence (or clause, with `stops` = _CLAUSE_END) around `position`."""
+    start = position - limit if position > limit else 0
+    end = min(len(text), position + limit)
+    for stop in stops:  # each search narrows the window for the next one
+        before = text.rfind(stop, start, position)
+        if before != -1:
+            start = before + 1
+        after = text.find(stop, position, end)
+        if after != -1:
+            end = after
+    return start, end
+
+
+# ---------------------------------------------------------------- item counts
+
+# 8100万余条, 30余万条, 379525条, 915份, 760组, 1.9万余个, 十万余条, 8878万余人次.
+# Every repetition is bounded; a number must not continue a longer run of digits (no 第…条).
+_COUNT = re.compile(
+    rf"(?<![{_NUM_CHARS}第])(?P<number>[{_NUM_CHARS}]{{1,14}})"
+    r"(?P<approx1>余|多)?(?P<big>[万亿])?(?P<approx2>余|多)?"
+    r"(?P<unit>条|份|组|个|人次)"
+)
+_TOTAL_WORDS = ("共计", "合计", "总计", "累计")
+_APPROX_BEFORE = ("约", "近", "超过", "超", "逾")
+_INFO_WORDS = re.compile(
+    r"信息|数据|资料|账号|帐号|账户|微信号|QQ号|号码|面单|记录|轨迹|身份证|户籍|名单|订单|简历|快递单|个人"
+)
+# What follows a count that is not a count of information: 6个月, 3个人, 第5条规定, 1条龙 …
+_NOT_INFO_AFTER = re.compile(rf"月|人(?!次)|小时|工作日|规定|款|项|之|以上|以下|[{_CJK}]{{0,2}}(?:文档|文件|硬盘|U盘|手机|电脑|群|网站|平台|公司|窗口|账本)")
+_LEGAL_QUOTE = re.compile(r"五十条以上|五百条以上|五千条以上|第五条|解释》|司法解释|规定的“情节严重”")
+
+
+@dataclass(frozen=True)
+class _Count:
+    value: int
+    approx: bool
+    total: bool
+    span: tuple[int, int]
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+
+
+def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
+    found: list[_Count] = []
+    for match in _COUNT.finditer(text, start, end):
+        after = text[match.end() : match.end() + 8]
+        if _NOT_INFO_AFTER.match(after):
+            continue
+        number = parse_number(match["number"])
+        if number is None or number <= 0:
+            continue
+        if match["big"]:
+            number *= 10_000 if match["big"] == "万" else 100_000_000
+        sentence = _sentence_bounds(text, match.start("number"))
+        clause = _sentence_bounds(text, match.start("number"), _CLAUSE_END, limit=60)
+        context_before = text[max(sentence[0], match.start() - 40) : match.start("number")]
+        context_after = text[match.end() : min(sentence[1], match.end() + 16)]
+        if not (_INFO_WORDS.search(context_before) or _INFO_WORDS.search(context_after)):
+            continue
+        if match["unit"] == "人次" and "信息" not in context_before:
+            continue
+        preceding = text[max(0, match.start() - 6) : match.start()]
+        total = preceding.endswith("共") or any(word in preceding for word in _TOTAL_WORDS)
+        approx = bool(match["approx1"] or match["approx2"]) or preceding.endswith(_APPROX_BEFORE)
+        found.append(
+            _Count(round(number), approx, total, (match.start("number"), match.end()), clause, sentence)
+        )
+    return found
+
+
+def _mentions(text: str, bounds: tuple[int, int], name: str | None) -> bool:
+    return bool(name) and text.find(name, bounds[0], bounds[1]) != -1
+
+
+# Pseudonymised names as published: 张某, 李某某, 黄某伦, 李某甲, 刘某1 (a common surname, then 某).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+)
+_PSEUDONYM = re.compile(rf"[{_SURNAMES}]某(?:某|[甲乙丙丁戊]|[0-9]|[{_CJK}](?![公司小区地市县单位平台网站]))?")
+_PAYER_BEFORE = ("从", "向", "自")
+_GROUP = re.compile(r"等人|及其|伙同|共同|合伙|[二两三四五六七八九十0-9]+名?人(?!民)")
+_RECIPIENT_BEFORE = ("给予", "分给", "付给", "支付给", "给")
+
+
+def _names_in(text: str, start: int, end: int, defendant: str, co_defendants: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(position, name) of every person named in text[start:end], in order."""
+    found: dict[int, str] = {}
+    for name in (defendant, *co_defendants):
+        if not name:
+            continue
+        position = text.find(name, start, end)
+        while position != -1:
+            found[position] = name
+            position = text.find(name, position + len(name), end)
+    for match in _PSEUDONYM.finditer(text, start, end):
+        if not any(p <= match.start() < p + len(n) for p, n in found.items()):
+            found[match.start()] = match.group()
+    return sorted(found.items())
+
+
+def _is_defendant(name: str, defendant: str) -> bool:
+    return name == defendant or defendant.startswith(name)
+
+
+def _attribution(
+    text: str,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    position: int,
+    defendant: str,
+    co_defendants: tuple[str, ...],
+    gains: bool = False,
+) -> str | None:
+    """"self", "other" or None (nobody named): whose figure the number at `position` is.
+
+    The clause before the number is read first, else the sentence before it. For counts everyone
+    named shares the figure (buyer and seller of the same items); for gains the recipient counts:
+    "陈某给予马某好处费6万元" is 马某's gain, "陈某从祝某某处获取好处费20万元" is 陈某's.
+    """
+    for start in (clause[0], sentence[0]):
+        names = _names_in(text, start, position, defendant, co_defendants)
+        if names:
+            break
+    else:
+        return None
+    if not gains:
+        return "self" if any(_is_defendant(n, defendant) for _, n in names) else "other"
+    if _GROUP.search(text, names[0][0], position):
+        # "周某及其下家五人…共获利30余万元": a group total, shared by everyone in the case.
+        return "self" if any(_is_defendant(n, defendant) for _, n in names) else None
+    recipients = [n for p, n in names if text[max(0, p - 3) : p].endswith(_RECIPIENT_BEFORE)]
+    subjects = recipients or [n for p, n in names if not text[max(0, p - 1) : p].endswith(_PAYER_BEFORE)]
+    if any(_is_defendant(n, defendant) for n in subjects):
+        return "self"
+    return "other" if subjects else None
+
+
+def _choose_count(
+    text: str, candidates: list[_Count], defendant: str | None, co_defendants: tuple[str, ...], notes: list[str]
+) -> _Count | None:
+    pool = candidates
+    if defendant:
+        whose = [_attribution(text, c.sentence, c.clause, c.span[0], defendant, co_defendants) for c in candidates]
+        own = [c for c, w in zip(candidates, whose) if w == "self"]
+        if own:
+            pool = own
+        else:
+            pool = [c for c, w in zip(candidates, whose) if w is None]
+            if not pool:
+                notes.append(f"info_count: every stated figure is attributed to someone other than {defendant}")
+                return None
+            notes.append(f"info_count: no figure is attributed to {defendant} by name; took the case-level figure")
+    totals = [c for c in pool if c.total]
+    if totals:
+        return max(totals, key=lambda c: c.value)
+    if len({c.value for c in pool}) > 1:
+        notes.append("info_count: several figures and none is stated as a total; took the largest")
+    return max(pool, key=lambda c: c.value)
+
+
+# ---------------------------------------------------------------- categories
+
+# Most sensitive first: when several are named, the sentence of the count decides, else this order.
+CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("trajectory", ("行踪轨迹", "车辆轨迹", "轨迹信息", "定位信息", "位置信息", "行驶路线")),
+    ("communication_content", ("通信内容", "聊天记录", "短信内容", "邮件内容")),
+    ("credit", ("征信",)),
+    ("property", ("财产信息", "存款信息", "房产信息", "银行存款")),
+    ("accommodation", ("住宿信息", "开房记录", "住宿记录", "入住信息", "酒店入住")),
+    ("communication_records", ("通话记录", "通信记录", "话单", "通话详单")),
+    ("health", ("健康生理", "病历", "体检信息", "就诊信息", "病情")),
+    ("transaction", ("交易信息",)),
+)
+_CATEGORY_PATTERN = re.compile("|".join(w for _, words in CATEGORY_WORDS for w in words))
+_CATEGORY_OF_WORD = {w: code for code, words in CATEGORY_WORDS for w in words}
+_CATEGORY_RANK = {code: rank for rank, (code, _) in enumerate(CATEGORY_WORDS)}
+
+
+# Kinds of personal information that fall under "other" (Interpretation Art. 5(1)(5)).
+_OTHER_KIND = re.compile(
+    r"身份信息|身份证|电话号码|手机号|联系方式|户籍|住址|姓名|账号|帐号|微信号|QQ号|面单|车主信息|业主信息|房源信息"
+    r"|验证码|人脸|照片|学生信息|婴儿信息|借贷信息|贷款人信息|银行卡信息|注册信息"
+)
+# Only texts about personal information are searched for item counts and categories.
+_PERSONAL_INFORMATION_TOPIC = re.compile(r"个人信息|公民信息|个人身份信息|人脸信息|个人数据")
+_EVIDENCE_LIST = re.compile(r"证据|证实|证言|笔录|鉴定意见")
+
+
+def _categories_in(text: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
+    found = []
+    for match in _CATEGORY_PATTERN.finditer(text, start, end):
+        sentence = _sentence_bounds(text, match.start())
+        if _LEGAL_QUOTE.search(text, sentence[0], sentence[1]) or _EVIDENCE_LIST.search(text, sentence[0], sentence[1]):
+            continue  # the Interpretation's thresholds, or a list of evidence (…通话记录等证据证实)
+        found.append((_CATEGORY_OF_WORD[match.group()], match.span()))
+    return found
+
+
+# ---------------------------------------------------------------- illegal gains
+
+_GAINS = re.compile(
+    r"(?P<word>违法所得|非法所得|非法获利|非法牟利|获利|获取利益|牟利|好处费)"
+    rf"(?P<gap>[^{_SENTENCE_END}，,元]{{0,10}}?)"
+    rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
+)
+_TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
+_REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|退赔|追缴|没收|扣押|责令|予以")
+
+
+def _gains_candidates(
+    text: str, start: int, end: int
+) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
+    found = []
+    for match in _GAINS.finditer(text, start, end):
+        after = text[match.end() : match.end() + 6]
+        if after.startswith(("不等", "至")) or "至" in match["gap"]:
+            continue  # a range over several people
+        value = parse_number(match["amount"])
+        if value is None:
+            continue
+        clause = _sentence_bounds(text, match.start(), _CLAUSE_END, limit=60)
+        refund = bool(_REFUND_WORDS.search(text, clause[0], match.start("amount"))) or bool(
+            _REFUND_WORDS.match(text[match.end() : match.end() + 8].lstrip("，,"))
+        )
+        sentence = _sentence_bounds(text, match.start())
+        found.append((value, (match.start("amount"), match.end()), clause, refund, sentence))
+    return found
+
+
+# ---------------------------------------------------------------- circumstances
+
+_MITIGATING_WORDS: tuple[tuple[str, str], ...] = (
+    ("自首", "自首"),
+    ("坦白", "坦白"),
+    ("如实供述", "坦白"),
+    ("如实交代", "坦白"),
+    ("立功", "立功"),
+    ("认罪认罚", "认罪认罚"),
+    ("初犯", "初犯"),
+    ("偶犯", "初犯"),
+    ("退赃", "退赃"),
+    ("退缴", "退赃"),
+    ("退出违法所得", "退赃"),
+    ("退出全部违法所得", "退赃"),
+    ("退赔", "退赃"),
+    ("谅解", "谅解"),
+    ("胁从犯", "胁从犯"),
+    ("从犯", "从犯"),
+    ("未遂", "未遂"),
+    ("中止", "中止"),
+)
+_AGGRAVATING_WORDS: tuple[tuple[str, str], ...] = (
+    ("累犯", "累犯"),
+    ("前科", "前科"),
+    ("主犯", "主犯"),
+    ("毒品再犯", "再犯"),
+)
+_CIRCUMSTANCE = re.compile("|".join(w for w, _ in _MITIGATING_WORDS + _AGGRAVATING_WORDS))
+_MITIGATING_OF = dict(_MITIGATING_WORDS)
+_AGGRAVATING_OF = dict(_AGGRAVATING_WORDS)
+_NEGATION = re.compile(r"(?:不|未(?!遂)|没有|无|并非|不能|不应|不予|不宜|尚不|均不|否认)[^，,。；;]{0,8}$")
+_SUBJECT = re.compile(r"被告人|上诉人|被告")
+_ALL_DEFENDANTS = re.compile(r"各被告人|诸被告人|上述被告人|[二两三四五六七八九十]名?被告人|被告人均|被告人们")
+
+
+_SENTENCE = re.compile(r"[^。；;]+")
+_ARGUMENT = re.compile(r"辩护人|辩护意见|上诉理由|上诉意见|辩称|抗诉意见|提出")
+_COURT_CHECKED = re.compile(r"经查|经审查|本院认为|经审理")
+_ACCEPTED = re.compile(r"予以采纳|予以支持|可予采纳|予以采信|予以考虑|酌情")
+_REJECTED = re.compile(r"不予采纳|不予支持|不能成立|不予采信|不予认定|不符合")
+
+
+def _is_rejected_argument(text: str, position: int) -> bool:
+    """The word sits in a party's argument (辩护人提出…系从犯) that the court does not accept."""
+    sentence_start = text.rfind("。", max(0, position - 300), position) + 1
+    sentence_end = text.find("。", position, position + 300)
+    sentence = text[sentence_start : sentence_end if sentence_end != -1 else position + 300]
+    before = text[sentence_start:position]
+    argument = None
+    for argument in _ARGUMENT.finditer(before):
+        pass
+    if argument is None or _COURT_CHECKED.search(before, argument.end()):
+        return False  # no argument, or the court's own finding after it (…辩护意见，经查，…应认定自首)
+    return _ACCEPTED.search(sentence) is None or _REJECTED.search(sentence) is not None
+
+
+# Articles of the Criminal Law whose citation in the 依照…之规定 clause applies a circumstance.
+CITED_ARTICLES: tuple[tuple[str, str, str], ...] = (
+    ("第六十七条第一款", "mitigating", "自首"),
+    ("第六十七条第二款", "mitigating", "自首"),
+    ("第六十七条第三款", "mitigating", "坦白"),
+    ("第六十八条", "mitigating", "立功"),
+    ("第二十三条", "mitigating", "未遂"),
+    ("第二十四条", "mitigating", "中止"),
+    ("第二十七条", "mitigating", "从犯"),
+    ("第二十八条", "mitigating", "胁从犯"),
+    ("第六十五条", "aggravating", "累犯"),
+    ("第二十六条", "aggravating", "主犯"),
+)
+_CRIMINAL_LAW_CITATION = re.compile(r"《中华人民共和国刑法》(?P<articles>[^《》。]{1,300})")
+_ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:之[一二三四五六七八九十]+)?|款)")
+_SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人|各被告人|上述被告人|被告人均|同案被告人|上诉人均")
+
+
+def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
+    """Circumstances applied by citing their article in the court's 依照《中华人民共和国刑法》… clause."""
+    found = []
+    for citation in _CRIMINAL_LAW_CITATION.finditer(text, start, end):
+        before = text[max(0, citation.start() - 12) : citation.start()]
+        if "依照" not in before and "根据" not in before and "依据" not in before:
+            continue
+        offset = citation.start("articles")
+        article = ""
+        for token in _ARTICLE_TOKEN.finditer(citation.group("articles")):
+            if token.group().endswith("款"):
+                cited_as = article + token.group()  # 第六十七条第一款、第三款: 第三款 belongs to 第六十七条
+            else:
+                article = cited_as = token.group()
+            for cited, kind, label in CITED_ARTICLES:
+                if cited_as == cited:
+                    found.append((kind, label, (offset + token.start(), offset + token.end())))
+    return found
+
+
+def _circumstances(
+    text: str, start: int, end: int, defendant: str | None
+) -> tuple[list[tuple[str, str, tuple[int, int]]], bool]:
+    """[(kind mitigating/aggravating, label, span)], and whether any sentence named the defendant."""
+    named = bool(defendant) and text.find(defendant, start, end) != -1
+    matches = list(_CIRCUMSTANCE.finditer(text, start, end))
+    if not matches:
+        return [], named
+    if not defendant:
+        return [c for m in matches if (c := _accepted_circumstance(text, m, _sentence_bounds(text, m.start(), "。；;"), start))], named
+    found: list[tuple[str, str, tuple[int, int]]] = []
+    applies = True  # for sentences without a subject: whether the last subject was this defendant
+    index = 0
+    for piece in _SENTENCE.finditer(text, start, end):
+        if index >= len(matches):
+            break
+        sentence = piece.group()
+        if defendant in sentence:
+            applies = True
+        elif _ALL_DEFENDANTS.search(sentence):
+            applies = True
+        elif _SUBJECT.search(sentence):
+            applies = False
+        while index < len(matches) and matches[index].start() < piece.end():
+            if applies:
+                circumstance = _accepted_circumstance(text, matches[index], piece.span(), start)
+                if circumstance:
+                    found.append(circumstance)
+            index += 1
+    return found, named
+
+
+def _accepted_circumstance(
+    text: str, match: re.Match[str], sentence: tuple[int, int], region_start: int
+) -> tuple[str, str, tuple[int, int]] | None:
+    word, at = match.group(), match.start()
+    if _NEGATION.search(text, max(sentence[0], at - 12), at):
+        return None
+    window = max(region_start, at - 80)  # titles are shorter than this
+    if text.rfind("《", window, at) > text.rfind("》", window, at):
+        return None  # inside a title: 《最高人民法院关于处理自首和立功具体应用法律若干问题的解释》
+    if word in ("如实供述", "如实交代") and text.find("自首", sentence[0], sentence[1]) != -1:
+        return None  # part of the surrender, not a separate 坦白
+    if _is_rejected_argument(text, at):
+        return None
+    kind = "mitigating" if word in _MITIGATING_OF else "aggravating"
+    label = _MITIGATING_OF.get(word) or _AGGRAVATING_OF[word]
+    return kind, label, match.span()
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def extract_facts(
+    text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()
+) -> tuple[dict[str, Extracted], list[str]]:
+    """Item count (and whether approximate), category, illegal gains and circumstances.
+
+    With `defendant`, figures and circumstances attributed to that person by name win, and figures
+    attributed to someone else (a name in `co_defendants`, or another pseudonym such as 李某) are
+    not taken for this defendant.
+    """
+    others = tuple(co_defendants)
+    fields: dict[str, Extracted] = {}
+    notes: list[str] = []
+    if not isinstance(text, str) or not text.strip():
+        return fields, ["facts: empty text"]
+    regions = _regions(text)
+
+    count = _extract_count(text, regions, defendant, others, fields, notes)
+    _extract_category(text, regions, count, fields, notes)
+    _extract_gains(text, regions, defendant, others, fields, notes)
+    _extract_circumstances(text, regions, defendant, fields, notes)
+    return fields, notes
+
+
+def _court_ranges(regions: _Regions) -> list[tuple[int, int]]:
+    return [r for r in (regions.findings, regions.reasoning) if r is not None]
+
+
+def _extract_count(
+    text: str,
+    regions: _Regions,
+    defendant: str | None,
+    others: tuple[str, ...],
+    fields: dict[str, Extracted],
+    notes: list[str],
+) -> _Count | None:
+    if _PERSONAL_INFORMATION_TOPIC.search(text) is None:
+        notes.append("info_count: the text does not mention personal information (个人信息)")
+        notes.append("info_count_approx: no count stated")
+        return None
+    candidates = [c for r in _court_ranges(regions) for c in _count_candidates(text, *r)]
+    if not candidates:
+        candidates = _count_candidates(text, 0, regions.end)
+        if candidates and _court_ranges(regions):
+            notes.append("info_count: not stated in the court's findings; taken from elsewhere in the text (e.g. the allegation)")
+    if not candidates:
+        notes.append("info_count: no count of personal-information items stated")
+        notes.append("info_count_approx: no count stated")
+        return None
+    chosen = _choose_count(text, candidates, defendant, others, notes)
+    if chosen is None:
+        notes.append("info_count_approx: no count stated for this defendant")
+        return None
+    fields["info_count"] = Extracted(chosen.value, chosen.span)
+    fields["info_count_approx"] = Extracted(chosen.approx, chosen.span)
+    return chosen
+
+
+def _extract_category(
+    text: str, regions: _Regions, count: _Count | None, fields: dict[str, Extracted], notes: list[str]
+) -> None:
+    if count is not None:
+        in_sentence = _categories_in(text, *count.sentence)
+        if in_sentence:
+            code, span = min(in_sentence, key=lambda item: _CATEGORY_RANK[item[0]])
+            fields["info_category"] = Extracted(code, span)
+            return
+        other_kind = _OTHER_KIND.search(text, *count.sentence)
+        if other_kind is not None:
+            # "快递面单信息915份": the counted items are named, and they are of no listed category.
+            fields["info_category"] = Extracted("other", other_kind.span())
+            return
+    if count is None and _PERSONAL_INFORMATION_TOPIC.search(text) is None:
+        notes.append("info_category: no count stated and the text is not about personal information")
+        return
+    ranges = _court_ranges(regions) or [(0, regions.end)]
+    found = [item for r in ranges for item in _categories_in(text, *r)]
+    if not found and ranges != [(0, regions.end)]:
+        found = _categories_in(text, 0, regions.end)
+    if found:
+        code, span = min(found, key=lambda item: _CATEGORY_RANK[item[0]])
+        fields["info_category"] = Extracted(code, span)
+        codes = sorted({c for c, _ in found}, key=_CATEGORY_RANK.get)
+        if len(codes) > 1:
+            notes.append(f"info_category: several categories named ({', '.join(codes)}); took the most sensitive")
+        elif count is not None:
+            notes.append("info_category: category word is not in the sentence of the count")
+        return
+    if count is not None:
+        fields["info_category"] = Extracted("other", None)
+        notes.append("info_category: other — the counted items are not of a category the Interpretation lists separately")
+        return
+    other_kind = _OTHER_KIND.search(text, 0, regions.end)
+    if other_kind is None:
+        notes.append("info_category: no count stated and no kind of information named")
+        return
+    fields["info_category"] = Extracted("other", other_kind.span())
+    notes.append("info_category: other — no count stated; the personal information named is of no separately listed category")
+
+
+_RESPECTIVE_AMOUNT = re.compile(rf"[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元?")
+
+
+def _respective_gain(text: str, sentence: tuple[int, int], defendant: str) -> Extracted | None:
+    """"于剑、宁某分别退出的违法所得人民币350111.92元、2.4万元": the amount in the defendant's place."""
+    respectively = text.find("分别", sentence[0], sentence[1])
+    if respectively == -1:
+        return None
+    clause_start = _sentence_bounds(text, respectively, _CLAUSE_END, limit=60)[0]
+    names = re.split(r"[、和及与]", text[clause_start:respectively].removeprefix("被告人"))
+    if defendant not in names:
+        return None
+    index = names.index(defendant)
+    listing = re.search(
+        rf"(?:[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元?、)+[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元",
+        text[respectively : sentence[1]],
+    )
+    if listing is None:
+        return None
+    amounts = [(m.group(), m.start()) for m in _RESPECTIVE_AMOUNT.finditer(listing.group())]
+    if len(amounts) != len(names):
+        return None
+    raw, offset = amounts[index]
+    value = parse_number(raw.rstrip("元"))
+    if value is None:
+        return None
+    start = respectively + listing.start() + offset
+    return Extracted(value, (start, start + len(raw)))
+
+
+def _extract_gains(
+    text: str,
+    regions: _Regions,
+    defendant: str | None,
+    others: tuple[str, ...],
+    fields: dict[str, Extracted],
+    notes: list[str],
+) -> None:
+    candidates = [c for r in _court_ranges(regions) for c in _gains_candidates(text, *r)]
+    if not candidates:
+        candidates = _gains_candidates(text, 0, regions.end)
+    if not candidates:
+        notes.append("illegal_gains_yuan: no illegal gains stated")
+        return
+    pool = [c for c in candidates if not c[3]] or candidates
+    if pool is candidates and any(c[3] for c in candidates):
+        notes.append("illegal_gains_yuan: only stated as an amount refunded or confiscated")
+    if defendant:
+        for candidate in pool:
+            respective = _respective_gain(text, candidate[4], defendant)
+            if respective is not None:
+                fields["illegal_gains_yuan"] = respective
+                return
+        whose = [_attribution(text, c[4], c[2], c[1][0], defendant, others, gains=True) for c in pool]
+        own = [c for c, w in zip(pool, whose) if w == "self"]
+        if own:
+            pool = own
+        else:
+            pool = [c for c, w in zip(pool, whose) if w is None]
+            if not pool:
+                notes.append(f"illegal_gains_yuan: every stated amount is attributed to someone other than {defendant}")
+                return
+            notes.append(f"illegal_gains_yuan: no amount is attributed to {defendant} by name; took the case-level amount")
+    totals = [c for c in pool if _TOTAL_BEFORE.search(text, max(0, c[1][0] - 6), c[1][0])]
+    value, span = (totals or pool)[0][:2]
+    fields["illegal_gains_yuan"] = Extracted(value, span)
+
+
+def _extract_circumstances(
+    text: str, regions: _Regions, defendant: str | None, fields: dict[str, Extracted], notes: list[str]
+) -> None:
+    court_parts = _court_ranges(regions)
+    if court_parts:
+        # Findings (…到案后如实供述…) and reasoning (…系自首…), up to the operative part.
+        start, end = court_parts[0][0], max(r[1] for r in court_parts)
+    else:
+        start, end = 0, regions.end
+        notes.append("mitigating/aggravating: no findings or 本院认为 section; read from the whole text")
+    found, named = _circumstances(text, start, end, defendant)
+    stated = {label for _, label, _ in found}
+    if not defendant or _SEVERAL_DEFENDANTS.search(text, 0, regions.end) is None:
+        for kind, label, span in _cited_circumstances(text, start, regions.end):
+            if label not in stated:
+                found.append((kind, label, span))
+                stated.add(label)
+                notes.append(f"{kind}: {label} from the court's citation of {text[span[0]:span[1]]} of the Criminal Law")
+    if defendant and not named:
+        notes.append(f"mitigating/aggravating: {defendant} is not named in the reasoning; circumstances stated for all")
+    for kind in ("mitigating", "aggravating"):
+        labels: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for found_kind, label, span in found:
+            if found_kind == kind and label not in labels:
+                labels.append(label)
+                spans.append(span)
+        first = spans[0] if spans else None
+        fields[kind] = Extracted(labels, first)
