@@ -127,3 +127,16 @@ def test_case_number_bracket_styles(case_number: str) -> None:
     start, end = record["spans"]["case_number"]
     assert text[start:end] == case_number
     assert record["term_months"] == 6 and record["judgment_date"] == "2018-10-10"
+
+
+def test_one_failing_extractor_does_not_cost_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.parser as parser
+
+    def broken(text: str, defendant: str | None = None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parser, "extract_facts", broken)
+    (record,) = parse_document("fine_only", DOCS["fine_only"])
+    assert record["fine_yuan"] == 5000 and record["case_number"] == "（2018）渝0103刑初120号"
+    assert any("facts extractor error: RuntimeError: boom" in note for note in record["notes"])
+    assert record["info_count"] is None and any(n.startswith("info_count:") for n in record["notes"])

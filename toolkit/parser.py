@@ -66,8 +66,8 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     if len(normal) != len(text):  # the contract says same length; never let spans drift
         normal = text
         doc_notes.append("textnorm changed the text length; parsed the original characters")
-    metadata, metadata_notes = extract_metadata(normal)
-    entries, verdict_notes = extract_verdicts(normal)
+    metadata, metadata_notes = _guarded(extract_metadata, normal, "metadata")
+    entries, verdict_notes = _guarded(extract_verdicts, normal, "verdict", empty=[])
     doc_notes.extend(metadata_notes)
     doc_notes.extend(verdict_notes)
 
@@ -80,14 +80,14 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     if not entries:
         record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant", explain=False)
         _fill(record, metadata, METADATA_FIELDS)
-        facts, fact_notes = extract_facts(normal, defendant=None)
+        facts, fact_notes = _guarded(extract_facts, normal, "facts")
         _fill(record, facts, FACT_FIELDS)
         record["notes"].extend(doc_notes + fact_notes)
         _explain_nulls(record)
         return [record]
 
     several = len(entries) > 1
-    shared_facts = None if several else extract_facts(normal, defendant=_value(entries[0].get("defendant")))
+    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=_value(entries[0].get("defendant")))
     records = []
     for entry in entries:
         record = new_defendant_record(doc_id)
@@ -95,13 +95,21 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         name = _value(entry.get("defendant"))
         record["defendant"] = name
         _fill(record, entry, VERDICT_FIELDS)
-        facts, fact_notes = shared_facts if shared_facts is not None else extract_facts(normal, defendant=name)
+        facts, fact_notes = shared_facts if shared_facts is not None else _guarded(extract_facts, normal, "facts", defendant=name)
         _fill(record, facts, FACT_FIELDS)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
         _explain_nulls(record)
         records.append(record)
     return records
+
+
+def _guarded(extractor: Any, text: str, label: str, empty: Any = None, **kwargs: Any) -> tuple[Any, list[str]]:
+    """Run one extractor; if it fails, the others still fill their fields and the note says why."""
+    try:
+        return extractor(text, **kwargs)
+    except Exception as exc:  # one extractor's bug must not cost the other fields
+        return ({} if empty is None else empty), [f"{label} extractor error: {type(exc).__name__}: {exc}"]
 
 
 def _value(extracted: Extracted | None) -> Any:
