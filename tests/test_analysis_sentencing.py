@@ -288,3 +288,29 @@ def test_legend_labels_name_the_clause():
 def test_regression_on_a_table_without_sentence_columns_names_them():
     with pytest.raises(ValueError, match="penalty_type"):
         s.ols_log_term(pd.DataFrame({"outcome": ["convicted"], "info_count": [3]}))
+
+
+def test_table_without_item_counts_explains_instead_of_fitting():
+    frame = as_defendant_table(synthetic_defendants(60, seed=3).drop(columns=["info_count"]))
+    for fit in (s.ols_log_term, s.probation_logit, s.ordered_severity):
+        r = fit(frame)
+        assert r.status == "too_few" and r.table is None and "info_count" in r.message
+
+
+def test_logit_no_usable_rows_on_empty_after_filter():
+    r = s.probation_logit(frame_of([sentenced(0, None, "other", 12)]))
+    assert r.status == "too_few" and "info_count" in r.message
+
+
+def test_only_art_253_1_cases_get_a_tier():
+    records = [
+        sentenced(0, 100, "trajectory", 24, charges=["诈骗罪"]),
+        sentenced(1, 100, "trajectory", 24, charges=["侵犯公民个人信息罪"]),
+        sentenced(2, 100, "trajectory", 24, charges=["出售、非法提供公民个人信息罪"]),
+        sentenced(3, 100, "trajectory", 24, charges=[]),
+    ]
+    frame = s.add_tiers(frame_of(records))
+    assert pd.isna(frame.loc[0, "tier"]) and "not charged under Art. 253-1" in frame.loc[0, "tier_notes"]
+    assert list(frame.loc[1:, "tier"]) == ["serious"] * 3
+    assert list(s.is_art_253_1(frame)) == [False, True, True, True]
+    assert "侵犯公民个人信息罪" in s.art_253_1_charges()

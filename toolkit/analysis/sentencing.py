@@ -110,6 +110,30 @@ def _record_dict(row: pd.Series) -> dict[str, Any]:
     return out
 
 
+def art_253_1_charges() -> tuple[str, ...]:
+    """Charge names of Art. 253-1 in every statute version (rules.json), e.g. 侵犯公民个人信息罪."""
+    names = [charge for version in load_rules().raw["statute_versions"] for charge in version.get("charges_zh", [])]
+    return tuple(dict.fromkeys(names))
+
+
+def _names_art_253_1(charges: Any) -> bool | None:
+    """True / False when the charges are stated; None when the row states none."""
+    if not isinstance(charges, (list, tuple)) or not charges:
+        return None
+    # 出售、非法提供公民个人信息罪 may be printed whole or as 非法提供公民个人信息罪: match on each
+    # part that names 公民个人信息, without the final 罪.
+    parts = [p.rstrip("罪") for name in art_253_1_charges() for p in name.split("、")]
+    targets = [p for p in parts if "公民个人信息" in p]
+    return any(any(t in str(c) for t in targets) for c in charges)
+
+
+def is_art_253_1(frame: pd.DataFrame) -> pd.Series:
+    """Rows charged under Art. 253-1, plus rows that state no charge (a topic corpus often omits it)."""
+    if "charges" not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    return frame["charges"].map(lambda c: _names_art_253_1(c) is not False).astype(bool)
+
+
 TIER_COLUMNS = ("tier", "statutory_tier", "tier_low_months", "tier_high_months", "tier_fine_only_possible",
                 "tier_clauses", "tier_notes")
 
@@ -129,6 +153,12 @@ def add_tiers(frame: pd.DataFrame, classify=None) -> pd.DataFrame:
     columns: dict[str, list] = {name: [] for name in TIER_COLUMNS}
     for position, (_, row) in enumerate(frame.iterrows()):
         record = _record_dict(row)
+        if _names_art_253_1(record.get("charges")) is False:
+            # The tiers of Art. 253-1 say nothing about a theft or a fraud.
+            for name in TIER_COLUMNS:
+                columns[name].append(None)
+            columns["tier_notes"][-1] = "not charged under Art. 253-1: no tier"
+            continue
         try:
             result = classify(record)
         except Exception as error:  # noqa: BLE001 - the engine's reason is kept, the row stays unknown
@@ -347,7 +377,11 @@ def _prepare(y: pd.Series, covariates: pd.DataFrame, with_constant: bool) -> tup
     data = covariates.copy()
     data = data.loc[y.notna()]
     y = y.loc[y.notna()]
-    # Keep log_items complete-case; indicators with missing group become rows dropped.
+    for column in list(data.columns):
+        if len(data) and data[column].isna().all():
+            dropped.append((column, "no value in the sample"))
+            data = data.drop(columns=column)
+    # Complete cases only: a row missing the item count or the category group is left out.
     complete = data.notna().all(axis=1)
     data, y = data.loc[complete], y.loc[complete]
     for column in list(data.columns):
@@ -365,9 +399,26 @@ def _prepare(y: pd.Series, covariates: pd.DataFrame, with_constant: bool) -> tup
             kept.append(column)
         else:
             dropped.append((column, "collinear with the other covariates"))
-    if not with_constant:
+    if not with_constant and "const" in kept:
         kept.remove("const")
     return y, data[kept], dropped
+
+
+KEY_COVARIATE = "log_items"
+
+
+def _without_key(kind: str, y: pd.Series, X: pd.DataFrame, dependent: str, dropped, alpha: float) -> RegressionResult | None:
+    """A result explaining the absence of the item count, the covariate every model is about."""
+    reason = dict(dropped).get(KEY_COVARIATE)
+    # Present, or merely constant, or no sample at all: the ordinary checks explain those cases.
+    if KEY_COVARIATE in X.columns or reason == "no variation in the sample" or len(y) == 0 and reason is None:
+        return None
+    reason = reason or "no defendant in the sample has both the outcome and an item count"
+    reason_zh = {"no value in the sample": "样本中没有任何取值", "not recorded in this table": "本表未记录该字段"}.get(
+        reason, "样本中没有同时具备结果和信息条数的被告人")
+    return RegressionResult(kind, "too_few", len(y), None, dependent, "none",
+                            f"no usable item count (info_count): {reason}", tuple(dropped), alpha=alpha,
+                            message_zh=f"没有可用的信息条数（info_count）：{reason_zh}")
 
 
 def _coef_table(params, bse, pvalues, alpha: float, names) -> pd.DataFrame:
@@ -413,6 +464,9 @@ def ols_log_term(frame: pd.DataFrame, alpha: float = 0.05, cov_type: str = "HC3"
     term = pd.to_numeric(frame["term_months"], errors="coerce").astype(float)
     y = np.log(term.where(custodial & (term > 0)))
     y, X, dropped = _prepare(y, sentencing_covariates(frame), with_constant=True)
+    missing = _without_key("ols_log_term", y, X, "log(term_months)", dropped, alpha)
+    if missing:
+        return missing
     if len(y) < X.shape[1] + 2:
         return RegressionResult("ols_log_term", "too_few", len(y), None, "log(term_months)", cov_type,
                                 f"{len(y)} usable row(s) for {X.shape[1]} coefficients: OLS needs at least "
@@ -448,6 +502,9 @@ def probation_logit(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResul
     y = (probation.fillna(0) > 0).astype(float).where(custodial)
     y, X, dropped = _prepare(y, sentencing_covariates(frame), with_constant=True)
     dependent = "probation (1 = suspended)"
+    missing = _without_key("probation_logit", y, X, dependent, dropped, alpha)
+    if missing:
+        return missing
     if len(y) == 0 or y.nunique() < 2:
         what = "no usable rows" if len(y) == 0 else f"every one of the {len(y)} row(s) has probation = {int(y.iloc[0])}"
         return RegressionResult("probation_logit", "no_variation", len(y), None, dependent, "none",
@@ -477,6 +534,9 @@ def ordered_severity(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResu
     y_codes = pd.Series(severity.cat.codes.astype(float), index=frame.index).where(severity.notna())
     y, X, dropped = _prepare(y_codes, sentencing_covariates(frame), with_constant=False)
     dependent = "sentence severity (" + " < ".join(SEVERITY_LEVELS) + ")"
+    missing = _without_key("ordered_severity", y, X, dependent, dropped, alpha)
+    if missing:
+        return missing
     observed = sorted(int(v) for v in y.unique())
     if len(observed) < 2:
         return RegressionResult("ordered_severity", "no_variation", len(y), None, dependent, "none",

@@ -223,7 +223,7 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
     zh_method, en_method = _method(iv.method)
     zh = (f"{lead_zh}，{m.zh}{rate.k}人（{format_percent(iv.estimate)}，{conf}置信区间"
           f"{format_percent(iv.low)}–{format_percent(iv.high)}，{zh_method}）")
-    en = (f"{lead_en}, {rate.k} were {m.en} ({format_percent(iv.estimate)}, {conf} CI "
+    en = (f"{lead_en}, {rate.k} {'was' if rate.k == 1 else 'were'} {m.en} ({format_percent(iv.estimate)}, {conf} CI "
           f"{format_percent(iv.low)}–{format_percent(iv.high)}, {en_method})")
     one_sided = _confidence(rate.alpha)
     if rate.k == 0 and rate.one_sided_bound is not None:
