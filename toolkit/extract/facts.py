@@ -274,7 +274,13 @@ _OTHER_KIND = re.compile(
     r"|验证码|人脸|照片|学生信息|婴儿信息|借贷信息|贷款人信息|银行卡信息|注册信息"
 )
 # Only texts about personal information are searched for item counts and categories.
-_PERSONAL_INFORMATION_TOPIC = re.compile(r"个人信息|公民信息|个人身份信息|人脸信息|个人数据")
+_PERSONAL_INFORMATION_WORDS = ("个人信息", "公民信息", "个人身份信息", "人脸信息")
+
+
+def _about_personal_information(text: str) -> bool:
+    if "信息" in text:  # one scan rules out most other judgments
+        return any(word in text for word in _PERSONAL_INFORMATION_WORDS)
+    return "个人数据" in text
 _EVIDENCE_LIST = re.compile(r"证据|证实|证言|笔录|鉴定意见")
 
 
@@ -389,7 +395,8 @@ CITED_ARTICLES: tuple[tuple[str, str, str], ...] = (
     ("第六十五条", "aggravating", "累犯"),
     ("第二十六条", "aggravating", "主犯"),
 )
-_CRIMINAL_LAW_CITATION = re.compile(r"《中华人民共和国刑法》(?P<articles>[^《》。]{1,300})")
+_CRIMINAL_LAW = "《中华人民共和国刑法》"
+_CITED_ARTICLES_RUN = re.compile(r"[^《》。]{1,300}")
 _ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:之[一二三四五六七八九十]+)?|款)")
 _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人|各被告人|上述被告人|被告人均|同案被告人|上诉人均")
 
@@ -397,13 +404,16 @@ _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人
 def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
     """Circumstances applied by citing their article in the court's 依照《中华人民共和国刑法》… clause."""
     found = []
-    for citation in _CRIMINAL_LAW_CITATION.finditer(text, start, end):
-        before = text[max(0, citation.start() - 12) : citation.start()]
-        if "依照" not in before and "根据" not in before and "依据" not in before:
+    position = text.find(_CRIMINAL_LAW, start, end)
+    while position != -1:
+        before = text[max(0, position - 12) : position]
+        run = _CITED_ARTICLES_RUN.match(text, position + len(_CRIMINAL_LAW), end)
+        position = text.find(_CRIMINAL_LAW, position + len(_CRIMINAL_LAW), end)
+        if run is None or ("依照" not in before and "根据" not in before and "依据" not in before):
             continue
-        offset = citation.start("articles")
+        offset = run.start()
         article = ""
-        for token in _ARTICLE_TOKEN.finditer(citation.group("articles")):
+        for token in _ARTICLE_TOKEN.finditer(run.group()):
             if token.group().endswith("款"):
                 cited_as = article + token.group()  # 第六十七条第一款、第三款: 第三款 belongs to 第六十七条
             else:
@@ -422,8 +432,13 @@ def _circumstances(
     matches = list(_CIRCUMSTANCE.finditer(text, start, end))
     if not matches:
         return [], named
+    arguments = _ARGUMENT.search(text, start, end) is not None
     if not defendant:
-        return [c for m in matches if (c := _accepted_circumstance(text, m, _sentence_bounds(text, m.start(), "。；;"), start))], named
+        return [
+            c
+            for m in matches
+            if (c := _accepted_circumstance(text, m, _sentence_bounds(text, m.start(), "。；;"), start, arguments))
+        ], named
     found: list[tuple[str, str, tuple[int, int]]] = []
     applies = True  # for sentences without a subject: whether the last subject was this defendant
     index = 0
@@ -439,7 +454,7 @@ def _circumstances(
             applies = False
         while index < len(matches) and matches[index].start() < piece.end():
             if applies:
-                circumstance = _accepted_circumstance(text, matches[index], piece.span(), start)
+                circumstance = _accepted_circumstance(text, matches[index], piece.span(), start, arguments)
                 if circumstance:
                     found.append(circumstance)
             index += 1
@@ -447,7 +462,7 @@ def _circumstances(
 
 
 def _accepted_circumstance(
-    text: str, match: re.Match[str], sentence: tuple[int, int], region_start: int
+    text: str, match: re.Match[str], sentence: tuple[int, int], region_start: int, arguments: bool
 ) -> tuple[str, str, tuple[int, int]] | None:
     word, at = match.group(), match.start()
     if _NEGATION.search(text, max(sentence[0], at - 12), at):
@@ -457,7 +472,7 @@ def _accepted_circumstance(
         return None  # inside a title: 《最高人民法院关于处理自首和立功具体应用法律若干问题的解释》
     if word in ("如实供述", "如实交代") and text.find("自首", sentence[0], sentence[1]) != -1:
         return None  # part of the surrender, not a separate 坦白
-    if _is_rejected_argument(text, at):
+    if arguments and _is_rejected_argument(text, at):
         return None
     kind = "mitigating" if word in _MITIGATING_OF else "aggravating"
     label = _MITIGATING_OF.get(word) or _AGGRAVATING_OF[word]
@@ -483,8 +498,9 @@ def extract_facts(
         return fields, ["facts: empty text"]
     regions = _regions(text)
 
-    count = _extract_count(text, regions, defendant, others, fields, notes)
-    _extract_category(text, regions, count, fields, notes)
+    about = _about_personal_information(text)
+    count = _extract_count(text, regions, defendant, others, about, fields, notes)
+    _extract_category(text, regions, count, about, fields, notes)
     _extract_gains(text, regions, defendant, others, fields, notes)
     _extract_circumstances(text, regions, defendant, fields, notes)
     return fields, notes
@@ -494,21 +510,37 @@ def _court_ranges(regions: _Regions) -> list[tuple[int, int]]:
     return [r for r in (regions.findings, regions.reasoning) if r is not None]
 
 
+def _outside_court_ranges(regions: _Regions) -> list[tuple[int, int]]:
+    """The rest of the readable text (allegation, news prose), so a fallback never rereads a range."""
+    court = sorted(_court_ranges(regions))
+    if not court:
+        return [(0, regions.end)]
+    outside, position = [], 0
+    for start, end in court:
+        if start > position:
+            outside.append((position, start))
+        position = max(position, end)
+    if position < regions.end:
+        outside.append((position, regions.end))
+    return outside
+
+
 def _extract_count(
     text: str,
     regions: _Regions,
     defendant: str | None,
     others: tuple[str, ...],
+    about: bool,
     fields: dict[str, Extracted],
     notes: list[str],
 ) -> _Count | None:
-    if _PERSONAL_INFORMATION_TOPIC.search(text) is None:
+    if not about:
         notes.append("info_count: the text does not mention personal information (个人信息)")
         notes.append("info_count_approx: no count stated")
         return None
     candidates = [c for r in _court_ranges(regions) for c in _count_candidates(text, *r)]
     if not candidates:
-        candidates = _count_candidates(text, 0, regions.end)
+        candidates = [c for r in _outside_court_ranges(regions) for c in _count_candidates(text, *r)]
         if candidates and _court_ranges(regions):
             notes.append("info_count: not stated in the court's findings; taken from elsewhere in the text (e.g. the allegation)")
     if not candidates:
@@ -525,7 +557,7 @@ def _extract_count(
 
 
 def _extract_category(
-    text: str, regions: _Regions, count: _Count | None, fields: dict[str, Extracted], notes: list[str]
+    text: str, regions: _Regions, count: _Count | None, about: bool, fields: dict[str, Extracted], notes: list[str]
 ) -> None:
     if count is not None:
         in_sentence = _categories_in(text, *count.sentence)
@@ -538,7 +570,7 @@ def _extract_category(
             # "快递面单信息915份": the counted items are named, and they are of no listed category.
             fields["info_category"] = Extracted("other", other_kind.span())
             return
-    if count is None and _PERSONAL_INFORMATION_TOPIC.search(text) is None:
+    if count is None and not about:
         notes.append("info_category: no count stated and the text is not about personal information")
         return
     ranges = _court_ranges(regions) or [(0, regions.end)]
@@ -606,7 +638,7 @@ def _extract_gains(
 ) -> None:
     candidates = [c for r in _court_ranges(regions) for c in _gains_candidates(text, *r)]
     if not candidates:
-        candidates = _gains_candidates(text, 0, regions.end)
+        candidates = [c for r in _outside_court_ranges(regions) for c in _gains_candidates(text, *r)]
     if not candidates:
         notes.append("illegal_gains_yuan: no illegal gains stated")
         return
@@ -646,8 +678,9 @@ def _extract_circumstances(
         notes.append("mitigating/aggravating: no findings or 本院认为 section; read from the whole text")
     found, named = _circumstances(text, start, end, defendant)
     stated = {label for _, label, _ in found}
-    if not defendant or _SEVERAL_DEFENDANTS.search(text, 0, regions.end) is None:
-        for kind, label, span in _cited_circumstances(text, start, regions.end):
+    if not defendant or _SEVERAL_DEFENDANTS.search(text, start, end) is None:
+        # The 依照…之规定 clause closes the reasoning, just before the operative part.
+        for kind, label, span in _cited_circumstances(text, max(start, end - 1500), end):
             if label not in stated:
                 found.append((kind, label, span))
                 stated.add(label)
