@@ -33,6 +33,7 @@ VERDICT_FIELDS = (
 FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "mitigating", "aggravating")
 _INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
 _NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan"})
+_CONVERT = {**{name: (lambda v: int(round(v))) for name in _INTEGER_FIELDS}, **{name: float for name in _NUMBER_FIELDS}}
 
 
 class InputLineError(ValueError):
@@ -118,15 +119,13 @@ def _value(extracted: Extracted | None) -> Any:
 
 def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: tuple[str, ...]) -> None:
     spans = record["spans"]
-    for name in fields:
-        item = extracted.get(name)
-        if item is None or item[0] is None:
+    for name, item in extracted.items():
+        if item is None or item[0] is None or name not in fields:
             continue
         value, span = item
-        if name in _INTEGER_FIELDS:
-            value = int(round(value))
-        elif name in _NUMBER_FIELDS:
-            value = float(value)
+        convert = _CONVERT.get(name)
+        if convert is not None:
+            value = convert(value)
         elif type(value) is tuple:
             value = list(value)
         record[name] = value
@@ -134,13 +133,19 @@ def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: tuple
             spans[name] = [int(span[0]), int(span[1])]
 
 
+_NEVER_NULL = frozenset({"spans", "notes", "doc_id"})
+
+
 def _explain_nulls(record: dict[str, Any]) -> None:
     """Every null field gets a reason; extractors' own notes ("field: …") take precedence."""
-    explained = {note.split(":", 1)[0].strip() for note in record["notes"]}
+    missing = [name for name, value in record.items() if value is None and name not in _NEVER_NULL]
+    if not missing:
+        return
+    explained = {note.split(":", 1)[0] for note in record["notes"]}
     outcome = record.get("outcome")
     penalty = record.get("penalty_type")
-    for name in DEFENDANT_COLUMNS:
-        if record.get(name) is not None or name in explained or name in ("spans", "notes", "doc_id"):
+    for name in missing:
+        if name in explained:
             continue
         if name == "term_months" and penalty in ("fine_only", "none"):
             reason = f"no custodial or surveillance term ({penalty})"
