@@ -314,3 +314,34 @@ def test_only_art_253_1_cases_get_a_tier():
     assert list(frame.loc[1:, "tier"]) == ["serious"] * 3
     assert list(s.is_art_253_1(frame)) == [False, True, True, True]
     assert "侵犯公民个人信息罪" in s.art_253_1_charges()
+
+
+def test_ordered_logit_matches_independent_likelihood_maximisation():
+    # Cumulative logit: P(Y <= j | x) = expit(theta_j - x'b), theta increasing; fitted here with
+    # scipy on an unconstrained parameterisation (theta_1, log increments), independently of statsmodels.
+    from scipy.special import expit
+
+    frame = synthetic_defendants(250, seed=21)
+    r = s.ordered_severity(frame)
+    assert r.ok
+    severity = s.sentence_severity(frame)
+    covariates = s.sentencing_covariates(frame)
+    names = [n for n in r.table.index if "/" not in n]
+    keep = severity.notna() & covariates[names].notna().all(axis=1)
+    X = covariates.loc[keep, names].to_numpy(float)
+    codes = severity[keep].cat.codes.to_numpy()
+    levels = sorted(set(codes))
+    y = np.searchsorted(levels, codes)
+    k = len(levels)
+
+    def negloglik(params):
+        beta, raw = params[: X.shape[1]], params[X.shape[1]:]
+        theta = np.concatenate([[raw[0]], raw[0] + np.cumsum(np.exp(raw[1:]))])
+        cuts = np.concatenate([[-np.inf], theta, [np.inf]])
+        eta = X @ beta
+        prob = expit(cuts[y + 1] - eta) - expit(cuts[y] - eta)
+        return -np.log(np.clip(prob, 1e-300, None)).sum()
+
+    start = np.concatenate([np.zeros(X.shape[1]), [0.0], np.zeros(k - 2)])
+    best = optimize.minimize(negloglik, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
+    np.testing.assert_allclose(r.table.loc[names, "coef"].to_numpy(), best.x[: X.shape[1]], atol=2e-3)
