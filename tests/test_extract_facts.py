@@ -238,6 +238,37 @@ def test_circumstance_wording(reasoning: str, mitigating: list[str], aggravating
     assert values["aggravating"] == aggravating
 
 
+def test_circumstances_named_one_by_one() -> None:
+    text = (
+        "本院认为，被告人甲某单独或者伙同被告人乙某、丙某、丁某开设赌场，四被告人的行为均已构成开设赌场罪。"
+        "乙某、丙某犯罪后自动到案，如实供述自己的罪行，系自首。甲某、丁某到案后如实供述了自己的罪行，系坦白。"
+        "鉴于甲某具有坦白情节，乙某具有自首情节，依法予以从轻处罚；丙某具有自首情节，丁某具有坦白情节，积极退缴违法所得，予以从轻处罚。"
+        "且被告人乙某有前科，故可对四被告人分别酌情从重处罚。判决如下："
+    )
+    names = ("甲某", "乙某", "丙某", "丁某")
+    expected = {
+        "甲某": (["坦白"], []),
+        "乙某": (["自首"], ["前科"]),
+        "丙某": (["自首"], []),
+        "丁某": (["坦白", "退赃"], []),
+    }
+    for name, (mitigating, aggravating) in expected.items():
+        values, _ = _values(text, name, names)
+        assert values["mitigating"] == mitigating, name
+        assert values["aggravating"] == aggravating, name
+
+
+def test_cited_article_not_given_to_one_of_several_defendants() -> None:
+    text = (
+        "被告人甲某，男，1980年1月1日出生。被告人乙某，女，1985年1月1日出生。"
+        "本院认为，被告人乙某归案后如实供述犯罪事实，本院予以从轻处罚。"
+        "依照《中华人民共和国刑法》第一百三十三条、第六十七条第一、三款之规定，判决如下："
+    )
+    assert _values(text, "甲某")[0]["mitigating"] == []
+    assert _values(text, "乙某")[0]["mitigating"] == ["坦白"]
+    assert _values(text)[0]["mitigating"] == ["坦白", "自首"]
+
+
 def test_appended_statutes_are_not_read() -> None:
     text = "本院认为，被告人的行为构成犯罪。判决如下：被告人犯盗窃罪，判处拘役三个月。附：相关法律条文 第六十七条 犯罪以后自动投案，如实供述自己的罪行的，是自首。第六十五条 累犯。"
     values, _ = _values(text)

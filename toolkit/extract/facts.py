@@ -358,6 +358,8 @@ _MITIGATING_OF = dict(_MITIGATING_WORDS)
 _AGGRAVATING_OF = dict(_AGGRAVATING_WORDS)
 _NEGATION = re.compile(r"(?:不|未(?!遂)|没有|无|并非|不能|不应|不予|不宜|尚不|均不|否认)[^，,。；;]{0,8}$")
 _SUBJECT = re.compile(r"被告人|上诉人|被告")
+# "被告人张某", "上诉人李某某" — a named party (not "被告人均", "二被告人", "被告人的").
+_NAMED_PARTY = re.compile(rf"(?:被告人|上诉人)(?![均们的在及等应系对和与、，,一二两三四五六七八九十各所归到犯具能有自主如已并])[{_CJK}]")
 _ALL_DEFENDANTS = re.compile(r"各被告人|诸被告人|上述被告人|[二两三四五六七八九十]名?被告人|被告人均|被告人们")
 
 
@@ -379,7 +381,18 @@ def _is_rejected_argument(text: str, position: int) -> bool:
         pass
     if argument is None or _COURT_CHECKED.search(before, argument.end()):
         return False  # no argument, or the court's own finding after it (…辩护意见，经查，…应认定自首)
-    return _ACCEPTED.search(sentence) is None or _REJECTED.search(sentence) is not None
+    if _REJECTED.search(sentence):
+        return True
+    if _ACCEPTED.search(sentence):
+        return False
+    # The court often answers in the next sentence: "上述辩护意见与查明事实相符，予以采纳。"
+    if sentence_end != -1:
+        answer_end = text.find("。", sentence_end + 1, sentence_end + 200)
+        answer = text[sentence_end + 1 : answer_end if answer_end != -1 else sentence_end + 200]
+        if _REJECTED.search(answer):
+            return True
+        return _ACCEPTED.search(answer) is None
+    return True
 
 
 # Articles of the Criminal Law whose citation in the 依照…之规定 clause applies a circumstance.
@@ -397,8 +410,20 @@ CITED_ARTICLES: tuple[tuple[str, str, str], ...] = (
 )
 _CRIMINAL_LAW = "《中华人民共和国刑法》"
 _CITED_ARTICLES_RUN = re.compile(r"[^《》。]{1,300}")
-_ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:之[一二三四五六七八九十]+)?|款)")
+_ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:之[一二三四五六七八九十]+)?|(?:[、,，][一二三四五六七八九十]+)*款)")
 _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人|各被告人|上述被告人|被告人均|同案被告人|上诉人均")
+
+
+# "被告人雷某，女，1987年…" — one entry per defendant in the parties' list.
+_PARTY_ENTRY = re.compile(rf"被告人[{_CJK}]{{1,5}}(?:（[^）]{{0,20}}）)?[，,：:]\s?(?:男|女)")
+
+
+def _several_defendants(text: str, start: int, end: int) -> bool:
+    """Whether the judgment has several defendants (then a cited article cannot be assigned to one)."""
+    if _SEVERAL_DEFENDANTS.search(text, start, end):
+        return True
+    first = _PARTY_ENTRY.search(text)
+    return first is not None and _PARTY_ENTRY.search(text, first.end()) is not None
 
 
 def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
@@ -415,17 +440,21 @@ def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str
         article = ""
         for token in _ARTICLE_TOKEN.finditer(run.group()):
             if token.group().endswith("款"):
-                cited_as = article + token.group()  # 第六十七条第一款、第三款: 第三款 belongs to 第六十七条
+                # 第六十七条第一款、第三款 and 第六十七条第一、三款: the paragraphs belong to 第六十七条
+                paragraphs = re.split(r"[、,，]", token.group()[1:-1])
+                cited_as_list = [f"{article}第{p}款" for p in paragraphs]
             else:
-                article = cited_as = token.group()
-            for cited, kind, label in CITED_ARTICLES:
-                if cited_as == cited:
-                    found.append((kind, label, (offset + token.start(), offset + token.end())))
+                article = token.group()
+                cited_as_list = [article]
+            for cited_as in cited_as_list:
+                for cited, kind, label in CITED_ARTICLES:
+                    if cited_as == cited:
+                        found.append((kind, label, (offset + token.start(), offset + token.end())))
     return found
 
 
 def _circumstances(
-    text: str, start: int, end: int, defendant: str | None
+    text: str, start: int, end: int, defendant: str | None, co_defendants: tuple[str, ...] = ()
 ) -> tuple[list[tuple[str, str, tuple[int, int]]], bool]:
     """[(kind mitigating/aggravating, label, span)], and whether any sentence named the defendant."""
     named = bool(defendant) and text.find(defendant, start, end) != -1
@@ -446,19 +475,40 @@ def _circumstances(
         if index >= len(matches):
             break
         sentence = piece.group()
-        if defendant in sentence:
+        mine = defendant in sentence
+        if mine:
             applies = True
+        elif _NAMED_PARTY.search(sentence) or any(o in sentence for o in co_defendants if o and o != defendant):
+            applies = False  # "且被告人张某有前科，故可对二被告人…从重处罚" is about 张某
         elif _ALL_DEFENDANTS.search(sentence):
             applies = True
         elif _SUBJECT.search(sentence):
             applies = False
+        names = _names_in(text, piece.start(), piece.end(), defendant, co_defendants) if mine else []
         while index < len(matches) and matches[index].start() < piece.end():
-            if applies:
-                circumstance = _accepted_circumstance(text, matches[index], piece.span(), start, arguments)
-                if circumstance:
-                    found.append(circumstance)
+            match = matches[index]
             index += 1
+            if not applies or (names and not _nearest_names_include(text, names, match.start(), defendant)):
+                continue
+            circumstance = _accepted_circumstance(text, match, piece.span(), start, arguments)
+            if circumstance:
+                found.append(circumstance)
     return found, named
+
+
+def _nearest_names_include(text: str, names: list[tuple[int, str]], position: int, defendant: str) -> bool:
+    """In "鉴于郑家翠具有坦白情节，傅世柏具有自首情节" each circumstance belongs to the names just before
+    it; names joined by 、/和/及/与 ("郑家翠、江佳佳到案后…系坦白") share it."""
+    before = [(p, n) for p, n in names if p < position]
+    if not before:
+        return True
+    group = [before[-1]]
+    for p, n in reversed(before[:-1]):
+        joiner = text[p + len(n) : group[-1][0]]
+        if joiner not in ("、", "和", "及", "与", "，", ","):
+            break
+        group.append((p, n))
+    return any(_is_defendant(n, defendant) for _, n in group)
 
 
 def _accepted_circumstance(
@@ -502,7 +552,7 @@ def extract_facts(
     count = _extract_count(text, regions, defendant, others, about, fields, notes)
     _extract_category(text, regions, count, about, fields, notes)
     _extract_gains(text, regions, defendant, others, fields, notes)
-    _extract_circumstances(text, regions, defendant, fields, notes)
+    _extract_circumstances(text, regions, defendant, others, fields, notes)
     return fields, notes
 
 
@@ -538,7 +588,7 @@ def _extract_count(
         notes.append("info_count: the text does not mention personal information (个人信息)")
         notes.append("info_count_approx: no count stated")
         return None
-    candidates = [c for r in _court_ranges(regions) for c in _count_candidates(text, *r)]
+    candidates = list({c.span: c for r in _court_ranges(regions) for c in _count_candidates(text, *r)}.values())
     if not candidates:
         candidates = [c for r in _outside_court_ranges(regions) for c in _count_candidates(text, *r)]
         if candidates and _court_ranges(regions):
@@ -636,7 +686,7 @@ def _extract_gains(
     fields: dict[str, Extracted],
     notes: list[str],
 ) -> None:
-    candidates = [c for r in _court_ranges(regions) for c in _gains_candidates(text, *r)]
+    candidates = list({c[1]: c for r in _court_ranges(regions) for c in _gains_candidates(text, *r)}.values())
     if not candidates:
         candidates = [c for r in _outside_court_ranges(regions) for c in _gains_candidates(text, *r)]
     if not candidates:
@@ -667,18 +717,26 @@ def _extract_gains(
 
 
 def _extract_circumstances(
-    text: str, regions: _Regions, defendant: str | None, fields: dict[str, Extracted], notes: list[str]
+    text: str,
+    regions: _Regions,
+    defendant: str | None,
+    others: tuple[str, ...],
+    fields: dict[str, Extracted],
+    notes: list[str],
 ) -> None:
     court_parts = _court_ranges(regions)
     if court_parts:
         # Findings (…到案后如实供述…) and reasoning (…系自首…), up to the operative part.
-        start, end = court_parts[0][0], max(r[1] for r in court_parts)
+        start, end = min(r[0] for r in court_parts), max(r[1] for r in court_parts)
     else:
         start, end = 0, regions.end
         notes.append("mitigating/aggravating: no findings or 本院认为 section; read from the whole text")
-    found, named = _circumstances(text, start, end, defendant)
+    found, named = _circumstances(text, start, end, defendant, others)
     stated = {label for _, label, _ in found}
-    if not defendant or _SEVERAL_DEFENDANTS.search(text, start, end) is None:
+    if any(label == "自首" for _, label, _ in found):
+        # 自首 already includes the truthful confession; 坦白 only stands when the court says 坦白.
+        found = [f for f in found if f[1] != "坦白" or text.startswith("坦白", f[2][0])]
+    if not defendant or not (others or _several_defendants(text, start, end)):
         # The 依照…之规定 clause closes the reasoning, just before the operative part.
         for kind, label, span in _cited_circumstances(text, max(start, end - 1500), end):
             if label not in stated:
