@@ -141,3 +141,9 @@ def test_revoke_and_resentence_in_one_clause() -> None:
             "改判被告人甲某有期徒刑二年，并处罚金人民币一万元。 本判决为终审判决。")
     (entry,) = _verdicts(text)
     assert entry["term_months"] == 24 and entry["fine_yuan"] == 10000
+
+
+def test_remand_is_explained() -> None:
+    text = "上诉人甲某，男，1980年出生。 本院认为……裁定如下： 一、撤销某区人民法院（2019）某0101刑初1号刑事判决； 二、发回某区人民法院重新审判。 本裁定为终审裁定。"
+    entries, notes = extract_verdicts(text)
+    assert entries == [] and any("发回重审" in n for n in notes)

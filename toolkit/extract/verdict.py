@@ -171,6 +171,10 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
         units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True)
     entries = [_resolve(name, units[name]) for name in order if name]
     if not entries:
+        if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
+            notes.append("verdict: remanded for retrial (发回重审); this document imposes no sentence")
+        elif operative_span is not None and "终止审理" in text[operative_span[0] : operative_span[1]]:
+            notes.append("verdict: trial terminated (终止审理); no sentence")
         notes.append("verdict: no defendant with a sentence found")
     return entries, notes
 
