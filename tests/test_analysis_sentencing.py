@@ -345,3 +345,40 @@ def test_ordered_logit_matches_independent_likelihood_maximisation():
     start = np.concatenate([np.zeros(X.shape[1]), [0.0], np.zeros(k - 2)])
     best = optimize.minimize(negloglik, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
     np.testing.assert_allclose(r.table.loc[names, "coef"].to_numpy(), best.x[: X.shape[1]], atol=2e-3)
+
+
+def test_firth_two_by_two_closed_form():
+    # For intercept + one binary covariate (a saturated 2x2 model), Firth's estimates equal the
+    # cell counts plus 1/2 (Haldane-Anscombe): intercept = log((s0+.5)/(f0+.5)),
+    # slope = log((s1+.5)(f0+.5) / ((f1+.5)(s0+.5))). Here x = 1 is all successes (separation).
+    s0, f0, s1, f1 = 2, 4, 5, 0
+    x = np.array([0] * (s0 + f0) + [1] * (s1 + f1), dtype=float)
+    y = np.array([1] * s0 + [0] * f0 + [1] * s1 + [0] * f1, dtype=float)
+    beta, cov = s.firth_logit(np.column_stack([np.ones_like(x), x]), y)
+    assert beta[0] == pytest.approx(math.log((s0 + 0.5) / (f0 + 0.5)), abs=1e-8)
+    assert beta[1] == pytest.approx(math.log((s1 + 0.5) * (f0 + 0.5) / ((f1 + 0.5) * (s0 + 0.5))), abs=1e-8)
+    assert np.all(np.isfinite(cov))
+
+
+def test_probation_logit_firth_option_under_separation():
+    records = [sentenced(i, items, "other", 12, probation=24 if items < 1000 else None)
+               for i, items in enumerate([60, 120, 300, 700, 900, 2000, 5000, 9000, 30000, 80000])]
+    r = s.probation_logit(frame_of(records), on_separation="firth")
+    assert r.ok and r.cov_type == s.FIRTH and "log_items" in r.separating
+    assert np.isfinite(r.table["coef"]).all() and r.table.loc["log_items", "coef"] < 0
+    with pytest.raises(ValueError, match="on_separation"):
+        s.probation_logit(frame_of(records), on_separation="ignore")
+
+
+def test_firth_without_separation_is_close_to_mle():
+    frame = synthetic_defendants(400, seed=2)
+    mle = s.probation_logit(frame)
+    covariates = s.sentencing_covariates(frame)
+    names = [n for n in mle.table.index if n != "const"]
+    custodial = s._custodial(frame)
+    y = (pd.to_numeric(frame["probation_months"]).astype(float).fillna(0) > 0).astype(float).where(custodial)
+    keep = y.notna() & covariates[names].notna().all(axis=1)
+    X = np.column_stack([np.ones(int(keep.sum())), covariates.loc[keep, names].to_numpy(float)])
+    beta, _ = s.firth_logit(X, y[keep].to_numpy())
+    # Firth shrinks towards 0 by O(1/n): with n = 400 the two agree to within a few hundredths.
+    np.testing.assert_allclose(beta, mle.table["coef"].to_numpy(), atol=0.15)

@@ -268,3 +268,12 @@ def test_year_column_fills_missing_dates():
     rate = outcomes.outcome_rate(frame, "acquittal")
     assert rate.years == (2018, 2020) and rate.undated == 0
     assert list(its.period_counts(frame, "Y")) == [1, 0, 1]
+
+
+def test_firth_statement_names_the_method():
+    records = [defendant(f"s{i}", outcome="convicted", penalty_type="fixed_term", term_months=12,
+                         probation_months=24 if items < 1000 else None, info_count=items, info_category="other")
+               for i, items in enumerate([60, 120, 300, 700, 2000, 5000, 9000, 30000])]
+    frame = defendants_to_frame(records)
+    text = st.statement(sentencing.probation_logit(frame, on_separation="firth"), source_for(frame), today=TODAY)
+    assert "Firth惩罚似然" in text.zh and "Firth penalised likelihood" in text.en

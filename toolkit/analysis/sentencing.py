@@ -405,6 +405,7 @@ def _prepare(y: pd.Series, covariates: pd.DataFrame, with_constant: bool) -> tup
 
 
 KEY_COVARIATE = "log_items"
+FIRTH = "Firth penalised likelihood (Wald)"
 
 
 def _without_key(kind: str, y: pd.Series, X: pd.DataFrame, dependent: str, dropped, alpha: float) -> RegressionResult | None:
@@ -493,8 +494,56 @@ def _separation_result(kind: str, n: int, dependent: str, X: pd.DataFrame, direc
     )
 
 
-def probation_logit(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResult:
-    """Logit of probation (缓刑) among custodial convictions."""
+def firth_logit(X: np.ndarray, y: np.ndarray, maxiter: int = 200, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Firth's (1993) penalised-likelihood logit: finite estimates even under separation.
+
+    Maximises l(b) + log|I(b)|/2 by Newton steps on the modified score
+    X'(y - p + h (1/2 - p)), h the diagonal of the weighted hat matrix (Heinze & Schemper
+    2002), with step halving. Returns (coefficients, inverse information = Wald covariance).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    beta = np.zeros(X.shape[1])
+
+    def penalised(b: np.ndarray) -> float:
+        eta = X @ b
+        p = 1 / (1 + np.exp(-eta))
+        w = p * (1 - p)
+        sign, logdet = np.linalg.slogdet(X.T @ (X * w[:, None]))
+        return float((y * eta - np.logaddexp(0, eta)).sum() + 0.5 * logdet)
+
+    current = penalised(beta)
+    for _ in range(maxiter):
+        p = 1 / (1 + np.exp(-(X @ beta)))
+        w = p * (1 - p)
+        info = X.T @ (X * w[:, None])
+        info_inv = np.linalg.inv(info)
+        hat = np.einsum("ij,jk,ik->i", X * np.sqrt(w)[:, None], info_inv, X * np.sqrt(w)[:, None])
+        step = info_inv @ (X.T @ (y - p + hat * (0.5 - p)))
+        scale = 1.0
+        while scale > 1e-6:
+            candidate = beta + scale * step
+            value = penalised(candidate)
+            if value >= current - 1e-12:
+                break
+            scale /= 2
+        beta, current = candidate, value
+        if np.max(np.abs(scale * step)) < tol:
+            break
+    p = 1 / (1 + np.exp(-(X @ beta)))
+    w = p * (1 - p)
+    return beta, np.linalg.inv(X.T @ (X * w[:, None]))
+
+
+def probation_logit(frame: pd.DataFrame, alpha: float = 0.05, on_separation: str = "report") -> RegressionResult:
+    """Logit of probation (缓刑) among custodial convictions.
+
+    on_separation="report" (default) returns status "separated" and no coefficients when the
+    MLE does not exist; "firth" fits Firth's penalised likelihood instead (finite estimates,
+    Wald intervals) and says so in the result.
+    """
+    if on_separation not in ("report", "firth"):
+        raise ValueError(f"on_separation must be 'report' or 'firth', got {on_separation!r}")
     import statsmodels.api as sm
 
     custodial = _custodial(frame)
@@ -515,8 +564,18 @@ def probation_logit(frame: pd.DataFrame, alpha: float = 0.05) -> RegressionResul
                                 f"{len(y)} row(s) for {X.shape[1]} coefficients", tuple(dropped), alpha=alpha,
                                 message_zh=f"可用样本{len(y)}人，不足以估计{X.shape[1]}个系数")
     separated, direction = detect_separation(X.to_numpy(dtype=float), y.to_numpy())
-    if separated:
+    if separated and on_separation == "report":
         return _separation_result("probation_logit", len(y), dependent, X, direction, dropped, alpha)
+    if separated:
+        report = _separation_result("probation_logit", len(y), dependent, X, direction, dropped, alpha)
+        beta, cov = firth_logit(X.to_numpy(dtype=float), y.to_numpy())
+        se = np.sqrt(np.diag(cov))
+        pvalues = 2 * stats.norm.sf(np.abs(beta / se))
+        table = _coef_table(beta, se, pvalues, alpha, X.columns)
+        return RegressionResult("probation_logit", "ok", len(y), table, dependent, FIRTH,
+                                "separation: " + report.message.split(":")[0] + "; coefficients are Firth penalised-"
+                                "likelihood estimates with Wald intervals. effect = exp(coef): odds ratio",
+                                tuple(dropped), report.separating, alpha)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = sm.Logit(y.to_numpy(), X.to_numpy(dtype=float)).fit(disp=0, maxiter=200)

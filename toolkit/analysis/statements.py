@@ -28,6 +28,7 @@ import pandas as pd
 import toolkit
 from toolkit.analysis.its import ITSResult
 from toolkit.analysis.outcomes import Comparison, Rate
+from toolkit.analysis import sentencing
 from toolkit.analysis.sentencing import Compliance, RegressionResult
 from toolkit.schema import DEFENDANT_COLUMNS
 
@@ -335,8 +336,10 @@ def regression_statement(r: RegressionResult, source: DataSource, term: str = "l
         return Statement(f"{kind_zh}中没有{name_zh}这一变量（{reason}）。", f"The {kind_en} has no {name_en} term ({reason}).")
     row = r.table.loc[term]
     conf = _confidence(r.alpha)
-    se_zh = "HC3稳健标准误" if r.cov_type == "HC3" else "最大似然标准误"
-    se_en = "HC3 robust standard errors" if r.cov_type == "HC3" else "maximum-likelihood standard errors"
+    se_zh, se_en = {
+        "HC3": ("HC3稳健标准误", "HC3 robust standard errors"),
+        sentencing.FIRTH: ("因完全分离改用Firth惩罚似然估计，Wald区间", "Firth penalised likelihood because of separation, Wald intervals"),
+    }.get(r.cov_type, ("最大似然标准误", "maximum-likelihood standard errors"))
     if term == "log_items":
         factor, low, high = (2 ** row[k] for k in ("coef", "ci_low", "ci_high"))
         what_zh = {"ols_log_term": "刑期约乘以", "probation_logit": "适用缓刑的几率约乘以",
