@@ -142,7 +142,13 @@ def test_one_failing_extractor_does_not_cost_the_others(monkeypatch: pytest.Monk
     assert record["info_count"] is None and any(n.startswith("info_count:") for n in record["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason="toolkit.extract.facts counts items only near 公民个人信息; 征信报告915份 alone is not counted yet")
 def test_count_of_items_named_by_kind() -> None:
     for record in parse_document("respectively_each", DOCS["respectively_each"]):
         assert record["info_count"] == 915
+
+
+def test_non_utf8_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.jsonl"
+    path.write_bytes('{"id": "a", "text": "判决如下：被告人甲某犯盗窃罪，判处拘役一个月。"}\n'.encode("gb18030"))
+    with pytest.raises(InputLineError, match=r"gbk\.jsonl:1: not UTF-8"):
+        list(parse_jsonl(path))

@@ -113,6 +113,7 @@ _TOTAL_WORDS = ("共计", "合计", "总计", "累计")
 _APPROX_BEFORE = ("约", "近", "超过", "超", "逾")
 _INFO_WORDS = re.compile(
     r"信息|数据|资料|账号|帐号|账户|微信号|QQ号|号码|面单|记录|轨迹|身份证|户籍|名单|订单|简历|快递单|个人"
+    r"|征信|病历"
 )
 # What follows a count that is not a count of information: 6个月, 3个人, 第5条规定, 1条龙 …
 _NOT_INFO_AFTER = re.compile(rf"月|人(?!次)|小时|工作日|规定|款|项|之|以上|以下|[{_CJK}]{{0,2}}(?:文档|文件|硬盘|U盘|手机|电脑|群|网站|平台|公司|窗口|账本)")
