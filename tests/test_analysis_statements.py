@@ -277,3 +277,9 @@ def test_firth_statement_names_the_method():
     frame = defendants_to_frame(records)
     text = st.statement(sentencing.probation_logit(frame, on_separation="firth"), source_for(frame), today=TODAY)
     assert "Firth惩罚似然" in text.zh and "Firth penalised likelihood" in text.en
+
+
+def test_single_defendant_grammar():
+    frame = defendants_to_frame([defendant("a0", outcome="acquitted", judgment_date="2020-01-01")])
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source_for(frame), today=TODAY)
+    assert text.en.startswith("Of the 1 defendant in") and "1 was acquitted" in text.en

@@ -178,6 +178,13 @@ def _confidence(alpha: float) -> str:
     return f"{round(100 * (1 - alpha), 1):g}%"
 
 
+def _people(n: int, plural: str = "defendants") -> str:
+    """'1 defendant', '5 defendants' (also for 'suspects or defendants ...')."""
+    if n == 1:
+        plural = plural.replace("suspects", "suspect").replace("defendants", "defendant")
+    return f"{n} {plural}"
+
+
 def provenance(source: DataSource, today: date | str | None = None) -> Statement:
     day = (today if isinstance(today, str) else (today or date.today()).isoformat())
     return Statement(
@@ -208,11 +215,11 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
         # Not every defendant has a year: the span describes only those that do.
         lead_zh = (f"在{source.description_zh}{group_zh}的{rate.n}{m.population_zh}中（裁判年份{years_zh}，"
                    f"其中{rate.undated}人未载明）")
-        lead_en = (f"Of the {rate.n} {m.population_en} in {source.description_en}{group_en} "
+        lead_en = (f"Of the {_people(rate.n, m.population_en)} in {source.description_en}{group_en} "
                    f"({years_en.strip()}; year not stated for {rate.undated})")
     else:
         lead_zh = f"在{years_zh}{source.description_zh}{group_zh}的{rate.n}{m.population_zh}中"
-        lead_en = f"Of the {rate.n} {m.population_en} in {source.description_en}{group_en}{years_en}"
+        lead_en = f"Of the {_people(rate.n, m.population_en)} in {source.description_en}{group_en}{years_en}"
     if rate.n == 0 or rate.interval is None:
         return Statement(
             f"在{source.description_zh}{group_zh}中，没有属于该比例分母的{m.population_zh.lstrip('名')}，无法计算{m.zh}比例。",
@@ -280,7 +287,7 @@ def its_statement(r: ITSResult, source: DataSource) -> Statement:
           f"改革时的水平变化率比为{format_number(lc.estimate)}（{conf}置信区间{format_number(lc.low)}–"
           f"{format_number(lc.high)}），此后每{unit_zh}趋势变化率比为{format_number(sc.estimate)}"
           f"（{format_number(sc.low)}–{format_number(sc.high)}）")
-    en = (f"Segmented {family_en} regression of {int(r.counts.sum())} defendants in {source.description_en} "
+    en = (f"Segmented {family_en} regression of {_people(int(r.counts.sum()))} in {source.description_en} "
           f"over {r.n_periods} {unit_en}s ({first} to {last}), reform at {r.reform_label}, HAC standard errors "
           f"({r.hac_lags} lags): level change rate ratio {format_number(lc.estimate)} ({conf} CI "
           f"{format_number(lc.low)}–{format_number(lc.high)}), change in trend per {unit_en} "
@@ -311,7 +318,7 @@ def compliance_statement(c: Compliance, source: DataSource) -> Statement:
           f"（{format_percent(iv.estimate)}，{conf}置信区间{format_percent(iv.low)}–{format_percent(iv.high)}，"
           f"{zh_method}），低于幅度{c.below}人，高于幅度{c.above}人；幅度依刑法第二百五十三条之一及法释〔2017〕10号"
           f"第五条由工具的量刑档次引擎判定")
-    en = (f"Of the {c.n} defendants in {source.description_en} whose statutory range could be determined, "
+    en = (f"Of the {_people(c.n)} in {source.description_en} whose statutory range could be determined, "
           f"{c.inside} received a penalty inside it ({format_percent(iv.estimate)}, {conf} CI "
           f"{format_percent(iv.low)}–{format_percent(iv.high)}, {en_method}); {c.below} below and {c.above} above; "
           f"ranges from Criminal Law Art. 253-1 and Interpretation 法释〔2017〕10号 Art. 5 via the toolkit's tier engine")
@@ -328,7 +335,7 @@ def regression_statement(r: RegressionResult, source: DataSource, term: str = "l
     if not r.ok or r.table is None:
         return Statement(
             f"{source.description_zh}（{r.n}名被告人）的{kind_zh}无法估计：{r.message_zh or r.message}。",
-            f"The {kind_en} on {source.description_en} ({r.n} defendants) cannot be estimated: {r.message}.",
+            f"The {kind_en} on {source.description_en} ({_people(r.n)}) cannot be estimated: {r.message}.",
         )
     if term not in r.table.index:
         dropped = dict(r.dropped)
@@ -348,14 +355,14 @@ def regression_statement(r: RegressionResult, source: DataSource, term: str = "l
                    "ordered_severity": "the odds of a more severe sentence are multiplied by"}.get(r.kind, "the effect is")
         zh = (f"在{source.description_zh}的{r.n}名被告人中（{kind_zh}，{se_zh}，控制其他变量），信息条数每增加一倍，"
               f"{what_zh}{format_number(factor)}（{conf}置信区间{format_number(low)}–{format_number(high)}）")
-        en = (f"Among {r.n} defendants in {source.description_en} ({kind_en}, {se_en}, other covariates held fixed), "
+        en = (f"Among {_people(r.n)} in {source.description_en} ({kind_en}, {se_en}, other covariates held fixed), "
               f"each doubling of the item count: {what_en} {format_number(factor)} ({conf} CI "
               f"{format_number(low)}–{format_number(high)})")
     else:
         zh = (f"在{source.description_zh}的{r.n}名被告人中（{kind_zh}，{se_zh}），{name_zh}的效应exp(系数)为"
               f"{format_number(row['effect'])}（{conf}置信区间{format_number(math.exp(row['ci_low']))}–"
               f"{format_number(math.exp(row['ci_high']))}，{format_p(row['p'])}）")
-        en = (f"Among {r.n} defendants in {source.description_en} ({kind_en}, {se_en}), the effect exp(coef) of "
+        en = (f"Among {_people(r.n)} in {source.description_en} ({kind_en}, {se_en}), the effect exp(coef) of "
               f"{name_en} is {format_number(row['effect'])} ({conf} CI {format_number(math.exp(row['ci_low']))}–"
               f"{format_number(math.exp(row['ci_high']))}, {format_p(row['p'])})")
     return Statement(zh + "。", en + ".")
