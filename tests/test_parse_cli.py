@@ -67,3 +67,13 @@ def test_installed_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) > 10
+
+
+def test_stdin_input() -> None:
+    line = json.dumps({"id": "s1", "text": "判决如下：被告人甲某犯盗窃罪，判处拘役一个月，并处罚金一千元。"}, ensure_ascii=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "parse", "-"], input=line + "\n", capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = [json.loads(x) for x in result.stdout.splitlines()]
+    assert row["doc_id"] == "s1" and row["term_months"] == 1 and row["fine_yuan"] == 1000

@@ -18,7 +18,7 @@ _TABLE_SUFFIXES = (".csv", ".parquet")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="INPUT", help='JSONL file, one {"id": ..., "text": ...} object per line')
+    parser.add_argument("input", metavar="INPUT", help='JSONL file, one {"id": ..., "text": ...} object per line ("-" for stdin)')
     parser.add_argument("-o", "--output", metavar="OUTPUT", help="output file: .jsonl, .csv or .parquet (default: JSONL on stdout)")
     parser.add_argument("--id-key", default="id", help="key holding the document id (default: id)")
     parser.add_argument("--text-key", default="text", help="key holding the full text (default: text)")
@@ -29,16 +29,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from toolkit.parser import InputLineError, parse_jsonl
+    from toolkit.parser import InputLineError, parse_jsonl, parse_lines
 
     source = Path(args.input)
-    if not source.is_file():
+    if args.input != "-" and not source.is_file():
         raise UsageError(f"input file not found: {source}")
     output = Path(args.output) if args.output else None
     if output is not None and output.suffix.lower() not in (".jsonl", *_TABLE_SUFFIXES):
         raise UsageError(f"{output}: unsupported output extension {output.suffix!r} (use .jsonl, .csv or .parquet)")
     errors: list[str] = []
-    records = parse_jsonl(source, id_key=args.id_key, text_key=args.text_key, skip_bad_lines=args.skip_bad_lines, errors=errors)
+    options = dict(id_key=args.id_key, text_key=args.text_key, skip_bad_lines=args.skip_bad_lines, errors=errors)
+    if args.input == "-":
+        records = parse_lines(sys.stdin.buffer, "<stdin>", **options)
+    else:
+        records = parse_jsonl(source, **options)
     try:
         if output is None:
             count = _write_jsonl(records, sys.stdout)

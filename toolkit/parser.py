@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from toolkit.extract import Extracted
 from toolkit.extract.facts import extract_facts
@@ -174,20 +174,33 @@ def parse_jsonl(
     in `errors` (when given) and skipped.
     """
     path = Path(path)
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for line_number, line in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        yield from parse_lines(handle, str(path), id_key, text_key, skip_bad_lines, errors)
+
+
+def parse_lines(
+    lines: Iterable[bytes | str], source: str, id_key: str = "id", text_key: str = "text",
+    skip_bad_lines: bool = False, errors: list[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """parse_jsonl over any iterable of lines (bytes must be UTF-8); `source` names it in errors."""
+    for line_number, line in enumerate(lines, start=1):
+        try:
+            if isinstance(line, bytes):
+                try:
+                    line = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"not UTF-8 (byte {exc.start}); convert the file first, e.g. with judgstat load") from None
             if not line.strip():
                 continue
-            try:
-                doc_id, text = _read_line(line, id_key, text_key)
-            except ValueError as exc:
-                message = f"{path}:{line_number}: {exc}"
-                if not skip_bad_lines:
-                    raise InputLineError(message) from None
-                if errors is not None:
-                    errors.append(message)
-                continue
-            yield from parse_document(doc_id, text)
+            doc_id, text = _read_line(line, id_key, text_key)
+        except ValueError as exc:
+            message = f"{source}:{line_number}: {exc}"
+            if not skip_bad_lines:
+                raise InputLineError(message) from None
+            if errors is not None:
+                errors.append(message)
+            continue
+        yield from parse_document(doc_id, text)
 
 
 def _read_line(line: str, id_key: str, text_key: str) -> tuple[str, str]:
