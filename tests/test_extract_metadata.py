@@ -223,8 +223,10 @@ def test_judge_set_metadata_coverage_and_consistency(shared_data: Path) -> None:
 def test_published_cases_metadata_agrees_with_transcription(shared_data: Path) -> None:
     """Where the passage itself prints the transcribed case number / court / date, we must find it.
 
-    Measured 2026-11-28 over distinct cases: case numbers 4/4 agree (bracket style aside), courts
-    12/12 agree (as a suffix of the transcribed full name), dates 8/8 agree.
+    Measured 2026-11-28 over the 35 distinct cases: case numbers 4/5 agree (bracket style aside; the
+    fifth transcription is the procuratorate's 不起诉 number of a second case quoted after a court
+    ruling in the same passage, whose number we take), courts 12/12 agree (as a suffix of the
+    transcribed full name), dates 8/8 agree.
     """
     cases = {c["case_id"]: c for c in _read_jsonl(shared_data / "published-pi-cases" / "cases.jsonl")}
     checked = agreed = 0
@@ -243,5 +245,5 @@ def test_published_cases_metadata_agrees_with_transcription(shared_data: Path) -
         if "judgment_date" in fields and len(gold_date) == 10:
             checked += 1
             agreed += fields["judgment_date"].value == gold_date
-    assert checked >= 15
+    assert checked >= 20
     assert agreed / checked >= 0.95, (agreed, checked)

@@ -76,6 +76,10 @@ _CASE_NUMBER = re.compile(
     rf"刑(?P<division>[一二三四五六七八九]?)(?P<kind>[{_CJK}]{{1,2}}?)字?第?"
     r"(?P<serial>[0-9０-９]{1,8})(?:[-－][0-9０-９]{1,3})?号"
 )
+# A non-prosecution decision carries the procuratorate's number: 沪闵检刑不诉〔2022〕15号.
+_NON_PROSECUTION_NUMBER = re.compile(
+    rf"[{_CJK}]{{1,12}}检[{_CJK}]{{0,8}}不诉\s?[（(〔\[［【]\s?(?:19|20)[0-9]{{2}}\s?[）)〕\]］】]\s?[0-9０-９]{{1,6}}号"
+)
 # Some old headers print the number without the year: 格刑初字第117号 (header only).
 _CASE_NUMBER_NO_YEAR = re.compile(
     rf"(?<![{_CJK}])(?P<court_code>[{_CJK}]{{1,6}}?)(?P<digits>)"
@@ -294,7 +298,12 @@ def extract_metadata(text: str) -> tuple[dict[str, Extracted], list[str]]:
     if case_match is not None:
         fields["case_number"] = Extracted(case_match.group(), case_match.span())
     else:
-        notes.append("case_number: not found")
+        decision = _NON_PROSECUTION_NUMBER.search(text, 0, HEADER_CHARS)
+        if decision is not None:
+            fields["case_number"] = Extracted(decision.group(), decision.span())
+            notes.append("case_number: the procuratorate's number of a non-prosecution decision")
+        else:
+            notes.append("case_number: not found")
 
     court, note = _find_court(text)
     if court is not None:
