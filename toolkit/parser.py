@@ -88,6 +88,7 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         return [record]
 
     several = len(entries) > 1
+    names = [_value(entry.get("defendant")) for entry in entries]
     shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=_value(entries[0].get("defendant")))
     records = []
     for entry in entries:
@@ -96,7 +97,11 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         name = _value(entry.get("defendant"))
         record["defendant"] = name
         _fill(record, entry, VERDICT_FIELDS)
-        facts, fact_notes = shared_facts if shared_facts is not None else _guarded(extract_facts, normal, "facts", defendant=name)
+        if shared_facts is not None:
+            facts, fact_notes = shared_facts
+        else:
+            others = [n for n in names if n and n != name]
+            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=name, co_defendants=others)
         _fill(record, facts, FACT_FIELDS)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
