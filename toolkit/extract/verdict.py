@@ -114,7 +114,7 @@ _NOT_A_SENTENCE_RE = re.compile(
 _ROLE_WORDS = ("原审被告人", "被告人", "上诉人", "被告单位", "罪犯", "被告", "自报")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """What one clause (or part of a clause) says about one defendant."""
 
