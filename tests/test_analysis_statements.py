@@ -283,3 +283,17 @@ def test_single_defendant_grammar():
     frame = defendants_to_frame([defendant("a0", outcome="acquitted", judgment_date="2020-01-01")])
     text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source_for(frame), today=TODAY)
     assert text.en.startswith("Of the 1 defendant in") and "1 was acquitted" in text.en
+
+
+def test_content_hash_covers_extra_columns_and_dates():
+    frame = synthetic_defendants(10, seed=1)
+    frame["source_url"] = "https://example.org/a"
+    h = st.content_hash(frame)
+    changed = frame.copy()
+    changed.loc[3, "source_url"] = "https://example.org/b"
+    assert st.content_hash(changed) != h
+    assert st.content_hash(frame[list(reversed(frame.columns))]) == h
+    as_dates = frame.assign(judgment_date=pd.to_datetime(frame["judgment_date"]))
+    assert st.content_hash(as_dates) == h  # a Timestamp and its ISO date are the same datum
+    with pytest.raises(ValueError, match="no column"):
+        st.content_hash(frame, ("nope",))

@@ -30,7 +30,6 @@ from toolkit.analysis.its import ITSResult
 from toolkit.analysis.outcomes import Comparison, Rate
 from toolkit.analysis import sentencing
 from toolkit.analysis.sentencing import Compliance, RegressionResult
-from toolkit.schema import DEFENDANT_COLUMNS
 
 METHOD_NAMES = {
     "clopper-pearson": ("Clopper–Pearson精确法", "Clopper–Pearson"),
@@ -96,20 +95,25 @@ def _json_value(value: Any) -> Any:
         return {str(k): _json_value(v) for k, v in value.items()}
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 3.0 and 3 are the same datum whether read from CSV or JSON
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0 else value.isoformat()
     return value
 
 
 def content_hash(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> str:
-    """SHA-256 of the table's content, independent of row order, dtypes and file format.
+    """SHA-256 of the table's content, independent of row and column order, dtypes and file format.
 
-    Each row becomes canonical JSON over the schema columns present (sorted keys, nulls as
-    null, 3.0 as 3); the sorted lines are hashed. Returns "sha256:<hex>".
+    Each row becomes canonical JSON over all columns (or `columns`): sorted keys, nulls as
+    null, 3.0 as 3, dates as ISO text; the sorted lines are hashed. Returns "sha256:<hex>".
     """
-    columns = columns or tuple(c for c in DEFENDANT_COLUMNS if c in frame.columns)
+    columns = tuple(columns or frame.columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"cannot hash: the table has no column(s) {missing}")
     lines = []
     for row in frame[list(columns)].astype(object).itertuples(index=False, name=None):
-        record = {c: _json_value(v) for c, v in zip(columns, row)}
-        lines.append(json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+        record = {str(c): _json_value(v) for c, v in zip(columns, row)}
+        lines.append(json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str))
     digest = hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
     return f"sha256:{digest}"
 
