@@ -223,6 +223,7 @@ def test_circumstances_per_defendant() -> None:
         ("本院认为，被告人到案后如实供述自己的罪行，依法可以从轻处罚。", ["坦白"], []),
         ("本院认为，被告人具有坦白情节，且系初犯、偶犯，已退缴全部违法所得，取得被害人谅解。", ["坦白", "初犯", "退赃"  , "谅解"], []),
         ("本院认为，被告人有立功表现，自愿认罪认罚。", ["立功", "认罪认罚"], []),
+        ("本院认为，三被告人当庭认罪，可酌情从轻处罚。", ["认罪"], []),
         ("本院认为，被告人系犯罪未遂，可以比照既遂犯减轻处罚。", ["未遂"], []),
         ("本院认为，被告人不构成自首，亦未取得被害人谅解。", [], []),
         ("本院认为，被告人曾因盗窃被判刑，有前科，系累犯，应当从重处罚。", [], ["前科", "累犯"]),
@@ -256,6 +257,25 @@ def test_circumstances_named_one_by_one() -> None:
         values, _ = _values(text, name, names)
         assert values["mitigating"] == mitigating, name
         assert values["aggravating"] == aggravating, name
+
+
+def test_party_names_from_the_header() -> None:
+    from toolkit.extract.facts import party_names
+
+    header = (
+        "某某县人民法院 刑事判决书 （2019）苏0101刑初1号 公诉机关某某县人民检察院。 被告人甲某，男，1980年出生。"
+        "被告人乙某某（自报），女。 被告人自报丙某，男。 辩护人丁某，律师。 某某县人民检察院以起诉书指控被告人甲某犯罪。"
+    )
+    assert party_names(header) == ("甲某", "乙某某", "丙某")
+
+
+def test_co_defendants_default_to_the_header_parties() -> None:
+    text = (
+        "被告人甲某，男。被告人乙某，女。公诉机关指控被告人甲某、乙某犯侵犯公民个人信息罪。"
+        "本院认为，鉴于甲某具有坦白情节，乙某具有自首情节，依法予以从轻处罚。判决如下："
+    )
+    assert _values(text, "甲某")[0]["mitigating"] == ["坦白"]
+    assert _values(text, "乙某")[0]["mitigating"] == ["自首"]
 
 
 def test_cited_article_not_given_to_one_of_several_defendants() -> None:

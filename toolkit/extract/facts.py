@@ -335,6 +335,13 @@ _MITIGATING_WORDS: tuple[tuple[str, str], ...] = (
     ("如实交代", "坦白"),
     ("立功", "立功"),
     ("认罪认罚", "认罪认罚"),
+    ("自愿认罪认罚", "认罪认罚"),
+    ("当庭认罪认罚", "认罪认罚"),
+    ("自愿认罪", "认罪"),
+    ("当庭认罪", "认罪"),
+    ("认罪态度好", "认罪"),
+    ("认罪态度较好", "认罪"),
+    ("认罪悔罪", "认罪"),
     ("初犯", "初犯"),
     ("偶犯", "初犯"),
     ("退赃", "退赃"),
@@ -354,7 +361,10 @@ _AGGRAVATING_WORDS: tuple[tuple[str, str], ...] = (
     ("主犯", "主犯"),
     ("毒品再犯", "再犯"),
 )
-_CIRCUMSTANCE = re.compile("|".join(w for w, _ in _MITIGATING_WORDS + _AGGRAVATING_WORDS))
+# Longest words first, so 自愿认罪认罚 is not read as 自愿认罪.
+_CIRCUMSTANCE = re.compile(
+    "|".join(sorted((w for w, _ in _MITIGATING_WORDS + _AGGRAVATING_WORDS), key=len, reverse=True))
+)
 _MITIGATING_OF = dict(_MITIGATING_WORDS)
 _AGGRAVATING_OF = dict(_AGGRAVATING_WORDS)
 _NEGATION = re.compile(r"(?:不|未(?!遂)|没有|无|并非|不能|不应|不予|不宜|尚不|均不|否认)[^，,。；;]{0,8}$")
@@ -415,16 +425,43 @@ _ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:�
 _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人|各被告人|上述被告人|被告人均|同案被告人|上诉人均")
 
 
-# "被告人雷某，女，1987年…" — one entry per defendant in the parties' list.
-_PARTY_ENTRY = re.compile(rf"被告人[{_CJK}]{{1,5}}(?:（[^）]{{0,20}}）)?[，,：:]\s?(?:男|女)")
+# "被告人雷某，女，1987年…", "上诉人（原审被告人）王某，男…" — one entry per defendant in the header.
+_PARTY_ENTRY = re.compile(
+    rf"(?:被告人|上诉人（原审被告人）|原审被告人)[:：]?(?:自报)?(?![在对于的及等均系已因经到向所])(?P<name>[{_CJK}0-9A-Za-z·•×]{{1,12}}?)(?=[，,。（(])"
+)
+_PARTY_ENTRY_SEX = re.compile(rf"被告人[{_CJK}0-9]{{1,5}}(?:（[^）]{{0,20}}）)?[，,：:]\s?(?:男|女)")
+
+
+_last_party_names: tuple[str, tuple[str, ...]] | None = None
+
+
+def party_names(text: str) -> tuple[str, ...]:
+    """Defendants listed in the header, before the allegation ("…起诉书指控被告人…"), in order.
+
+    Cached for the last text: the parser asks once per defendant."""
+    global _last_party_names
+    if _last_party_names is not None and _last_party_names[0] is text:
+        return _last_party_names[1]
+    _last_party_names = (text, _read_party_names(text))
+    return _last_party_names[1]
+
+
+def _read_party_names(text: str) -> tuple[str, ...]:
+    header_end = text.find("指控", 0, 6000)
+    names: dict[str, None] = {}
+    for match in _PARTY_ENTRY.finditer(text, 0, header_end if header_end != -1 else min(len(text), 3000)):
+        name = match["name"]
+        if not any(name.startswith(known) for known in names):  # "薛某不服…", "黄某1之父" repeat a name
+            names[name] = None
+    return tuple(names)
 
 
 def _several_defendants(text: str, start: int, end: int) -> bool:
     """Whether the judgment has several defendants (then a cited article cannot be assigned to one)."""
     if _SEVERAL_DEFENDANTS.search(text, start, end):
         return True
-    first = _PARTY_ENTRY.search(text)
-    return first is not None and _PARTY_ENTRY.search(text, first.end()) is not None
+    first = _PARTY_ENTRY_SEX.search(text)
+    return first is not None and _PARTY_ENTRY_SEX.search(text, first.end()) is not None
 
 
 def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
@@ -542,7 +579,7 @@ def extract_facts(
     attributed to someone else (a name in `co_defendants`, or another pseudonym such as 李某) are
     not taken for this defendant.
     """
-    others = tuple(co_defendants)
+    others = tuple(co_defendants) or (party_names(text) if defendant else ())
     fields: dict[str, Extracted] = {}
     notes: list[str] = []
     if not isinstance(text, str) or not text.strip():
