@@ -37,3 +37,33 @@ def test_notebook_05_on_a_parser_output_table(tmp_path):
     assert "level change rate ratio" in text
     for stem in ("05_probation_by_group", "05_before_after_reform", "05_term_vs_items", "05_term_by_tier"):
         assert (figures / f"{stem}.png").exists() and (figures / f"{stem}.svg").exists()
+
+
+@pytest.mark.shared
+@pytest.mark.notebook
+def test_parser_output_from_real_judgments_feeds_the_analyses(shared_data, tmp_path):
+    """judgstat parse on 25 real JuDGE judgments -> per-defendant table -> rates, tiers, notebook 05."""
+    import itertools
+    import subprocess
+    import sys
+
+    from toolkit.analysis import outcomes, sentencing
+
+    source = shared_data / "judge" / "judgments.jsonl"
+    sample = tmp_path / "judgments25.jsonl"
+    with source.open(encoding="utf-8") as handle:
+        sample.write_text("".join(itertools.islice(handle, 25)), encoding="utf-8")
+    table = tmp_path / "defendants.jsonl"
+    subprocess.run([sys.executable, "-m", "toolkit.cli", "parse", str(sample), "--output", str(table)],
+                   check=True, capture_output=True, text=True)
+    frame = read_defendant_table(table)
+    assert len(frame) >= 25
+    rate = outcomes.outcome_rate(frame, "probation")
+    assert 0 < rate.n <= len(frame) and rate.interval is not None
+    tiers = sentencing.add_tiers(frame)
+    # JuDGE is all charges: a defendant gets a tier only when charged under Art. 253-1.
+    charged = sentencing.is_art_253_1(tiers)
+    assert tiers.loc[~charged, "tier"].isna().all()
+    figures = tmp_path / "figures"
+    run_notebook(NOTEBOOK, tmp_path / "executed", figures, parameters={"corpus_path": str(table)})
+    assert (figures / "05_term_vs_items.png").exists()
