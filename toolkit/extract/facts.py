@@ -419,6 +419,8 @@ CITED_ARTICLES: tuple[tuple[str, str, str], ...] = (
     ("第六十五条", "aggravating", "累犯"),
     ("第二十六条", "aggravating", "主犯"),
 )
+_CITED_BY_NAME = {cited: (kind, label) for cited, kind, label in CITED_ARTICLES}
+_PARAGRAPH_SEPARATOR = re.compile(r"[、,，]")
 _CRIMINAL_LAW = "《中华人民共和国刑法》"
 _CITED_ARTICLES_RUN = re.compile(r"[^《》。]{1,300}")
 _ARTICLE_TOKEN = re.compile(r"第[一二三四五六七八九十百]+(?:条(?:之[一二三四五六七八九十]+)?|(?:[、,，][一二三四五六七八九十]+)*款)")
@@ -429,7 +431,6 @@ _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人
 _PARTY_ENTRY = re.compile(
     rf"(?:被告人|上诉人（原审被告人）|原审被告人)[:：]?(?:自报)?(?![在对于的及等均系已因经到向所])(?P<name>[{_CJK}0-9A-Za-z·•×]{{1,12}}?)(?=[，,。（(])"
 )
-_PARTY_ENTRY_SEX = re.compile(rf"被告人[{_CJK}0-9]{{1,5}}(?:（[^）]{{0,20}}）)?[，,：:]\s?(?:男|女)")
 
 
 _last_party_names: tuple[str, tuple[str, ...]] | None = None
@@ -458,10 +459,7 @@ def _read_party_names(text: str) -> tuple[str, ...]:
 
 def _several_defendants(text: str, start: int, end: int) -> bool:
     """Whether the judgment has several defendants (then a cited article cannot be assigned to one)."""
-    if _SEVERAL_DEFENDANTS.search(text, start, end):
-        return True
-    first = _PARTY_ENTRY_SEX.search(text)
-    return first is not None and _PARTY_ENTRY_SEX.search(text, first.end()) is not None
+    return len(party_names(text)) > 1 or _SEVERAL_DEFENDANTS.search(text, start, end) is not None
 
 
 def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
@@ -470,24 +468,26 @@ def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str
     position = text.find(_CRIMINAL_LAW, start, end)
     while position != -1:
         before = text[max(0, position - 12) : position]
-        run = _CITED_ARTICLES_RUN.match(text, position + len(_CRIMINAL_LAW), end)
-        position = text.find(_CRIMINAL_LAW, position + len(_CRIMINAL_LAW), end)
-        if run is None or ("依照" not in before and "根据" not in before and "依据" not in before):
+        run_start = position + len(_CRIMINAL_LAW)
+        position = text.find(_CRIMINAL_LAW, run_start, end)
+        if "依照" not in before and "根据" not in before and "依据" not in before:
             continue
-        offset = run.start()
+        run = _CITED_ARTICLES_RUN.match(text, run_start, end)
+        if run is None:
+            continue
         article = ""
-        for token in _ARTICLE_TOKEN.finditer(run.group()):
-            if token.group().endswith("款"):
+        for token in _ARTICLE_TOKEN.finditer(text, run.start(), run.end()):
+            cited = token.group()
+            if cited.endswith("款"):
                 # 第六十七条第一款、第三款 and 第六十七条第一、三款: the paragraphs belong to 第六十七条
-                paragraphs = re.split(r"[、,，]", token.group()[1:-1])
-                cited_as_list = [f"{article}第{p}款" for p in paragraphs]
+                cited_as = [f"{article}第{p}款" for p in _PARAGRAPH_SEPARATOR.split(cited[1:-1])]
             else:
-                article = token.group()
-                cited_as_list = [article]
-            for cited_as in cited_as_list:
-                for cited, kind, label in CITED_ARTICLES:
-                    if cited_as == cited:
-                        found.append((kind, label, (offset + token.start(), offset + token.end())))
+                article = cited
+                cited_as = [cited]
+            for name in cited_as:
+                circumstance = _CITED_BY_NAME.get(name)
+                if circumstance is not None:
+                    found.append((*circumstance, token.span()))
     return found
 
 
