@@ -58,13 +58,13 @@ def test_zero_acquittal_statement_exact_text():
     # Clopper-Pearson upper for 0/312 is 1 - 0.025**(1/312) = 1.175% -> "1.2%"; the one-sided
     # bound 1 - 0.05**(1/312) = 0.956% -> "0.96%" (closed forms).
     assert text.zh == (
-        "在2019–2023年公开的侵犯公民个人信息罪案例的312名被告人中，宣告无罪0人（0%，95%置信区间0%–1.2%，"
+        "在2019–2023年公开的侵犯公民个人信息罪案例的312名被告人中，宣告无罪0人（0%，95%置信区间0–1.2%，"
         "Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为0.96%。"
         f"数据：test-cases（版本 {version}）；筛选：一审判决；judgstat {toolkit.__version__}；{TODAY}。"
     )
     assert text.en == (
         "Of the 312 defendants in published personal-information cases decided in 2019–2023, 0 were acquitted "
-        "(0%, 95% CI 0%–1.2%, Clopper–Pearson); with none observed, the one-sided 95% upper bound is 0.96%. "
+        "(0%, 95% CI 0–1.2%, Clopper–Pearson); with none observed, the one-sided 95% upper bound is 0.96%. "
         f"Data: test-cases (version {version}); filter: first-instance judgments; judgstat {toolkit.__version__}; {TODAY}."
     )
 
@@ -297,3 +297,8 @@ def test_content_hash_covers_extra_columns_and_dates():
     assert st.content_hash(as_dates) == h  # a Timestamp and its ISO date are the same datum
     with pytest.raises(ValueError, match="no column"):
         st.content_hash(frame, ("nope",))
+
+
+def test_format_percent_range():
+    assert st.format_percent_range(0, 0.0117) == "0–1.2%"
+    assert st.format_percent_range(0.059, 0.272) == "5.9–27.2%"

@@ -153,6 +153,11 @@ def format_percent(x: float) -> str:
     return f"{pct:.{digits}f}%"
 
 
+def format_percent_range(low: float, high: float) -> str:
+    """'0–1.2%', '5.9–27.2%': the percent sign once, after the upper end (as in print)."""
+    return f"{format_percent(low).rstrip('%')}–{format_percent(high)}"
+
+
 def format_number(x: float, digits: int = 3) -> str:
     """Significant-digit formatting for ratios and coefficients; inf as ∞."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -234,9 +239,9 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
     conf = _confidence(iv.alpha)
     zh_method, en_method = _method(iv.method)
     zh = (f"{lead_zh}，{m.zh}{rate.k}人（{format_percent(iv.estimate)}，{conf}置信区间"
-          f"{format_percent(iv.low)}–{format_percent(iv.high)}，{zh_method}）")
+          f"{format_percent_range(iv.low, iv.high)}，{zh_method}）")
     en = (f"{lead_en}, {rate.k} {'was' if rate.k == 1 else 'were'} {m.en} ({format_percent(iv.estimate)}, {conf} CI "
-          f"{format_percent(iv.low)}–{format_percent(iv.high)}, {en_method})")
+          f"{format_percent_range(iv.low, iv.high)}, {en_method})")
     one_sided = _confidence(rate.alpha)
     if rate.k == 0 and rate.one_sided_bound is not None:
         zh += f"；未观察到此类结果，据此单侧{one_sided}置信上限为{format_percent(rate.one_sided_bound)}"
@@ -319,12 +324,12 @@ def compliance_statement(c: Compliance, source: DataSource) -> Statement:
     conf = _confidence(iv.alpha)
     zh_method, en_method = _method(iv.method)
     zh = (f"在{source.description_zh}中可判断所属法定刑幅度的{c.n}名被告人中，{c.inside}人的刑罚落在该幅度之内"
-          f"（{format_percent(iv.estimate)}，{conf}置信区间{format_percent(iv.low)}–{format_percent(iv.high)}，"
+          f"（{format_percent(iv.estimate)}，{conf}置信区间{format_percent_range(iv.low, iv.high)}，"
           f"{zh_method}），低于幅度{c.below}人，高于幅度{c.above}人；幅度依刑法第二百五十三条之一及法释〔2017〕10号"
           f"第五条由工具的量刑档次引擎判定")
     en = (f"Of the {_people(c.n)} in {source.description_en} whose statutory range could be determined, "
           f"{c.inside} received a penalty inside it ({format_percent(iv.estimate)}, {conf} CI "
-          f"{format_percent(iv.low)}–{format_percent(iv.high)}, {en_method}); {c.below} below and {c.above} above; "
+          f"{format_percent_range(iv.low, iv.high)}, {en_method}); {c.below} below and {c.above} above; "
           f"ranges from Criminal Law Art. 253-1 and Interpretation 法释〔2017〕10号 Art. 5 via the toolkit's tier engine")
     return Statement(zh + "。", en + ".")
 
