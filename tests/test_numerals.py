@@ -31,6 +31,7 @@ from toolkit.numerals import NUMBER_CHARS, parse_duration_months, parse_money_yu
         ("一千零五十", 1_050),
         ("一万零五百", 10_500),
         ("二〇一七", 2017),  # digit-by-digit writing, as in dates
+        ("二○一七", 2017),  # zero typed as a white circle
         ("一〇〇", 100),
         ("三千万", 30_000_000),
         ("一亿二千万", 120_000_000),

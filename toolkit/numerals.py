@@ -2,7 +2,8 @@
 
 Accepts Chinese numerals (零〇一二两三四五六七八九十百千万亿 and the financial forms 壹贰叁…拾佰仟),
 Arabic and full-width digits, decimals and mixtures ("8100万", "1.5万", "一万五千", "二〇一七").
-Every pattern here is a single character class with one quantifier, so matching is linear-time.
+Every repetition in the patterns is bounded and a number may only start where the previous
+character is not part of one, so a search is linear in the length of the text.
 """
 
 from __future__ import annotations
@@ -10,22 +11,13 @@ from __future__ import annotations
 import re
 
 # Characters that may appear inside a written number (used by extractors to build their patterns).
-CHINESE_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩"
+CHINESE_DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩"
 CHINESE_UNITS = "十百千万亿拾佰仟萬億"
 ARABIC_DIGITS = "0123456789０１２３４５６７８９"
 NUMBER_CHARS = CHINESE_DIGITS + CHINESE_UNITS + ARABIC_DIGITS + ".．,，点"
-# A regex fragment for one written number (no approximation words); safe to embed in larger patterns.
-# Bounded repetition keeps a search over a long run of numeral characters linear.
-NUMBER_PATTERN = (
-    r"(?:[0-9０-９][0-9０-９,，.．]{0,20}[十百千万亿拾佰仟萬億]{0,3}"
-    r"|[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億]"
-    r"[零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億点0-9０-９]{0,20})"
-)
-# Words that make a count or amount approximate: 8100万余条, 30余万, 约500元, 近万条.
-APPROX_MARKERS = "余多约近许"
 
 _DIGIT_VALUE = {
-    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+    "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
     "六": 6, "七": 7, "八": 8, "九": 9,
     "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6,
     "柒": 7, "捌": 8, "玖": 9,
@@ -135,7 +127,7 @@ def _parse_plain(text: str) -> float | None:
     return total + section + group
 
 
-_NUM_CLASS = "[0-9０-９.．零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖十百千拾佰仟]"
+_NUM_CLASS = "[0-9０-９.．零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千拾佰仟]"
 # A number starts where the previous character is not part of one, and is at most 12 characters long:
 # without both guards a search over a long run of numerals without 年/月 would be quadratic.
 _NUM_BODY = rf"{_NUM_CLASS}{{1,12}}"
@@ -171,7 +163,7 @@ def parse_duration_months(s: str) -> int | None:
     return round(months)
 
 
-_MONEY_CLASS = "[0-9０-９.．,，零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億余多]"
+_MONEY_CLASS = "[0-9０-９.．,，零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億余多]"
 _MONEY = re.compile(rf"(?<!{_MONEY_CLASS})(?P<amount>{_MONEY_CLASS}{{1,24}})[元圆]")
 
 

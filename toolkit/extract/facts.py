@@ -158,10 +158,6 @@ def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
     return found
 
 
-def _mentions(text: str, bounds: tuple[int, int], name: str | None) -> bool:
-    return bool(name) and text.find(name, bounds[0], bounds[1]) != -1
-
-
 # Pseudonymised names as published: 张某, 李某某, 黄某伦, 李某甲, 刘某1 (a common surname, then 某).
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"

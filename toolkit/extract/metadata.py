@@ -148,7 +148,6 @@ def _iso_date(year: int | None, month: float | None, day: float | None) -> str |
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-_CLERK = re.compile(r"(?:代理)?(?:代)?书记员")
 _DATE_LIKE = re.compile(r"\S{1,8}年\S{1,3}月\S{1,4}$")
 
 
