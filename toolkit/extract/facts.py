@@ -20,7 +20,7 @@ from toolkit.extract import Extracted
 from toolkit.numerals import parse_number
 
 _CJK = "\u4e00-\u9fff"
-_NUM_CHARS = "0-9０-９.．零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NUM_CHARS = "0-9０-９.．零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 
 # ---------------------------------------------------------------- document regions
 
