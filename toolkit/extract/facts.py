@@ -299,7 +299,7 @@ _GAINS = re.compile(
     rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
-_REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|退赔|追缴|没收|扣押|责令|予以")
+_REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
 
 
 def _gains_candidates(
