@@ -111,7 +111,7 @@ _NOT_A_SENTENCE_RE = re.compile(
     r"建议|曾因|曾于|曾被|刑满|释放|前科|假释|请求|要求|上诉提出|上诉称|辩护|量刑过重|抗诉|提请|如果|可以判处"
     r"|应当判处|法定刑|处[" + _NUM + r"]{1,3}年以[上下]"
 )
-_ROLE_WORDS = ("原审被告人", "被告人", "上诉人", "被告单位", "罪犯", "被告", "自报")
+_ROLE_PREFIX_RE = re.compile(r"^(?:原审被告人|被告人|上诉人|被告单位|罪犯|被告|自报)+")
 
 
 @dataclass(slots=True)
@@ -201,13 +201,10 @@ def party_names(text: str) -> list[str]:
 
 
 def _clean_name(name: str) -> str | None:
-    for role in _ROLE_WORDS:
-        if name.startswith(role):
-            name = name[len(role):]
-    name = name.strip()
+    name = _ROLE_PREFIX_RE.sub("", name, count=1).strip()
     if (
-        len(name) < 2 or name in _NOT_NAMES or name.endswith(("等", "侵")) or name[0].isdigit()
-        or any(ch in _NOT_NAME_CHARS for ch in name)
+        len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit()
+        or not _NOT_NAME_CHARS.isdisjoint(name)
     ):
         return None
     return name
@@ -233,10 +230,10 @@ def _clauses(work: str, offset: int) -> list[tuple[int, int, bool]]:
 
 
 def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
-    """Known names in a clause, longest first so 李某 does not also match inside 李某某."""
+    """Known names in a clause; `names` longest first so 李某 does not also match inside 李某某."""
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for name in sorted(names, key=len, reverse=True):
+    for name in names:
         pos = clause.find(name)
         while pos != -1:
             end = pos + len(name)
@@ -286,6 +283,7 @@ def _read_region(
     for name in _discover_names(work, prose):
         if name not in names and not any(name in known or known in name for known in names):
             names.append(name)
+    longest_first = sorted(names, key=len, reverse=True)
     units: dict[str, list[_Unit]] = {}
     order: list[str] = []
     subjects: list[str] = []
@@ -302,7 +300,7 @@ def _read_region(
             clause = " " * (changed + 2) + clause[changed + 2 :]
         if prose and _NOT_A_SENTENCE_RE.search(clause):
             continue
-        found = _names_in(clause, names)
+        found = _names_in(clause, longest_first)
         if found:
             subjects = []
             for _, name in found:
