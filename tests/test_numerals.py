@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.numerals import NUMBER_CHARS, parse_duration_months, parse_money_yuan, parse_number
+from toolkit.numerals import NUMBER_CHARS, NUMBER_PATTERN, parse_duration_months, parse_money_yuan, parse_number
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,13 @@ def test_parse_money_yuan(text: str, expected: float) -> None:
 def test_parse_money_yuan_none_without_amount() -> None:
     assert parse_money_yuan("并处罚金") is None
     assert parse_money_yuan("人民币元") is None
+
+
+@pytest.mark.parametrize("text", ["8100万", "379525", "１．５万", "一万五千", "二〇一七", "5,000", "壹万"])
+def test_number_pattern_matches_whole_numbers(text: str) -> None:
+    match = re.fullmatch(NUMBER_PATTERN, text)
+    assert match is not None
+    assert parse_number(match.group()) is not None
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,6 +15,15 @@ CHINESE_DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒�
 CHINESE_UNITS = "十百千万亿拾佰仟萬億"
 ARABIC_DIGITS = "0123456789０１２３４５６７８９"
 NUMBER_CHARS = CHINESE_DIGITS + CHINESE_UNITS + ARABIC_DIGITS + ".．,，点"
+# A regex fragment for one written number (no approximation words); safe to embed in larger patterns.
+# Bounded repetition keeps a search over a long run of numeral characters linear.
+NUMBER_PATTERN = (
+    r"(?:[0-9０-９][0-9０-９,，.．]{0,20}[十百千万亿拾佰仟萬億]{0,3}"
+    r"|[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億]"
+    r"[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億点0-9０-９]{0,20})"
+)
+# Words that make a count or amount approximate: 8100万余条, 30余万, 约500元, 近万条.
+APPROX_MARKERS = "余多约近许"
 
 _DIGIT_VALUE = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
