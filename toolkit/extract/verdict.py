@@ -104,6 +104,7 @@ _RANGE_RE = re.compile(
     rf"不等|(?:有期徒刑|拘役|管制|缓刑)\s*{_DURATION}\s*[至到]\s*(?:有期徒刑|拘役|管制)?\s*{_DURATION}"
     r"|罚金[^，,。；;]{0,12}?元\s*[至到]"
 )
+_RELEVANT_RE = re.compile(r"徒刑|拘役|管制|死刑|罚金|缓刑|免[予于除]|无罪|不负|政治权利|没收|追缴|上缴|罪|判|获刑|执行|总和")
 _TEMPLATE_RE = re.compile(r"写明(?:判决|裁定|主刑|结果)|××××年")
 _UPHOLD_RE = re.compile(r"维持原判|驳回[^；;。]{0,20}上诉|准许[^；;。]{0,20}撤回上诉")
 # Prose clauses that state a penalty which is not this court's sentence.
@@ -309,6 +310,8 @@ def _read_region(
         elif numbered or (prose and (not subjects or ("判" in clause and "判处其" not in clause and "对其" not in clause))):
             # in prose a new 判处 that names nobody we know is about somebody else
             subjects = []
+        if not _RELEVANT_RE.search(clause):
+            continue  # nothing to read (e.g. 责令退赔…发还被害人); the clause only moves the subject
         parts = _split_by_subject(clause, start, found, subjects)
         for name, unit in parts:
             if name is None:
