@@ -61,9 +61,9 @@ class Report:
         def table(scores: dict[str, FieldScore]) -> dict[str, Any]:
             return {
                 name: {
-                    "compared": s.compared, "agreed": s.agreed, "accuracy": s.accuracy,
+                    "compared": s.compared, "agreed": s.agreed, "accuracy": _finite(s.accuracy),
                     "gold_stated": s.gold_stated, "gold_stated_agreed": s.gold_stated_agreed,
-                    "stated_accuracy": s.stated_accuracy,
+                    "stated_accuracy": _finite(s.stated_accuracy),
                 }
                 for name, s in scores.items()
             }
@@ -74,6 +74,10 @@ class Report:
             out["corrected_fields"] = table(self.corrected_scores)
             out["corrected_disagreements"] = self.corrected_disagreements
         return out
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else value
 
 
 # ---------------------------------------------------------------- reading
