@@ -371,6 +371,7 @@ _ALL_DEFENDANTS = re.compile(r"各被告人|诸被告人|上述被告人|[二两
 
 
 _SENTENCE = re.compile(r"[^。；;]+")
+_IN_COURT = re.compile(r"庭审中|庭审时|当庭|在庭审|开庭时|庭审过程中")
 _ARGUMENT = re.compile(r"辩护人|辩护意见|上诉理由|上诉意见|辩称|抗诉意见|提出")
 _COURT_CHECKED = re.compile(r"经查|经审查|本院认为|经审理")
 _ACCEPTED = re.compile(r"予以采纳|予以支持|可予采纳|予以采信|予以考虑|酌情")
@@ -560,6 +561,8 @@ def _accepted_circumstance(
         return None
     kind = "mitigating" if word in _MITIGATING_OF else "aggravating"
     label = _MITIGATING_OF.get(word) or _AGGRAVATING_OF[word]
+    if label == "坦白" and word != "坦白" and _IN_COURT.search(text, max(sentence[0], at - 10), at):
+        label = "认罪"  # a confession first made at trial (当庭如实供述) is not 坦白 (Art. 67(3))
     return kind, label, match.span()
 
 
