@@ -44,7 +44,12 @@ def check_rows(cases: list[dict[str, Any]], rows: list[dict[str, Any]], out: Pat
         record = match_defendant(parsed_by_case[case["case_id"]], row["defendant"])
         row_checks = compare(row, record)
         for check in row_checks:
-            check["resolution"] = resolutions.get((check["doc_id"], check["defendant"], check["field"]), "")
+            resolved = resolutions.get((check["doc_id"], check["defendant"], check["field"]))
+            # a resolution stays attached while the disagreement lasts, and for values corrected by it
+            if resolved and (check["status"] != "agree" or resolved["corrected_value"]):
+                check["resolution"] = resolved["resolution"]
+            else:
+                check["resolution"] = ""
         disagreeing = [c["field"] for c in row_checks if c["status"] == "disagree"]
         row["parser_check"] = "agree" if not disagreeing else "disagree: " + ", ".join(disagreeing)
         if record is None:
@@ -109,11 +114,11 @@ def same(field: str, table: Any, parsed: Any) -> bool:
     return str(table).replace(" ", "") == str(parsed).replace(" ", "")
 
 
-def read_resolutions(path: Path) -> dict[tuple[str, str, str], str]:
+def read_resolutions(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as handle:
-        return {(r["doc_id"], r["defendant"], r["field"]): r["resolution"] for r in csv.DictReader(handle)}
+        return {(r["doc_id"], r["defendant"], r["field"]): r for r in csv.DictReader(handle)}
 
 
 def write_checks(checks: list[dict[str, Any]], path: Path) -> None:
