@@ -503,32 +503,66 @@ def _circumstances(
             for m in matches
             if (c := _accepted_circumstance(text, m, _sentence_bounds(text, m.start(), "。；;"), start, arguments))
         ], named
+    others = tuple(o for o in co_defendants if o and o != defendant)
     found: list[tuple[str, str, tuple[int, int]]] = []
-    applies = True  # for sentences without a subject: whether the last subject was this defendant
-    index = 0
-    for piece in _SENTENCE.finditer(text, start, end):
-        if index >= len(matches):
-            break
-        sentence = piece.group()
-        mine = defendant in sentence
-        if mine:
-            applies = True
-        elif _NAMED_PARTY.search(sentence) or any(o in sentence for o in co_defendants if o and o != defendant):
-            applies = False  # "且被告人张某有前科，故可对二被告人…从重处罚" is about 张某
-        elif _ALL_DEFENDANTS.search(sentence):
-            applies = True
-        elif _SUBJECT.search(sentence):
-            applies = False
-        names = _names_in(text, piece.start(), piece.end(), defendant, co_defendants) if mine else []
-        while index < len(matches) and matches[index].start() < piece.end():
-            match = matches[index]
-            index += 1
-            if not applies or (names and not _nearest_names_include(text, names, match.start(), defendant)):
-                continue
-            circumstance = _accepted_circumstance(text, match, piece.span(), start, arguments)
-            if circumstance:
-                found.append(circumstance)
+    piece_end = -1
+    for match in matches:
+        at = match.start()
+        if at >= piece_end:  # the first circumstance in a new sentence
+            piece_start, piece_end = _piece_around(text, at, start, end)
+            applies = _sentence_subject(text[piece_start:piece_end], defendant, others)
+            if applies is None:
+                applies = _last_subject_before(text, start, piece_start, defendant, others)
+            mine = defendant in text[piece_start:piece_end]
+            names = None  # read only when a circumstance in this sentence needs them
+        if not applies:
+            continue
+        if mine and names is None:
+            names = _names_in(text, piece_start, piece_end, defendant, co_defendants)
+        if names and not _nearest_names_include(text, names, at, defendant):
+            continue
+        circumstance = _accepted_circumstance(text, match, (piece_start, piece_end), start, arguments)
+        if circumstance:
+            found.append(circumstance)
     return found, named
+
+
+def _piece_around(text: str, position: int, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the sentence (a run without 。；;) holding `position`, inside [start, end)."""
+    before = max(text.rfind("。", start, position), text.rfind("；", start, position), text.rfind(";", start, position))
+    after = end
+    for stop in "。；;":
+        found = text.find(stop, position, after)
+        if found != -1:
+            after = found
+    return (before + 1 if before != -1 else start), after
+
+
+def _sentence_subject(sentence: str, defendant: str, others: tuple[str, ...]) -> bool | None:
+    """Whether a sentence is about the defendant (True), someone else (False), or names no one (None)."""
+    if defendant in sentence:
+        return True
+    # _NAMED_PARTY and _ALL_DEFENDANTS need 被告人/上诉人; any sentence holding either has a subject
+    role = "被告" in sentence or "上诉人" in sentence
+    if (role and _NAMED_PARTY.search(sentence)) or any(o in sentence for o in others):
+        return False  # "且被告人张某有前科，故可对二被告人…从重处罚" is about 张某
+    if role:
+        return _ALL_DEFENDANTS.search(sentence) is not None
+    return None
+
+
+def _last_subject_before(text: str, start: int, position: int, defendant: str, others: tuple[str, ...]) -> bool:
+    """For a sentence without a subject: whether the last sentence with one (from `start`) was about the defendant."""
+    while position > start:
+        last = max(text.rfind(word, start, position) for word in ("被告", "上诉人", defendant, *others))
+        if last == -1:
+            break
+        piece_start, piece_end = _piece_around(text, last, start, position)
+        subject = _sentence_subject(text[piece_start:piece_end], defendant, others)
+        if subject is not None:
+            return subject
+        position = piece_start
+    return True
 
 
 def _nearest_names_include(text: str, names: list[tuple[int, str]], position: int, defendant: str) -> bool:
