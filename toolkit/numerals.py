@@ -9,6 +9,7 @@ character is not part of one, so a search is linear in the length of the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Characters that may appear inside a written number (used by extractors to build their patterns).
 CHINESE_DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩"
@@ -46,6 +47,15 @@ def parse_number(s: str) -> float | None:
     """
     if not isinstance(s, str):
         return None
+    return _number_of(s)
+
+
+# Judgments write the same few numbers over and over (一年, 五千元 …); the parsers are pure.
+_MEMO_SIZE = 8192
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _number_of(s: str) -> float | None:
     text = _IGNORED.sub("", s.translate(_FULLWIDTH))
     if not text:
         return None
@@ -152,6 +162,11 @@ def parse_duration_months(s: str) -> int | None:
     """Months in the first duration written in `s`: "三年零九个月" -> 45, "二年" -> 24, "十个月" -> 10."""
     if not isinstance(s, str):
         return None
+    return _months_of(s)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _months_of(s: str) -> int | None:
     match = _DURATION.search(s.translate(_FULLWIDTH))
     if match is None:
         return None
@@ -180,6 +195,11 @@ def parse_money_yuan(s: str) -> float | None:
     """Yuan in the first amount written in `s`: "人民币一万五千元" -> 15000.0, "1.2万元" -> 12000.0."""
     if not isinstance(s, str):
         return None
+    return _yuan_of(s)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _yuan_of(s: str) -> float | None:
     for match in _MONEY.finditer(s.translate(_FULLWIDTH)):
         amount = match.group("amount").strip(",，.")
         value = parse_number(amount)
