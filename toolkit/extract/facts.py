@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from toolkit.extract import Extracted
+from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, last_of
 from toolkit.numerals import parse_number
 
 _CJK = "\u4e00-\u9fff"
@@ -27,7 +28,6 @@ _NUM_CHARS = "0-9０-９.．零〇○一二两三四五六七八九十百千万�
 # Section markers, located with str.find (several times faster here than a regex alternation).
 _FINDINGS_START = ("审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
 _REASONING_START = ("本院认为", "法院认为", "审理认为")
-_OPERATIVE_START = ("判决如下", "裁定如下", "决定如下")
 _APPENDIX_START = re.compile(r"附[：:]?(?:本判决|本裁定|本案)?(?:所?适用的?|相关的?)?(?:法律|法条|条文)|附[：:]")
 _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = _SENTENCE_END + "，,"
@@ -40,26 +40,6 @@ class _Regions:
     reasoning: tuple[int, int] | None
 
 
-def _first(text: str, words: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
-    """Span of the earliest occurrence of any of `words` from `start`."""
-    best: tuple[int, int] | None = None
-    for word in words:
-        position = text.find(word, start, best[0] + len(word) if best else len(text))
-        if position != -1 and (best is None or position < best[0]):
-            best = (position, position + len(word))
-    return best
-
-
-def _last(text: str, words: tuple[str, ...]) -> tuple[int, int] | None:
-    """Span of the last occurrence of any of `words` (a second-instance text quotes 判决如下 earlier)."""
-    best: tuple[int, int] | None = None
-    for word in words:
-        position = text.rfind(word, best[0] if best else 0)
-        if position != -1 and (best is None or position > best[0]):
-            best = (position, position + len(word))
-    return best
-
-
 _last_regions: tuple[str, "_Regions"] | None = None
 
 
@@ -68,15 +48,15 @@ def _regions(text: str) -> _Regions:
     global _last_regions
     if _last_regions is not None and _last_regions[0] is text:
         return _last_regions[1]
-    operative = _last(text, _OPERATIVE_START)
+    operative = last_of(text, OPERATIVE_MARKERS)
     appendix = _APPENDIX_START.search(text, operative[1] if operative else 0)
     end = appendix.start() if appendix else len(text)
     operative_at = operative[0] if operative else end
-    findings_at = _first(text, _FINDINGS_START)
-    reasoning_at = _first(text, _REASONING_START)
+    findings_at = first_of(text, _FINDINGS_START)
+    reasoning_at = first_of(text, _REASONING_START)
     findings = reasoning = None
     if findings_at is not None:
-        next_reasoning = _first(text, _REASONING_START, findings_at[1])
+        next_reasoning = first_of(text, _REASONING_START, findings_at[1])
         stop = next_reasoning[0] if next_reasoning else operative_at
         findings = (findings_at[0], max(stop, findings_at[1]))
     if reasoning_at is not None:
@@ -88,16 +68,7 @@ def _regions(text: str) -> _Regions:
 
 def _sentence_bounds(text: str, position: int, stops: str = _SENTENCE_END, limit: int = 200) -> tuple[int, int]:
     """[start, end) of the sentence (or clause, with `stops` = _CLAUSE_END) around `position`."""
-    start = position - limit if position > limit else 0
-    end = min(len(text), position + limit)
-    for stop in stops:  # each search narrows the window for the next one
-        before = text.rfind(stop, start, position)
-        if before != -1:
-            start = before + 1
-        after = text.find(stop, position, end)
-        if after != -1:
-            end = after
-    return start, end
+    return bounds_around(text, position, stops, position - limit if position > limit else 0, min(len(text), position + limit))
 
 
 # ---------------------------------------------------------------- item counts
@@ -177,10 +148,8 @@ def _names_in(text: str, start: int, end: int, defendant: str, co_defendants: tu
     for name in (defendant, *co_defendants):
         if not name:
             continue
-        position = text.find(name, start, end)
-        while position != -1:
+        for position in find_all(text, name, start, end):
             found[position] = name
-            position = text.find(name, position + len(name), end)
     for match in _PSEUDONYM.finditer(text, start, end):
         if not any(p <= match.start() < p + len(n) for p, n in found.items()):
             found[match.start()] = match.group()
@@ -364,13 +333,11 @@ _CIRCUMSTANCE = re.compile(
 _MITIGATING_OF = dict(_MITIGATING_WORDS)
 _AGGRAVATING_OF = dict(_AGGRAVATING_WORDS)
 _NEGATION = re.compile(r"(?:不|未(?!遂)|没有|无|并非|不能|不应|不予|不宜|尚不|均不|否认)[^，,。；;]{0,8}$")
-_SUBJECT = re.compile(r"被告人|上诉人|被告")
 # "被告人张某", "上诉人李某某" — a named party (not "被告人均", "二被告人", "被告人的").
 _NAMED_PARTY = re.compile(rf"(?:被告人|上诉人)(?![均们的在及等应系对和与、，,一二两三四五六七八九十各所归到犯具能有自主如已并])[{_CJK}]")
 _ALL_DEFENDANTS = re.compile(r"各被告人|诸被告人|上述被告人|[二两三四五六七八九十]名?被告人|被告人均|被告人们")
 
 
-_SENTENCE = re.compile(r"[^。；;]+")
 _IN_COURT = re.compile(r"庭审中|庭审时|当庭|在庭审|开庭时|庭审过程中")
 _ARGUMENT = re.compile(r"辩护人|辩护意见|上诉理由|上诉意见|辩称|抗诉意见|提出")
 _COURT_CHECKED = re.compile(r"经查|经审查|本院认为|经审理")
@@ -462,11 +429,9 @@ def _several_defendants(text: str, start: int, end: int) -> bool:
 def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str, tuple[int, int]]]:
     """Circumstances applied by citing their article in the court's 依照《中华人民共和国刑法》… clause."""
     found = []
-    position = text.find(_CRIMINAL_LAW, start, end)
-    while position != -1:
+    for position in find_all(text, _CRIMINAL_LAW, start, end):
         before = text[max(0, position - 12) : position]
         run_start = position + len(_CRIMINAL_LAW)
-        position = text.find(_CRIMINAL_LAW, run_start, end)
         if "依照" not in before and "根据" not in before and "依据" not in before:
             continue
         run = _CITED_ARTICLES_RUN.match(text, run_start, end)
@@ -509,7 +474,7 @@ def _circumstances(
     for match in matches:
         at = match.start()
         if at >= piece_end:  # the first circumstance in a new sentence
-            piece_start, piece_end = _piece_around(text, at, start, end)
+            piece_start, piece_end = bounds_around(text, at, "。；;", start, end)
             applies = _sentence_subject(text[piece_start:piece_end], defendant, others)
             if applies is None:
                 applies = _last_subject_before(text, start, piece_start, defendant, others)
@@ -527,22 +492,11 @@ def _circumstances(
     return found, named
 
 
-def _piece_around(text: str, position: int, start: int, end: int) -> tuple[int, int]:
-    """[start, end) of the sentence (a run without 。；;) holding `position`, inside [start, end)."""
-    before = max(text.rfind("。", start, position), text.rfind("；", start, position), text.rfind(";", start, position))
-    after = end
-    for stop in "。；;":
-        found = text.find(stop, position, after)
-        if found != -1:
-            after = found
-    return (before + 1 if before != -1 else start), after
-
-
 def _sentence_subject(sentence: str, defendant: str, others: tuple[str, ...]) -> bool | None:
     """Whether a sentence is about the defendant (True), someone else (False), or names no one (None)."""
     if defendant in sentence:
         return True
-    # _NAMED_PARTY and _ALL_DEFENDANTS need 被告人/上诉人; any sentence holding either has a subject
+    # _NAMED_PARTY and _ALL_DEFENDANTS need 被告人/上诉人; a sentence with 被告/上诉人 has a subject
     role = "被告" in sentence or "上诉人" in sentence
     if (role and _NAMED_PARTY.search(sentence)) or any(o in sentence for o in others):
         return False  # "且被告人张某有前科，故可对二被告人…从重处罚" is about 张某
@@ -557,7 +511,7 @@ def _last_subject_before(text: str, start: int, position: int, defendant: str, o
         last = max(text.rfind(word, start, position) for word in ("被告", "上诉人", defendant, *others))
         if last == -1:
             break
-        piece_start, piece_end = _piece_around(text, last, start, position)
+        piece_start, piece_end = bounds_around(text, last, "。；;", start, position)
         subject = _sentence_subject(text[piece_start:piece_end], defendant, others)
         if subject is not None:
             return subject

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.extract import Extracted
+from toolkit.extract.textspan import OPERATIVE_MARKERS, find_all, last_of
 from toolkit.numerals import parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
@@ -182,10 +183,10 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
 
 def operative_part(text: str) -> tuple[int, int] | None:
     """[start, end) of the operative part (after the last 判决如下/裁定如下/决定如下), or None."""
-    marker = max(text.rfind("判决如下"), text.rfind("裁定如下"), text.rfind("决定如下"))
-    if marker < 0:
+    marker = last_of(text, OPERATIVE_MARKERS)
+    if marker is None:
         return None
-    begin = marker + 4
+    begin = marker[1]
     end_match = _OPERATIVE_END_RE.search(text, begin, begin + _OPERATIVE_MAX_CHARS)
     return begin, (end_match.start() if end_match else min(len(text), begin + _OPERATIVE_MAX_CHARS))
 
@@ -235,13 +236,11 @@ def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for name in names:
-        pos = clause.find(name)
-        while pos != -1:
+        for pos in find_all(clause, name):
             end = pos + len(name)
             if not any(s < end and pos < e for s, e in taken):
                 found.append((pos, name))
                 taken.append((pos, end))
-            pos = clause.find(name, end)
     found.sort()
     return found
 

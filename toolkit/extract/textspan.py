@@ -1,0 +1,56 @@
+"""Positions of words and sentences in a judgment text, shared by the extractors.
+
+All of these use str.find / str.rfind: for a handful of fixed words they are several times faster
+than a regex alternation, which tries every alternative at every character.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+# Markers of the operative part; a second-instance text quotes the first instance's earlier.
+OPERATIVE_MARKERS = ("判决如下", "裁定如下", "决定如下")
+
+
+def find_all(text: str, word: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Start of every non-overlapping occurrence of `word` in text[start:end], in order (none for "")."""
+    if not word:
+        return
+    stop = len(text) if end is None else end
+    position = text.find(word, start, stop)
+    while position != -1:
+        yield position
+        position = text.find(word, position + len(word), stop)
+
+
+def first_of(text: str, words: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
+    """Span of the earliest occurrence of any of `words` from `start` (ties: the word listed first)."""
+    best: tuple[int, int] | None = None
+    for word in words:
+        position = text.find(word, start, best[0] + len(word) if best else len(text))
+        if position != -1 and (best is None or position < best[0]):
+            best = (position, position + len(word))
+    return best
+
+
+def last_of(text: str, words: tuple[str, ...]) -> tuple[int, int] | None:
+    """Span of the last occurrence of any of `words` (ties: the word listed first)."""
+    best: tuple[int, int] | None = None
+    for word in words:
+        position = text.rfind(word, best[0] if best else 0)
+        if position != -1 and (best is None or position > best[0]):
+            best = (position, position + len(word))
+    return best
+
+
+def bounds_around(text: str, position: int, stops: str, low: int, high: int) -> tuple[int, int]:
+    """[start, end) of the run without any of `stops` that holds `position`, inside [low, high)."""
+    start, end = low, high
+    for stop in stops:  # each search narrows the window for the next one
+        before = text.rfind(stop, start, position)
+        if before != -1:
+            start = before + 1
+        after = text.find(stop, position, end)
+        if after != -1:
+            end = after
+    return start, end
