@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
 from toolkit.numerals import parse_number
+
+T = TypeVar("T")
 
 _CJK = "\u4e00-\u9fff"
 _NUM_CHARS = "0-9０-９.．零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
@@ -40,14 +42,9 @@ class _Regions:
     reasoning: tuple[int, int] | None
 
 
-_last_regions: tuple[str, "_Regions"] | None = None
-
-
+@for_last_text
 def _regions(text: str) -> _Regions:
-    """Sections of the text; cached for the last text (the parser asks once per defendant)."""
-    global _last_regions
-    if _last_regions is not None and _last_regions[0] is text:
-        return _last_regions[1]
+    """Sections of the text."""
     operative = last_of(text, OPERATIVE_MARKERS)
     appendix = _APPENDIX_START.search(text, operative[1] if operative else 0)
     end = appendix.start() if appendix else len(text)
@@ -61,9 +58,7 @@ def _regions(text: str) -> _Regions:
         findings = (findings_at[0], max(stop, findings_at[1]))
     if reasoning_at is not None:
         reasoning = (reasoning_at[0], max(operative_at, reasoning_at[1]))
-    regions = _Regions(end=end, findings=findings, reasoning=reasoning)
-    _last_regions = (text, regions)
-    return regions
+    return _Regions(end=end, findings=findings, reasoning=reasoning)
 
 
 def _sentence_bounds(text: str, position: int, stops: str = _SENTENCE_END, limit: int = 200) -> tuple[int, int]:
@@ -101,6 +96,7 @@ class _Count:
     sentence: tuple[int, int]
 
 
+@for_last_text
 def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
     found: list[_Count] = []
     for match in _COUNT.finditer(text, start, end):
@@ -193,21 +189,31 @@ def _attribution(
     return "other" if subjects else None
 
 
+def _attributed(
+    candidates: list[T], whose: list[str | None], defendant: str, field: str, noun: str, notes: list[str]
+) -> list[T]:
+    """The candidates attributed to the defendant by name, else the case-level ones (attributed to
+    nobody); empty, with a note, when every one belongs to someone else."""
+    own = [c for c, w in zip(candidates, whose) if w == "self"]
+    if own:
+        return own
+    unattributed = [c for c, w in zip(candidates, whose) if w is None]
+    if unattributed:
+        notes.append(f"{field}: no {noun} is attributed to {defendant} by name; took the case-level {noun}")
+    else:
+        notes.append(f"{field}: every stated {noun} is attributed to someone other than {defendant}")
+    return unattributed
+
+
 def _choose_count(
     text: str, candidates: list[_Count], defendant: str | None, co_defendants: tuple[str, ...], notes: list[str]
 ) -> _Count | None:
     pool = candidates
     if defendant:
         whose = [_attribution(text, c.sentence, c.clause, c.span[0], defendant, co_defendants) for c in candidates]
-        own = [c for c, w in zip(candidates, whose) if w == "self"]
-        if own:
-            pool = own
-        else:
-            pool = [c for c, w in zip(candidates, whose) if w is None]
-            if not pool:
-                notes.append(f"info_count: every stated figure is attributed to someone other than {defendant}")
-                return None
-            notes.append(f"info_count: no figure is attributed to {defendant} by name; took the case-level figure")
+        pool = _attributed(candidates, whose, defendant, "info_count", "figure", notes)
+        if not pool:
+            return None
     totals = [c for c in pool if c.total]
     if totals:
         return max(totals, key=lambda c: c.value)
@@ -243,6 +249,7 @@ _OTHER_KIND = re.compile(
 _PERSONAL_INFORMATION_WORDS = ("个人信息", "公民信息", "个人身份信息", "人脸信息")
 
 
+@for_last_text
 def _about_personal_information(text: str) -> bool:
     if "信息" in text:  # one scan rules out most other judgments
         return any(word in text for word in _PERSONAL_INFORMATION_WORDS)
@@ -271,6 +278,7 @@ _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
 _REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
 
 
+@for_last_text
 def _gains_candidates(
     text: str, start: int, end: int
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
@@ -397,21 +405,9 @@ _PARTY_ENTRY = re.compile(
 )
 
 
-_last_party_names: tuple[str, tuple[str, ...]] | None = None
-
-
+@for_last_text
 def party_names(text: str) -> tuple[str, ...]:
-    """Defendants listed in the header, before the allegation ("…起诉书指控被告人…"), in order.
-
-    Cached for the last text: the parser asks once per defendant."""
-    global _last_party_names
-    if _last_party_names is not None and _last_party_names[0] is text:
-        return _last_party_names[1]
-    _last_party_names = (text, _read_party_names(text))
-    return _last_party_names[1]
-
-
-def _read_party_names(text: str) -> tuple[str, ...]:
+    """Defendants listed in the header, before the allegation ("…起诉书指控被告人…"), in order."""
     header_end = text.find("指控", 0, 6000)
     names: dict[str, None] = {}
     for match in _PARTY_ENTRY.finditer(text, 0, header_end if header_end != -1 else min(len(text), 3000)):
@@ -453,15 +449,21 @@ def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str
     return found
 
 
+@for_last_text
+def _circumstance_words(text: str, start: int, end: int) -> tuple[list[re.Match[str]], bool]:
+    """Every circumstance word in text[start:end], and whether a party's argument is reported there."""
+    matches = list(_CIRCUMSTANCE.finditer(text, start, end))
+    return matches, bool(matches) and _ARGUMENT.search(text, start, end) is not None
+
+
 def _circumstances(
     text: str, start: int, end: int, defendant: str | None, co_defendants: tuple[str, ...] = ()
 ) -> tuple[list[tuple[str, str, tuple[int, int]]], bool]:
     """[(kind mitigating/aggravating, label, span)], and whether any sentence named the defendant."""
     named = bool(defendant) and text.find(defendant, start, end) != -1
-    matches = list(_CIRCUMSTANCE.finditer(text, start, end))
+    matches, arguments = _circumstance_words(text, start, end)
     if not matches:
         return [], named
-    arguments = _ARGUMENT.search(text, start, end) is not None
     if not defendant:
         return [
             c
@@ -727,15 +729,9 @@ def _extract_gains(
                 fields["illegal_gains_yuan"] = respective
                 return
         whose = [_attribution(text, c[4], c[2], c[1][0], defendant, others, gains=True) for c in pool]
-        own = [c for c, w in zip(pool, whose) if w == "self"]
-        if own:
-            pool = own
-        else:
-            pool = [c for c, w in zip(pool, whose) if w is None]
-            if not pool:
-                notes.append(f"illegal_gains_yuan: every stated amount is attributed to someone other than {defendant}")
-                return
-            notes.append(f"illegal_gains_yuan: no amount is attributed to {defendant} by name; took the case-level amount")
+        pool = _attributed(pool, whose, defendant, "illegal_gains_yuan", "amount", notes)
+        if not pool:
+            return
     totals = [c for c in pool if _TOTAL_BEFORE.search(text, max(0, c[1][0] - 6), c[1][0])]
     value, span = (totals or pool)[0][:2]
     fields["illegal_gains_yuan"] = Extracted(value, span)

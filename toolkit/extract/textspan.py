@@ -6,7 +6,10 @@ than a regex alternation, which tries every alternative at every character.
 
 from __future__ import annotations
 
-from typing import Iterator
+import functools
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 # Markers of the operative part; a second-instance text quotes the first instance's earlier.
 OPERATIVE_MARKERS = ("判决如下", "裁定如下", "决定如下")
@@ -54,3 +57,26 @@ def bounds_around(text: str, position: int, stops: str, low: int, high: int) -> 
         if after != -1:
             end = after
     return start, end
+
+
+def for_last_text(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache `function(text, *args)` for the last text it saw.
+
+    The parser reads one text at a time but asks the facts extractor once per defendant; what does
+    not depend on the defendant is then read once.  Callers must not change a cached result.
+    """
+    last_text: list[str | None] = [None]
+    results: dict[tuple[Any, ...], T] = {}
+
+    @functools.wraps(function)
+    def cached(text: str, *args: Any) -> T:
+        if text is not last_text[0]:
+            last_text[0] = text
+            results.clear()
+        try:
+            return results[args]
+        except KeyError:
+            result = results[args] = function(text, *args)
+            return result
+
+    return cached
