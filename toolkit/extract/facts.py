@@ -70,8 +70,10 @@ def _sentence_bounds(text: str, position: int, stops: str = _SENTENCE_END, limit
 
 # 8100万余条, 30余万条, 379525条, 915份, 760组, 1.9万余个, 十万余条, 8878万余人次.
 # Every repetition is bounded; a number must not continue a longer run of digits (no 第…条).
+# The look-behind follows the first digit so that the search can skip to digits (a pattern that
+# starts with a look-behind is tried at every character); it checks the character before that digit.
 _COUNT = re.compile(
-    rf"(?<![{_NUM_CHARS}第])(?P<number>[{_NUM_CHARS}]{{1,14}})"
+    rf"(?P<number>[{_NUM_CHARS}](?<![{_NUM_CHARS}第].)[{_NUM_CHARS}]{{0,13}})"
     r"(?P<approx1>余|多)?(?P<big>[万亿])?(?P<approx2>余|多)?"
     r"(?P<unit>条|份|组|个|人次)"
 )
