@@ -65,18 +65,18 @@ def for_last_text(function: Callable[..., T]) -> Callable[..., T]:
     The parser reads one text at a time but asks the facts extractor once per defendant; what does
     not depend on the defendant is then read once.  Callers must not change a cached result.
     """
-    last_text: list[str | None] = [None]
+    last_text: str | None = None
     results: dict[tuple[Any, ...], T] = {}
+    missing = object()
 
     @functools.wraps(function)
     def cached(text: str, *args: Any) -> T:
-        if text is not last_text[0]:
-            last_text[0] = text
-            results.clear()
-        try:
-            return results[args]
-        except KeyError:
+        nonlocal last_text, results
+        if text is not last_text:
+            last_text, results = text, {}
+        result = results.get(args, missing)
+        if result is missing:  # a miss is the common case: no exception handling for it
             result = results[args] = function(text, *args)
-            return result
+        return result  # type: ignore[return-value]
 
     return cached
