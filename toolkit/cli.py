@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"judgstat {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
