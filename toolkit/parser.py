@@ -31,6 +31,7 @@ VERDICT_FIELDS = (
     "political_rights_months",
 )
 FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "mitigating", "aggravating")
+_METADATA_SET, _VERDICT_SET, _FACT_SET = frozenset(METADATA_FIELDS), frozenset(VERDICT_FIELDS), frozenset(FACT_FIELDS)
 _INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
 _NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan"})
 _CONVERT = {**{name: (lambda v: int(round(v))) for name in _INTEGER_FIELDS}, **{name: float for name in _NUMBER_FIELDS}}
@@ -80,9 +81,9 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         ] or [{"outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}]
     if not entries:
         record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant", explain=False)
-        _fill(record, metadata, METADATA_FIELDS)
+        _fill(record, metadata, _METADATA_SET)
         facts, fact_notes = _guarded(extract_facts, normal, "facts")
-        _fill(record, facts, FACT_FIELDS)
+        _fill(record, facts, _FACT_SET)
         record["notes"].extend(doc_notes + fact_notes)
         _explain_nulls(record)
         return [record]
@@ -93,16 +94,16 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     records = []
     for entry in entries:
         record = new_defendant_record(doc_id)
-        _fill(record, metadata, METADATA_FIELDS)
+        _fill(record, metadata, _METADATA_SET)
         name = _value(entry.get("defendant"))
         record["defendant"] = name
-        _fill(record, entry, VERDICT_FIELDS)
+        _fill(record, entry, _VERDICT_SET)
         if shared_facts is not None:
             facts, fact_notes = shared_facts
         else:
             others = [n for n in names if n and n != name]
             facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=name, co_defendants=others)
-        _fill(record, facts, FACT_FIELDS)
+        _fill(record, facts, _FACT_SET)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
         _explain_nulls(record)
@@ -122,12 +123,14 @@ def _value(extracted: Extracted | None) -> Any:
     return None if extracted is None else extracted.value
 
 
-def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: tuple[str, ...]) -> None:
+def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: frozenset[str]) -> None:
     spans = record["spans"]
     for name, item in extracted.items():
-        if item is None or item[0] is None or name not in fields:
+        if item is None or name not in fields:
             continue
         value, span = item
+        if value is None:
+            continue
         convert = _CONVERT.get(name)
         if convert is not None:
             value = convert(value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
@@ -35,8 +35,7 @@ _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = _SENTENCE_END + "，,"
 
 
-@dataclass(frozen=True)
-class _Regions:
+class _Regions(NamedTuple):
     end: int  # reading stops here (operative part or appended statutes)
     findings: tuple[int, int] | None
     reasoning: tuple[int, int] | None
