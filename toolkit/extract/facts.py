@@ -451,10 +451,13 @@ def _cited_circumstances(text: str, start: int, end: int) -> list[tuple[str, str
 
 
 @for_last_text
-def _circumstance_words(text: str, start: int, end: int) -> tuple[list[re.Match[str]], bool]:
-    """Every circumstance word in text[start:end], and whether a party's argument is reported there."""
+def _circumstance_words(
+    text: str, start: int, end: int
+) -> tuple[list[re.Match[str]], bool, dict[int, tuple[str, str, tuple[int, int]] | None]]:
+    """Every circumstance word in text[start:end], whether a party's argument is reported there, and
+    an empty memo (word position -> _accepted_circumstance in its sentence) shared by co-defendants."""
     matches = list(_CIRCUMSTANCE.finditer(text, start, end))
-    return matches, bool(matches) and _ARGUMENT.search(text, start, end) is not None
+    return matches, bool(matches) and _ARGUMENT.search(text, start, end) is not None, {}
 
 
 def _circumstances(
@@ -462,7 +465,7 @@ def _circumstances(
 ) -> tuple[list[tuple[str, str, tuple[int, int]]], bool]:
     """[(kind mitigating/aggravating, label, span)], and whether any sentence named the defendant."""
     named = bool(defendant) and text.find(defendant, start, end) != -1
-    matches, arguments = _circumstance_words(text, start, end)
+    matches, arguments, judged = _circumstance_words(text, start, end)
     if not matches:
         return [], named
     if not defendant:
@@ -489,7 +492,10 @@ def _circumstances(
             names = _names_in(text, piece_start, piece_end, defendant, co_defendants)
         if names and not _nearest_names_include(text, names, at, defendant):
             continue
-        circumstance = _accepted_circumstance(text, match, (piece_start, piece_end), start, arguments)
+        if at in judged:
+            circumstance = judged[at]
+        else:
+            circumstance = judged[at] = _accepted_circumstance(text, match, (piece_start, piece_end), start, arguments)
         if circumstance:
             found.append(circumstance)
     return found, named
