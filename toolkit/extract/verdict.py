@@ -67,7 +67,9 @@ _NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12
 _NOT_NAME_CHARS = frozenset("的了是该此")
 _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", "其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
-_CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|(?<![\w])[一二三四五六七八九十]{1,3}[、．.](?!\d)")
+# An item number 一、 must not continue a word; the look-behind sits after the first numeral (it
+# checks the character before it) so that the search can skip to candidate characters.
+_CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|[一二三四五六七八九十](?<![\w].)[一二三四五六七八九十]{0,2}[、．.](?!\d)")
 _PAREN_RE = re.compile(r"[（(][^（()）]{0,400}[)）]")
 
 _PRINCIPAL_RE = re.compile(
@@ -247,7 +249,8 @@ def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
 
 def _discover_names(work: str, prose: bool) -> list[str]:
     names: list[str] = []
-    for match in _NAME_LIST_RE.finditer(work):
+    listed = _NAME_LIST_RE.finditer(work) if "、" in work and "被告人" in work else ()
+    for match in listed:
         for raw in match.group(1).split("、"):
             name = _clean_name(raw)
             if name and name not in names:
