@@ -96,7 +96,8 @@ _CONFISCATION_RE = re.compile(
     r"|(?:追缴|没收)[^；;。]{0,30}?(?:违法所得|犯罪所得|非法所得|赃款|非法获利|获利)"
 )
 # a charge name ends in 罪 but not in 犯罪 (掩饰、隐瞒犯罪所得罪 runs past the inner 犯罪)
-_CHARGE_RE = re.compile(r"(?:(?<!侵)犯|以)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?(?<!犯)罪)")
+# (犯(?<!侵犯) is (?<!侵)犯 written so that the search can skip ahead to 犯 or 以.)
+_CHARGE_RE = re.compile(r"(?:犯(?<!侵犯)|以)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?(?<!犯)罪)")
 _CHARGE_MORE_RE = re.compile(r"(?:、|和|及|与)(?!罪)([\u4e00-\u9fff][\u4e00-\u9fff、]{0,24}?(?<!犯)罪)")
 _SENTENCED_RE = re.compile(r"(?:被|分别|均|依法|当庭)?判(?:处|决)?[^，,。；;]{0,12}?(?:有期徒刑|拘役|管制|刑罚|罚金)|获刑|被判刑")
 _EXECUTE_RE = re.compile(r"决定(?:合并)?执行|合并执行|总和刑期")
