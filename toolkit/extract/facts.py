@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple, TypeVar
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
@@ -97,7 +97,6 @@ class _Count:
     sentence: tuple[int, int]
 
 
-@for_last_text
 def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
     found: list[_Count] = []
     for match in _COUNT.finditer(text, start, end):
@@ -305,7 +304,6 @@ def _gains_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             yield match
 
 
-@for_last_text
 def _gains_candidates(
     text: str, start: int, end: int
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
@@ -635,6 +633,26 @@ def _outside_court_ranges(regions: _Regions) -> list[tuple[int, int]]:
     return outside
 
 
+def _court_first(text: str, read: Callable[[str, int, int], list[T]], key: Callable[[T], Any]) -> tuple[list[T], bool]:
+    """What `read(text, start, end)` finds in the court's findings and reasoning (each once where
+    they overlap); only when that is nothing, what it finds in the rest of the text (flag True)."""
+    regions = _regions(text)
+    candidates = list({key(c): c for r in _court_ranges(regions) for c in read(text, *r)}.values())
+    if candidates:
+        return candidates, False
+    return [c for r in _outside_court_ranges(regions) for c in read(text, *r)], True
+
+
+@for_last_text
+def _counts_in(text: str) -> tuple[list[_Count], bool]:
+    return _court_first(text, _count_candidates, lambda c: c.span)
+
+
+@for_last_text
+def _gains_in(text: str) -> tuple[list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]], bool]:
+    return _court_first(text, _gains_candidates, lambda c: c[1])
+
+
 def _extract_count(
     text: str,
     regions: _Regions,
@@ -648,11 +666,9 @@ def _extract_count(
         notes.append("info_count: the text does not mention personal information (个人信息)")
         notes.append("info_count_approx: no count stated")
         return None
-    candidates = list({c.span: c for r in _court_ranges(regions) for c in _count_candidates(text, *r)}.values())
-    if not candidates:
-        candidates = [c for r in _outside_court_ranges(regions) for c in _count_candidates(text, *r)]
-        if candidates and _court_ranges(regions):
-            notes.append("info_count: not stated in the court's findings; taken from elsewhere in the text (e.g. the allegation)")
+    candidates, elsewhere = _counts_in(text)
+    if candidates and elsewhere and _court_ranges(regions):
+        notes.append("info_count: not stated in the court's findings; taken from elsewhere in the text (e.g. the allegation)")
     if not candidates:
         notes.append("info_count: no count of personal-information items stated")
         notes.append("info_count_approx: no count stated")
@@ -746,9 +762,7 @@ def _extract_gains(
     fields: dict[str, Extracted],
     notes: list[str],
 ) -> None:
-    candidates = list({c[1]: c for r in _court_ranges(regions) for c in _gains_candidates(text, *r)}.values())
-    if not candidates:
-        candidates = [c for r in _outside_court_ranges(regions) for c in _gains_candidates(text, *r)]
+    candidates, _ = _gains_in(text)
     if not candidates:
         notes.append("illegal_gains_yuan: no illegal gains stated")
         return
