@@ -609,7 +609,7 @@ def extract_facts(
     about = _about_personal_information(text)
     count = _extract_count(text, regions, defendant, others, about, fields, notes)
     _extract_category(text, regions, count, about, fields, notes)
-    _extract_gains(text, regions, defendant, others, fields, notes)
+    _extract_gains(text, defendant, others, fields, notes)
     _extract_circumstances(text, regions, defendant, others, fields, notes)
     return fields, notes
 
@@ -755,12 +755,7 @@ def _respective_gain(text: str, sentence: tuple[int, int], defendant: str) -> Ex
 
 
 def _extract_gains(
-    text: str,
-    regions: _Regions,
-    defendant: str | None,
-    others: tuple[str, ...],
-    fields: dict[str, Extracted],
-    notes: list[str],
+    text: str, defendant: str | None, others: tuple[str, ...], fields: dict[str, Extracted], notes: list[str]
 ) -> None:
     candidates, _ = _gains_in(text)
     if not candidates:
