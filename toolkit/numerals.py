@@ -8,8 +8,11 @@ character is not part of one, so a search is linear in the length of the text.
 
 from __future__ import annotations
 
+import functools
 import re
-from functools import lru_cache
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 # Characters that may appear inside a written number (used by extractors to build their patterns).
 CHINESE_DIGITS = "零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩"
@@ -40,22 +43,24 @@ _ARABIC_RUN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _IGNORED = re.compile(r"[\s,，余多约近许左右]")
 
 
+def _strings_only_memoised(parse: Callable[[str], T]) -> Callable[[object], T | None]:
+    """`parse` for strings (memoised: judgments write the same few numbers over and over, 一年,
+    五千元 …, and the parsers are pure); None for anything else."""
+    memo = functools.lru_cache(maxsize=8192)(parse)
+
+    @functools.wraps(parse)
+    def parse_string(s: object) -> T | None:
+        return memo(s) if isinstance(s, str) else None
+
+    return parse_string
+
+
+@_strings_only_memoised
 def parse_number(s: str) -> float | None:
     """The value of a written number, or None if `s` is not one.
 
     Approximation words (余/多/约/近/左右) are ignored: "30余万" -> 300000.0.
     """
-    if not isinstance(s, str):
-        return None
-    return _number_of(s)
-
-
-# Judgments write the same few numbers over and over (一年, 五千元 …); the parsers are pure.
-_MEMO_SIZE = 8192
-
-
-@lru_cache(maxsize=_MEMO_SIZE)
-def _number_of(s: str) -> float | None:
     text = _IGNORED.sub("", s.translate(_FULLWIDTH))
     if not text:
         return None
@@ -158,15 +163,9 @@ _DURATION = re.compile(
 )
 
 
+@_strings_only_memoised
 def parse_duration_months(s: str) -> int | None:
     """Months in the first duration written in `s`: "三年零九个月" -> 45, "二年" -> 24, "十个月" -> 10."""
-    if not isinstance(s, str):
-        return None
-    return _months_of(s)
-
-
-@lru_cache(maxsize=_MEMO_SIZE)
-def _months_of(s: str) -> int | None:
     match = _DURATION.search(s.translate(_FULLWIDTH))
     if match is None:
         return None
@@ -191,15 +190,9 @@ _MONEY_CLASS = "[0-9０-９.．,，零〇○一二两三四五六七八九壹贰
 _MONEY = re.compile(rf"(?<!{_MONEY_CLASS})(?P<amount>{_MONEY_CLASS}{{1,24}})[元圆]")
 
 
+@_strings_only_memoised
 def parse_money_yuan(s: str) -> float | None:
     """Yuan in the first amount written in `s`: "人民币一万五千元" -> 15000.0, "1.2万元" -> 12000.0."""
-    if not isinstance(s, str):
-        return None
-    return _yuan_of(s)
-
-
-@lru_cache(maxsize=_MEMO_SIZE)
-def _yuan_of(s: str) -> float | None:
     for match in _MONEY.finditer(s.translate(_FULLWIDTH)):
         amount = match.group("amount").strip(",，.")
         value = parse_number(amount)
