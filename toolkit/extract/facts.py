@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
@@ -274,41 +274,15 @@ _GAINS = re.compile(
     rf"(?P<gap>[^{_SENTENCE_END}，,元]{{0,10}}?)"
     rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
-# Every _GAINS match starts with one of its words; each word holds one of these anchors, `offset`
-# characters in.  str.find scans for a word many times faster than the engine tries a pattern at
-# every character, so the pattern is only tried where a word can start.
-_GAINS_ANCHORS: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("所得", (2,)),  # 违法所得, 非法所得
-    ("获利", (0, 2)),  # 获利, 非法获利
-    ("牟利", (0, 2)),  # 牟利, 非法牟利
-    ("获取利益", (0,)),
-    ("好处费", (0,)),
-)
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
 _REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
-
-
-def _gains_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The matches of _GAINS.finditer(text, start, end), tried only where a word of it can start."""
-    starts = {
-        position - offset
-        for anchor, offsets in _GAINS_ANCHORS
-        for position in find_all(text, anchor, start, end)
-        for offset in offsets
-        if position - offset >= start
-    }
-    resume = start
-    for position in sorted(starts):
-        if position >= resume and (match := _GAINS.match(text, position, end)) is not None:
-            resume = match.end()
-            yield match
 
 
 def _gains_candidates(
     text: str, start: int, end: int
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
     found = []
-    for match in _gains_matches(text, start, end):
+    for match in _GAINS.finditer(text, start, end):
         after = text[match.end() : match.end() + 6]
         if after.startswith(("不等", "至")) or "至" in match["gap"]:
             continue  # a range over several people
