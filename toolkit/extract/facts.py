@@ -52,7 +52,9 @@ def _regions(text: str) -> _Regions:
     reasoning_at = first_of(text, _REASONING_START)
     findings = reasoning = None
     if findings_at is not None:
-        next_reasoning = first_of(text, _REASONING_START, findings_at[1])
+        next_reasoning = reasoning_at  # the first 本院认为 after the findings, when it is the first of all
+        if reasoning_at is not None and reasoning_at[0] < findings_at[1]:
+            next_reasoning = first_of(text, _REASONING_START, findings_at[1])
         stop = next_reasoning[0] if next_reasoning else operative_at
         findings = (findings_at[0], max(stop, findings_at[1]))
     if reasoning_at is not None:

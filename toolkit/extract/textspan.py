@@ -26,11 +26,12 @@ def find_all(text: str, word: str, start: int = 0, end: int | None = None) -> It
         position = text.find(word, position + len(word), stop)
 
 
-def first_of(text: str, words: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
-    """Span of the earliest occurrence of any of `words` from `start` (ties: the word listed first)."""
+def first_of(text: str, words: tuple[str, ...], start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """Span of the earliest occurrence of any of `words` in text[start:end] (ties: the word listed first)."""
+    stop = len(text) if end is None else end
     best: tuple[int, int] | None = None
     for word in words:
-        position = text.find(word, start, best[0] + len(word) if best else len(text))
+        position = text.find(word, start, min(best[0] + len(word), stop) if best else stop)
         if position != -1 and (best is None or position < best[0]):
             best = (position, position + len(word))
     return best

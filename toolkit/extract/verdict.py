@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, find_all, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, find_all, first_of, last_of
 from toolkit.numerals import parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
@@ -40,7 +40,10 @@ _OPERATIVE_MAX_CHARS = 6000
 _PROSE_MAX_CHARS = 200_000
 
 # The party section (当事人) runs from the title to the first mention of the prosecution or the case.
-_PARTY_SECTION_END_RE = re.compile(r"(?:检察院|检察署|公诉机关)以|起诉书|一案|审理终结|指控|经审理查明|本院认为|(?:判决|裁定|决定)如下")
+# (Found with str.find: faster than a regex alternation, which tries each word at every character.)
+_PARTY_SECTION_END = (
+    "检察院以", "起诉书", "指控", "一案", "公诉机关以", "检察署以", "审理终结", "经审理查明", "本院认为", *OPERATIVE_MARKERS
+)
 _PARTY_NAME_RE = re.compile(
     r"(?:被告人|上诉人|罪犯|被不起诉人)(?:[（(][^）)]{0,12}[）)])?(?:自报)?"
     r"([^\s，,。；;：:（()）、“”\"'《》\[\]【】犯及和与等的]{1,10})"
@@ -64,6 +67,8 @@ _PROSE_NAME_RE = re.compile(
 _NAME_CHAIN_RE = re.compile(r"[、和及]\s*([^\s，,。；;：:（()）、“”\"'《》犯以均各分等和及]{1,6}?)(?=犯|因|被|的|等|、|，|,|和|及|无罪|[（(])")
 # 周某、欧某、陈某五名被告人 / 甲某、乙某二被告人
 _NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12}[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?)(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
+# The end of every such list ("、陈某五名被告人"); a search for it starts at 、 and is much cheaper.
+_NAME_LIST_END_RE = re.compile(r"、[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
 _NOT_NAME_CHARS = frozenset("的了是该此")
 _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", "其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
@@ -197,8 +202,8 @@ def operative_part(text: str) -> tuple[int, int] | None:
 def party_names(text: str) -> list[str]:
     """Defendants named in the party section (被告人X，男…; 被告单位…), in order."""
     names: list[str] = []
-    end = _PARTY_SECTION_END_RE.search(text, 0, 20_000)
-    for match in _PARTY_NAME_RE.finditer(text, 0, end.start() if end else min(len(text), 1000)):
+    end = first_of(text, _PARTY_SECTION_END, 0, 20_000)
+    for match in _PARTY_NAME_RE.finditer(text, 0, end[0] if end else min(len(text), 1000)):
         name = _clean_name(match.group(1) or match.group(2))
         if name and name not in names:
             names.append(name)
@@ -250,7 +255,7 @@ def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
 
 def _discover_names(work: str, prose: bool) -> list[str]:
     names: list[str] = []
-    listed = _NAME_LIST_RE.finditer(work) if "、" in work and "被告人" in work else ()
+    listed = _NAME_LIST_RE.finditer(work) if _NAME_LIST_END_RE.search(work) else ()
     for match in listed:
         for raw in match.group(1).split("、"):
             name = _clean_name(raw)
