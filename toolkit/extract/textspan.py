@@ -1,7 +1,8 @@
-"""Positions of words and sentences in a judgment text, shared by the extractors.
+"""Positions of words and sentences in a judgment text, shared by the extractors, and a cache for
+what an extractor reads from the text it was last given (for_last_text).
 
-All of these use str.find / str.rfind: for a handful of fixed words they are several times faster
-than a regex alternation, which tries every alternative at every character.
+The position helpers use str.find / str.rfind: for a handful of fixed words they are several times
+faster than a regex alternation, which tries every alternative at every character.
 """
 
 from __future__ import annotations
@@ -66,15 +67,18 @@ def for_last_text(function: Callable[..., T]) -> Callable[..., T]:
     The parser reads one text at a time but asks the facts extractor once per defendant; what does
     not depend on the defendant is then read once.  Callers must not change a cached result.
     """
-    last_text: str | None = None
-    results: dict[tuple[Any, ...], T] = {}
+    # One (text, results) pair, replaced as a whole: a call always uses the results of its own text,
+    # even when threads interleave.
+    state: tuple[str | None, dict[tuple[Any, ...], T]] = (None, {})
     missing = object()
 
     @functools.wraps(function)
     def cached(text: str, *args: Any) -> T:
-        nonlocal last_text, results
+        nonlocal state
+        last_text, results = state
         if text is not last_text:
-            last_text, results = text, {}
+            results = {}
+            state = (text, results)
         result = results.get(args, missing)
         if result is missing:  # a miss is the common case: no exception handling for it
             result = results[args] = function(text, *args)
