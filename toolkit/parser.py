@@ -149,7 +149,7 @@ def _explain_nulls(record: dict[str, Any]) -> None:
     missing = [name for name, value in record.items() if value is None and name not in _NEVER_NULL]
     if not missing:
         return
-    explained = {note.split(":", 1)[0] for note in record["notes"]}
+    explained = {note.partition(":")[0] for note in record["notes"]}
     outcome = record.get("outcome")
     penalty = record.get("penalty_type")
     for name in missing:
@@ -198,7 +198,7 @@ def parse_lines(
                     line = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise ValueError(f"not UTF-8 (byte {exc.start}); convert the file first, e.g. with judgstat load") from None
-            if not line.strip():
+            if not line or line.isspace():  # (strip() would copy every line)
                 continue
             doc_id, text = _read_line(line, id_key, text_key)
         except ValueError as exc:
