@@ -51,6 +51,7 @@ def _place_pattern() -> re.Pattern[str]:
     return re.compile(f"(?:{alternatives})")
 
 
+@lru_cache(maxsize=4096)  # courts recur across judgments; the place pattern is long
 def province_of_court(court: str) -> str | None:
     """Province short name from the start of a court name (province, or a prefecture-level city)."""
     match = _place_pattern().match(court)
@@ -207,6 +208,7 @@ def _find_judgment_date(text: str) -> tuple[Extracted | None, str | None]:
 # ---------------------------------------------------------------- court
 
 
+@lru_cache(maxsize=4096)  # the same court names recur across judgments
 def _clean_court(candidate: str, in_header: bool) -> tuple[str, int]:
     """(court name, offset of its start within candidate)."""
     title = _TITLE_END.match(candidate)
