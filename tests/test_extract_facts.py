@@ -170,14 +170,17 @@ def test_category_null_without_personal_information() -> None:
         ("被告人违法所得人民币二万元。", 20_000),
         ("被告人获利5万余元。", 50_000),
         ("被告人等人违法所得共计450余万元。", 4_500_000),
-        ("被告人获取违法所得近5万元。", 50_000),
+        ("被告人获取违法所得近5万元。", None),  # "nearly 50,000": an upper bound, never a value
         ("被告人违法所得人民币１．５万元。", 15_000),
         ("被告人违法所得九万余元，情节特别严重。", 90_000),
     ],
 )
-def test_gains(sentence: str, gains: float) -> None:
+def test_gains(sentence: str, gains: float | None) -> None:
     values, _ = _values(sentence)
-    assert values["illegal_gains_yuan"] == pytest.approx(gains)
+    if gains is None:
+        assert "illegal_gains_yuan" not in values
+    else:
+        assert values["illegal_gains_yuan"] == pytest.approx(gains)
 
 
 def test_gains_ranges_are_not_taken() -> None:
@@ -394,3 +397,13 @@ def test_agreement_script_on_a_tiny_data_directory(tmp_path: Path, capsys) -> No
     assert str(judge["Art. 65 累犯"]) == "1/1" and str(judge["Art. 68 立功"]) == "1/1"
     assert agreement_main(["--data", str(tmp_path), "--list"]) == 0
     assert "parser 25000.0, transcribed '9999元'" in capsys.readouterr().out
+
+
+def test_gains_stated_only_as_upper_bound_is_null_with_reason():
+    fields, notes = extract_facts("被告人出售公民个人信息，获取违法所得近5万元。")
+    assert "illegal_gains_yuan" not in fields
+    assert any("upper bound" in n and "近5万元" in n for n in notes)
+    fields, _ = extract_facts("被告人出售公民个人信息，获取违法所得不足5万元。")
+    assert "illegal_gains_yuan" not in fields
+    fields, _ = extract_facts("被告人出售公民个人信息，获取违法所得5万元。")
+    assert fields["illegal_gains_yuan"].value == 50000

@@ -9,8 +9,9 @@ from toolkit.tiers import classify_record
 
 datasets = pytest.importorskip("toolkit.datasets")
 
-# PI007: gains transcribed as "近5万元" (nearly 50,000) are normalised to 50,000, which reaches
-# Art. 5(2)(3); the court found 情节严重. Explained in notebooks/03_tiers.ipynb.
+# PI007: the gains are stated only as "近5万元" (nearly 50,000), an upper bound, so the table leaves them null;
+# on its 752 "other" items alone the engine finds no tier, while the court (relying on the gains) found 情节严重.
+# Explained in notebooks/03_tiers.ipynb.
 KNOWN_DISAGREEMENTS = {"PI007"}
 
 

@@ -24,6 +24,7 @@ must then be non-empty.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import re
@@ -429,3 +430,25 @@ def check_constraints(value: Any, raw: Any, constraints: dict) -> list[str]:
     if "pattern" in constraints and isinstance(value, str) and not re.fullmatch(constraints["pattern"], value):
         problems.append(f"value {raw!r} does not match pattern {constraints['pattern']!r}")
     return problems
+
+
+def format_cell(value: Any) -> str:
+    """One CSV cell as the packages write it: empty for null, true/false, JSON lists, 36 not 36.0."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str], path: Path) -> None:
+    """Write a package table (used by the datasets' build scripts) with cells from format_cell."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: format_cell(row[k]) for k in columns})

@@ -11,7 +11,6 @@ the parser could not read stays empty.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections import Counter
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.parser import parse_document
+from toolkit.datasets import write_csv
 from toolkit.paths import shared_data_dir
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         item = json.loads(line)
         documents += 1
         rows.extend(rows_for_document(item["id"], item["text"]))
-    write_rows(rows, OUTPUT)
+    write_csv(rows, COLUMNS, OUTPUT)
     missing = Counter(c for row in rows for c in COLUMNS if row[c] in (None, "", []))
     print(f"wrote {len(rows)} defendants from {documents} judgments to {OUTPUT}")
     print("empty cells per column: " + ", ".join(f"{c} {missing[c]}" for c in COLUMNS if missing[c]))
@@ -78,24 +78,6 @@ def rows_for_document(doc_id: str, text: str) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def write_rows(rows: list[dict[str, Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(row[k]) for k in COLUMNS})
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 if __name__ == "__main__":

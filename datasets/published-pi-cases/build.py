@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.categories import normalise_category
+from toolkit.extract.metadata import court_level_of_court, extract_metadata, province_of_court
 from toolkit.numerals import APPROX_MARKERS, NUMBER_PATTERN, parse_money_yuan, parse_number
+from toolkit.datasets import format_cell, write_csv
 from toolkit.paths import shared_data_dir
 from toolkit.schema import COURT_LEVELS, OUTCOMES, PENALTY_TYPES, PROCEDURES
 
@@ -34,15 +36,6 @@ COLUMNS = (
     "release", "source_url", "source_type", "parser_check", "notes",
 )
 
-# Province-level divisions: full name prefix -> short name, and the one-character 案号 abbreviation.
-PROVINCES = {
-    "北京": "京", "天津": "津", "上海": "沪", "重庆": "渝", "河北": "冀", "河南": "豫", "云南": "云",
-    "辽宁": "辽", "黑龙江": "黑", "湖南": "湘", "安徽": "皖", "山东": "鲁", "新疆": "新", "江苏": "苏",
-    "浙江": "浙", "江西": "赣", "湖北": "鄂", "广西": "桂", "甘肃": "甘", "山西": "晋", "内蒙古": "蒙",
-    "陕西": "陕", "吉林": "吉", "福建": "闽", "贵州": "贵", "广东": "粤", "青海": "青", "西藏": "藏",
-    "四川": "川", "宁夏": "宁", "海南": "琼", "香港": "港", "澳门": "澳", "台湾": "台",
-}
-_PROVINCE_BY_ABBR = {abbr: name for name, abbr in PROVINCES.items()}
 TIERS = {"情节严重": "serious", "情节特别严重": "especially_serious"}
 PENALTIES = {"有期徒刑": "fixed_term", "拘役": "criminal_detention", "管制": "public_surveillance"}
 # How a source is classified (by reading the transcribed `release` and `source`), in this order:
@@ -59,6 +52,7 @@ _COUNT = re.compile(
     r"(?P<unit>人次|条|个|次|张|户)"
 )
 _GROUP_AMOUNT = re.compile(r"共计|合计|等\d+人|[二三四五六七八九十]人")
+_UPPER_BOUND_AMOUNT = re.compile(r"(?:近|接近|不足|不到)[0-9零〇一二两三四五六七八九十百千万亿.]+元")
 _PAREN_TAIL = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
 
 
@@ -78,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         check_rows(cases, rows, CHECKS)
     elif CHECKS.exists():
         _apply_recorded_checks(rows, CHECKS)
-    write_rows(rows, OUTPUT)
+    write_csv(rows, COLUMNS, OUTPUT)
     print(f"wrote {len(rows)} rows to {OUTPUT}")
     return 0
 
@@ -176,30 +170,19 @@ def normalise_court(value: str | None, notes: list[str]) -> str | None:
 
 def province_of(court: str | None, case_number: str | None, notes: list[str]) -> str | None:
     if court:
-        for name in PROVINCES:
-            if court.startswith(name):
-                return name
+        province = province_of_court(court)
+        if province:
+            return province
     if case_number:
-        match = re.match(r"[（(]\d{4}[）)]([\u4e00-\u9fff])\d", case_number)
-        if match and match.group(1) in _PROVINCE_BY_ABBR:
+        found = extract_metadata(case_number)[0].get("province")
+        if found is not None:
             notes.append("province from the case number's court code")
-            return _PROVINCE_BY_ABBR[match.group(1)]
+            return found.value
     return None
 
 
 def court_level(court: str | None) -> str | None:
-    if not court:
-        return None
-    if court.startswith("最高人民法院"):
-        level = "supreme"
-    elif "高级人民法院" in court:
-        level = "high"
-    elif "中级人民法院" in court:
-        level = "intermediate"
-    else:
-        level = "basic"
-    assert level in COURT_LEVELS
-    return level
+    return court_level_of_court(court) if court else None
 
 
 def normalise_procedure(value: str | None, notes: list[str]) -> str | None:
@@ -316,6 +299,10 @@ def normalise_gains(value: str | None, notes: list[str]) -> float | None:
     if _GROUP_AMOUNT.search(value):
         notes.append(f"illegal gains stated only for several defendants together ({value}); left null")
         return None
+    if _UPPER_BOUND_AMOUNT.search(value):
+        # 近5万元 is "just under 50,000": any number written here would cross or miss a threshold by guesswork.
+        notes.append(f"illegal gains stated only as an upper bound ({value}); left null")
+        return None
     if len(amounts) > 1:
         notes.append(f"illegal_gains_yuan is the first amount stated ({value})")
     return first
@@ -380,7 +367,7 @@ def apply_corrections(rows: list[dict[str, Any]], path: Path) -> None:
                 continue
             old = row[field]
             row[field] = _typed(field, fix["corrected_value"])
-            note = f"{field} corrected after reading the passage ({_cell(old) or 'empty'} -> {fix['corrected_value']}): {fix['resolution']}"
+            note = f"{field} corrected after reading the passage ({format_cell(old) or 'empty'} -> {fix['corrected_value']}): {fix['resolution']}"
             row["notes"] = f"{row['notes']} | {note}" if row["notes"] else note
 
 
@@ -396,26 +383,6 @@ def _typed(field: str, value: str) -> Any:
     if field == "charges":
         return json.loads(value)
     return value
-
-
-def write_rows(rows: list[dict[str, Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(row[k]) for k in COLUMNS})
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 if __name__ == "__main__":

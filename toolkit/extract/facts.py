@@ -276,6 +276,7 @@ _GAINS = re.compile(
     rf"(?P<gap>[^{_SENTENCE_END}，,元]{{0,10}}?)"
     rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
+_UPPER_BOUND_BEFORE = ("近", "接近", "不足", "不到")
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
 _REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
 
@@ -752,6 +753,10 @@ def _extract_gains(
             return
     totals = [c for c in pool if _TOTAL_BEFORE.search(text, max(0, c[1][0] - 6), c[1][0])]
     value, span = (totals or pool)[0][:2]
+    if text[max(0, span[0] - 2) : span[0]].endswith(_UPPER_BOUND_BEFORE):
+        # "近5万元" is just under 50,000: the amount is unknown, and a threshold may lie in between.
+        notes.append(f"illegal_gains_yuan: stated only as an upper bound ({text[span[0] - 1 : span[1]]}); left null")
+        return
     fields["illegal_gains_yuan"] = Extracted(value, span)
 
 

@@ -254,7 +254,8 @@ def _find_court(text: str) -> tuple[Extracted | None, str | None]:
     return None, "court: not found (no name ending in 法院)"
 
 
-def _court_level_from_name(court: str) -> str:
+def court_level_of_court(court: str) -> str:
+    """Court level (basic / intermediate / high / supreme) from a full court name."""
     if court.startswith("最高人民法院"):
         return "supreme"
     if "高级人民法院" in court:
@@ -366,7 +367,7 @@ def _set_court_level(
     fields: dict[str, Extracted], notes: list[str], case_match: re.Match[str] | None, court: Extracted | None
 ) -> None:
     if court is not None:
-        fields["court_level"] = Extracted(_court_level_from_name(court.value), court.span)
+        fields["court_level"] = Extracted(court_level_of_court(court.value), court.span)
         return
     if case_match is not None:
         level = _court_level_from_case_number(case_match)
