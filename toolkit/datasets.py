@@ -34,6 +34,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from toolkit.jsonl import JsonlError, iter_jsonl_objects
 from toolkit.paths import DATASETS_DIR
 
 DESCRIPTOR = "datapackage.json"
@@ -232,17 +233,12 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]
     if path.suffix == ".jsonl":
         rows = []
         header: list[str] = []
-        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"{path} line {line_no}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict):
-                raise DatasetError(f"{path} line {line_no}: expected a JSON object")
-            header.extend(k for k in record if k not in header)
-            rows.append((line_no, record))
+        try:
+            for line_no, record in iter_jsonl_objects(path):
+                header.extend(k for k in record if k not in header)
+                rows.append((line_no, record))
+        except JsonlError as exc:
+            raise DatasetError(str(exc)) from None
         return header, iter(rows)
     raise DatasetError(f"{path}: unsupported table format {path.suffix!r} (use .csv or .jsonl)")
 

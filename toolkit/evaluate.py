@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from toolkit.cli import UsageError
+from toolkit.jsonl import JsonlError, iter_jsonl_objects
 
 JUDGE_FIELDS = ("term_months", "fine_yuan", "life_imprisonment", "death_penalty", "accusation")
 PUBLISHED_FIELDS = ("outcome", "term_months", "probation_months", "fine_yuan", "info_count", "info_category")
@@ -105,17 +106,11 @@ def _is_missing(value: Any) -> bool:
 
 
 def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UsageError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise UsageError(f"{path}:{number}: expected a JSON object")
+    try:
+        for _, obj in iter_jsonl_objects(path):
             yield obj
+    except JsonlError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def sniff_gold_format(rows: list[dict[str, Any]]) -> str:
