@@ -215,6 +215,15 @@ def _years(span: tuple[int, int] | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------- statements
 
 
+def _proportion_text(iv: Any) -> tuple[str, str]:
+    """Estimate, interval and method of a proportion, for a statement's parentheses (Chinese, English)."""
+    conf = _confidence(iv.alpha)
+    zh_method, en_method = _method(iv.method)
+    span = format_percent_range(iv.low, iv.high)
+    return (f"{format_percent(iv.estimate)}，{conf}置信区间{span}，{zh_method}",
+            f"{format_percent(iv.estimate)}, {conf} CI {span}, {en_method}")
+
+
 def rate_statement(rate: Rate, source: DataSource) -> Statement:
     m = rate.measure
     years_zh, years_en = _years(rate.years)
@@ -235,13 +244,9 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
             f"No {m.population_en} in {source.description_en}{group_en} fall in the denominator: "
             f"no {m.en} rate can be computed.",
         )
-    iv = rate.interval
-    conf = _confidence(iv.alpha)
-    zh_method, en_method = _method(iv.method)
-    zh = (f"{lead_zh}，{m.zh}{rate.k}人（{format_percent(iv.estimate)}，{conf}置信区间"
-          f"{format_percent_range(iv.low, iv.high)}，{zh_method}）")
-    en = (f"{lead_en}, {rate.k} {'was' if rate.k == 1 else 'were'} {m.en} ({format_percent(iv.estimate)}, {conf} CI "
-          f"{format_percent_range(iv.low, iv.high)}, {en_method})")
+    iv_zh, iv_en = _proportion_text(rate.interval)
+    zh = f"{lead_zh}，{m.zh}{rate.k}人（{iv_zh}）"
+    en = f"{lead_en}, {rate.k} {'was' if rate.k == 1 else 'were'} {m.en} ({iv_en})"
     one_sided = _confidence(rate.alpha)
     if rate.k == 0 and rate.one_sided_bound is not None:
         zh += f"；未观察到此类结果，据此单侧{one_sided}置信上限为{format_percent(rate.one_sided_bound)}"
@@ -320,16 +325,12 @@ def compliance_statement(c: Compliance, source: DataSource) -> Statement:
             f"No defendant in {source.description_en} has a known statutory range and penalty "
             f"({c.not_applicable} not applicable or lacking data).",
         )
-    iv = c.interval
-    conf = _confidence(iv.alpha)
-    zh_method, en_method = _method(iv.method)
+    iv_zh, iv_en = _proportion_text(c.interval)
     zh = (f"在{source.description_zh}中可判断所属法定刑幅度的{c.n}名被告人中，{c.inside}人的刑罚落在该幅度之内"
-          f"（{format_percent(iv.estimate)}，{conf}置信区间{format_percent_range(iv.low, iv.high)}，"
-          f"{zh_method}），低于幅度{c.below}人，高于幅度{c.above}人；幅度依刑法第二百五十三条之一及法释〔2017〕10号"
+          f"（{iv_zh}），低于幅度{c.below}人，高于幅度{c.above}人；幅度依刑法第二百五十三条之一及法释〔2017〕10号"
           f"第五条由工具的量刑档次引擎判定")
     en = (f"Of the {_people(c.n)} in {source.description_en} whose statutory range could be determined, "
-          f"{c.inside} received a penalty inside it ({format_percent(iv.estimate)}, {conf} CI "
-          f"{format_percent_range(iv.low, iv.high)}, {en_method}); {c.below} below and {c.above} above; "
+          f"{c.inside} received a penalty inside it ({iv_en}); {c.below} below and {c.above} above; "
           f"ranges from Criminal Law Art. 253-1 and Interpretation 法释〔2017〕10号 Art. 5 via the toolkit's tier engine")
     return Statement(zh + "。", en + ".")
 
