@@ -11,6 +11,7 @@ from scipy.stats.contingency import odds_ratio as scipy_odds_ratio
 
 from toolkit.analysis import outcomes as o
 from toolkit.analysis.synthetic import defendant
+from toolkit.intervals import proportion_interval
 from toolkit.schema import defendants_to_frame
 
 
@@ -297,17 +298,17 @@ def test_unknown_measure():
 
 def test_mid_p_single_limits_closed_forms():
     # k = 0: the upper mid-p limit solves (1 - p)^n / 2 = alpha / 2, i.e. 1 - alpha**(1/n).
-    iv = o._mid_p_limits(0, 20, 0.05)
+    iv = proportion_interval(0, 20, "mid-p", 0.05)
     assert iv.low == 0 and iv.high == pytest.approx(1 - 0.05 ** (1 / 20), rel=1e-9)
     # k = n mirrors it.
-    iv = o._mid_p_limits(20, 20, 0.05)
+    iv = proportion_interval(20, 20, "mid-p", 0.05)
     assert iv.high == 1 and iv.low == pytest.approx(0.05 ** (1 / 20), rel=1e-9)
     # n = 1, k = 1: lower limit solves p/2 = 0.025 -> 0.05.
-    assert o._mid_p_limits(1, 1, 0.05).low == pytest.approx(0.05, rel=1e-9)
+    assert proportion_interval(1, 1, "mid-p", 0.05).low == pytest.approx(0.05, rel=1e-9)
     # Mid-p sits inside Clopper-Pearson (scipy beta quantiles, computed independently).
     from scipy import stats
 
-    mid = o._mid_p_limits(3, 30, 0.05)
+    mid = proportion_interval(3, 30, "mid-p", 0.05)
     assert stats.beta.ppf(0.025, 3, 28) < mid.low < 0.1 < mid.high < stats.beta.ppf(0.975, 4, 27)
 
 

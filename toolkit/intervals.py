@@ -7,6 +7,8 @@ hundredths of a percent), so the endpoints matter: with k = 0 the lower bound is
 Methods
 - "clopper-pearson": exact (inverts two one-sided binomial tests); never below nominal coverage.
 - "wilson": score interval; good average coverage, can dip below nominal for tiny k.
+- "mid-p": Lancaster's mid-p limits (Berry & Armitage 1995): the exact tails with half the
+  probability of the observed count; less conservative than Clopper-Pearson, still binomial.
 - "jeffreys": equal-tailed Beta(k + 1/2, n - k + 1/2) posterior interval, with the
   Brown-Cai-DasGupta (2001) convention lower = 0 at k = 0 and upper = 1 at k = n.
 
@@ -28,6 +30,7 @@ PROPORTION_METHODS: dict[str, str] = {
     "clopper-pearson": "beta",
     "wilson": "wilson",
     "jeffreys": "jeffreys",
+    "mid-p": "",  # computed here: statsmodels has no mid-p interval
 }
 
 
@@ -102,7 +105,10 @@ def proportion_interval(k: int, n: int, method: str = "clopper-pearson", alpha: 
     if method not in PROPORTION_METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {sorted(PROPORTION_METHODS)}")
 
-    low, high = proportion_confint(k, n, alpha=alpha, method=PROPORTION_METHODS[method])
+    if method == "mid-p":
+        low, high = _mid_p_limits(k, n, alpha)
+    else:
+        low, high = proportion_confint(k, n, alpha=alpha, method=PROPORTION_METHODS[method])
     low, high = float(low), float(high)
     # Endpoint conventions, stated rather than inherited: at k = 0 nothing supports a
     # positive lower bound; at k = n nothing supports an upper bound below 1.
@@ -116,6 +122,21 @@ def proportion_interval(k: int, n: int, method: str = "clopper-pearson", alpha: 
     return Interval(k / n, low, high, method, alpha, k=k, n=n)
 
 
+def _mid_p_limits(k: int, n: int, alpha: float) -> tuple[float, float]:
+    """Lower limit solves P(X > k) + P(X = k)/2 = alpha/2, upper P(X < k) + P(X = k)/2 = alpha/2."""
+    from scipy import optimize, stats
+
+    def upper_tail(p: float) -> float:
+        return stats.binom.sf(k, n, p) + 0.5 * stats.binom.pmf(k, n, p) - alpha / 2
+
+    def lower_tail(p: float) -> float:
+        return stats.binom.cdf(k - 1, n, p) + 0.5 * stats.binom.pmf(k, n, p) - alpha / 2
+
+    low = 0.0 if k == 0 else optimize.brentq(upper_tail, 1e-15, 1 - 1e-15, xtol=1e-14)
+    high = 1.0 if k == n else optimize.brentq(lower_tail, 1e-15, 1 - 1e-15, xtol=1e-14)
+    return low, high
+
+
 def proportion_intervals(k: int, n: int, alpha: float = 0.05) -> dict[str, Interval]:
-    """All three methods side by side (useful for showing how much the choice matters)."""
+    """Every method side by side (useful for showing how much the choice matters)."""
     return {method: proportion_interval(k, n, method, alpha) for method in PROPORTION_METHODS}

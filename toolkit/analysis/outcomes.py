@@ -377,31 +377,6 @@ def _check_two_groups(k1: int, n1: int, k2: int, n2: int) -> None:
             raise ValueError(f"{name}: events k = {k} outside 0..n = {n}")
 
 
-MID_P = "mid-p"
-
-
-def _mid_p_limits(k: int, n: int, alpha: float) -> Interval:
-    """Mid-p limits for one binomial proportion (Lancaster; Berry & Armitage 1995).
-
-    Only the building block of the mid-p MOVER intervals below: toolkit.intervals has no
-    mid-p method. Lower limit solves P(X > k) + P(X = k)/2 = alpha/2, upper limit
-    P(X < k) + P(X = k)/2 = alpha/2; at k = 0 the upper limit is 1 - alpha**(1/n).
-    """
-    def upper_tail(p: float) -> float:
-        return stats.binom.sf(k, n, p) + 0.5 * stats.binom.pmf(k, n, p) - alpha / 2
-
-    def lower_tail(p: float) -> float:
-        return stats.binom.cdf(k - 1, n, p) + 0.5 * stats.binom.pmf(k, n, p) - alpha / 2
-
-    low = 0.0 if k == 0 else optimize.brentq(upper_tail, 1e-15, 1 - 1e-15, xtol=1e-14)
-    high = 1.0 if k == n else optimize.brentq(lower_tail, 1e-15, 1 - 1e-15, xtol=1e-14)
-    return Interval(k / n, float(low), float(high), MID_P, alpha, k=k, n=n)
-
-
-def _single_interval(k: int, n: int, method: str, alpha: float) -> Interval:
-    return _mid_p_limits(k, n, alpha) if method == MID_P else proportion_interval(k, n, method, alpha)
-
-
 def newcombe_difference(
     k1: int, n1: int, k2: int, n2: int, method: str = "wilson", alpha: float = 0.05,
 ) -> Interval:
@@ -411,8 +386,8 @@ def newcombe_difference(
     "mid-p" uses mid-p limits (less conservative than exact, still from the binomial).
     """
     _check_two_groups(k1, n1, k2, n2)
-    a = _single_interval(k1, n1, method, alpha)
-    b = _single_interval(k2, n2, method, alpha)
+    a = proportion_interval(k1, n1, method, alpha)
+    b = proportion_interval(k2, n2, method, alpha)
     d = a.estimate - b.estimate
     low = d - math.hypot(a.estimate - a.low, b.high - b.estimate)
     high = d + math.hypot(a.high - a.estimate, b.estimate - b.low)
@@ -427,8 +402,8 @@ def mover_ratio(
     k2 = 0 gives an infinite estimate and upper limit; k1 = 0 gives estimate and lower limit 0.
     """
     _check_two_groups(k1, n1, k2, n2)
-    a = _single_interval(k1, n1, method, alpha)
-    b = _single_interval(k2, n2, method, alpha)
+    a = proportion_interval(k1, n1, method, alpha)
+    b = proportion_interval(k2, n2, method, alpha)
     p1, l1, u1, p2, l2, u2 = a.estimate, a.low, a.high, b.estimate, b.low, b.high
     if k1 == 0 and k2 == 0:
         return Interval(math.nan, 0.0, math.inf, f"mover-r({method})", alpha)
