@@ -71,6 +71,7 @@ def test_mixed_folder_errors_table_and_accounting():
         ["batch_bad_bytes.jsonl", 2, "judge_jsonl"],
         ["batch_truncated.jsonl", 2, "judge_jsonl"],
         ["empty.txt", None, "docx_txt"],
+        ["notes.md", None, ""],
         ["pages/captcha.html", None, "wenshu_html"],
         ["sheet.csv", None, "coding_sheet"],
     ]
@@ -78,6 +79,7 @@ def test_mixed_folder_errors_table_and_accounting():
         "undecodable bytes at byte 49 of the line (file is utf-8)",
         "truncated JSON line",
         "empty file",
+        "skipped",
         "no judgment body found in HTML (not a judgment detail page?)",
         "no column mapping",
     ]

@@ -28,6 +28,7 @@ REGISTRY: dict[str, str] = {
     "coding_sheet": "toolkit.loaders.coding_sheet",
 }
 CONFIG_SUFFIXES = (".mapping.json", ".mapping.toml")
+SKIPPED = "skipped"  # error reason prefix of a file no loader recognises
 
 _modules: dict[str, ModuleType | None] = {}
 
@@ -111,7 +112,14 @@ def _reads_folders(fmt: str) -> bool:
 
 
 def load_source(source: Source, **options: Any) -> Iterator[dict[str, Any] | LoadError]:
-    """Run the source's loader; options a loader does not take are ignored; a crash becomes a LoadError."""
+    """Run the source's loader; options a loader does not take are ignored; a crash becomes a LoadError.
+
+    A source no loader recognises (fmt None) yields one LoadError saying why it was skipped, so every input
+    file ends up either loaded or in the errors table.
+    """
+    if source.fmt is None:
+        yield LoadError(str(source.path), None, f"{SKIPPED}: {source.reason or 'no loader recognises this file'}", "")
+        return
     module = loader_module(source.fmt)
     if module is None:
         yield LoadError(str(source.path), None, f"format {source.fmt!r} is not installed", source.fmt or "")

@@ -2,7 +2,8 @@
 
 Formats are detected per file by extension and content (--format overrides). Errors go to an errors table
 (default: <store>.errors.csv) and duplicates to a duplicates table (<store>.duplicates.csv); a summary says
-what was read, stored, skipped and why.
+what was read, stored, skipped and why. Every input file ends up stored or in the errors table (a file no
+loader recognises too); the exit code is 0 only when nothing is in the errors table (see exit_code).
 """
 
 from __future__ import annotations
@@ -70,7 +71,23 @@ def run(args: argparse.Namespace) -> int:
     write_side_table(result.errors_frame(), errors_path)
     write_side_table(result.duplicates_frame(), duplicates_path)
     print(summary(result, output, errors_path, duplicates_path))
-    return 0 if result.documents else 1
+    return exit_code(result, errors_path)
+
+
+# Exit codes: 0 every input file and record was stored (or listed as a duplicate); 1 nothing was stored;
+# 3 the store was written but some files or records were not loaded (each is a row of the errors table).
+EXIT_PARTIAL = 3
+
+
+def exit_code(result, errors_path: Path) -> int:
+    if not result.documents:
+        return 1
+    if result.errors:
+        files = len({e.file for e in result.errors})
+        print(f"NOT EVERYTHING WAS LOADED: {len(result.errors)} error rows from {files} files -> {errors_path} "
+              f"(exit {EXIT_PARTIAL})")
+        return EXIT_PARTIAL
+    return 0
 
 
 def summary(result, output: Path, errors_path: Path, duplicates_path: Path) -> str:

@@ -66,11 +66,9 @@ def load_into_store(
     records: list[dict[str, Any]] = list(existing)
     for source in sources:
         if source.fmt is None:
-            result.skipped.append(source)
-            if on_source_done:
-                on_source_done(source, 0)
-            continue
-        result.files += 1
+            result.skipped.append(source)  # and, through load_source, one row in the errors table
+        else:
+            result.files += 1
         count = 0
         for item in load_source(source, **options):
             if isinstance(item, LoadError):
