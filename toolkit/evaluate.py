@@ -57,6 +57,8 @@ class Report:
     corrected_scores: dict[str, FieldScore] | None = None
     corrected_disagreements: list[dict[str, Any]] | None = None
     notes: list[str] = field(default_factory=list)
+    matched: int = 0  # gold records with a prediction to compare
+    gold_total: int = 0
 
     def summary(self) -> dict[str, Any]:
         def table(scores: dict[str, FieldScore]) -> dict[str, Any]:
@@ -69,7 +71,10 @@ class Report:
                 for name, s in scores.items()
             }
 
-        out: dict[str, Any] = {"gold_format": self.gold_format, "fields": table(self.scores), "notes": self.notes}
+        out: dict[str, Any] = {
+            "gold_format": self.gold_format, "matched": self.matched, "gold_records": self.gold_total,
+            "fields": table(self.scores), "notes": self.notes,
+        }
         out["disagreements"] = self.disagreements
         if self.corrected_scores is not None:
             out["corrected_fields"] = table(self.corrected_scores)
@@ -197,8 +202,11 @@ def evaluate_judge(
             if label_errors is not None:
                 corrected = label_errors.get((doc_id, name), gold[name])
                 _score(report.corrected_scores[name], report.corrected_disagreements, doc_id, None, name, predicted[name], corrected)
+        report.gold_total += 1
         if not records:
             report.notes.append(f"{doc_id}: no parsed record")
+        else:
+            report.matched += 1
     return report
 
 
@@ -281,6 +289,8 @@ def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[s
         defendant = _name_key(row.get("defendant"))
         gold = _published_gold(row)
         record = by_key.get((doc_id, defendant))
+        report.gold_total += 1
+        report.matched += record is not None or (doc_id, "") in by_key
         if record is None:
             # the parser's document-level row (no defendant named) still carries the document's facts
             record = by_key.get((doc_id, ""), {})
@@ -348,7 +358,8 @@ def _score(score: FieldScore, out: list[dict[str, Any]], doc_id: str, defendant:
 
 
 def format_report(report: Report, max_listed: int) -> str:
-    lines = [f"gold format: {report.gold_format}", ""]
+    lines = [f"gold format: {report.gold_format}",
+             f"matched: {report.matched} of {report.gold_total} gold records have a prediction", ""]
     lines += _table(report.scores, "accuracy against the gold labels as given")
     if report.corrected_scores is not None:
         lines += [""] + _table(report.corrected_scores, "accuracy against the labels corrected by reading the text (--known-label-errors)")
@@ -389,13 +400,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for path in (args.pred, args.gold):
+    for path in (args.pred, args.gold) + ((args.known_label_errors,) if args.known_label_errors else ()):
         if not Path(path).is_file():
             raise UsageError(f"file not found: {path}")
-    report = evaluate_files(args.pred, args.gold, args.gold_format, args.aggregate, args.known_label_errors)
+    if args.json and not Path(args.json).resolve().parent.is_dir():
+        raise UsageError(f"--json {args.json}: folder {Path(args.json).parent} does not exist")
+    try:
+        report = evaluate_files(args.pred, args.gold, args.gold_format, args.aggregate, args.known_label_errors)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read input as UTF-8 text (byte {exc.start}): convert it to UTF-8 JSON Lines") from None
     print(format_report(report, args.max_listed))
     if args.json:
         Path(args.json).write_text(json.dumps(report.summary(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    if report.matched == 0:
+        print("judgstat evaluate: error: 0 gold records matched a prediction; no accuracy to report", file=sys.stderr)
+        return 1
     return 0
 
 

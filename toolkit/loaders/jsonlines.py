@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,7 +28,7 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         items = value if isinstance(value, list) else [value]
         for number, item in enumerate(items, start=1):
             if isinstance(item, dict):
-                yield number, item, encoding
+                yield number, replace_lone_surrogates(item), encoding
             else:
                 yield LoadError(str(path), number, f"record {number} is not a JSON object", fmt)
         return
@@ -48,6 +49,8 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         if not isinstance(value, dict):
             yield LoadError(str(path), line.number, "line is not a JSON object", fmt)
             continue
+        if "\\ud" in line.text.lower():  # a \ud800-\udfff escape: maybe a lone surrogate
+            value = replace_lone_surrogates(value)
         yield line.number, value, encoding
 
 
@@ -125,3 +128,18 @@ def _whole_document(data: bytes) -> tuple[str, Any] | None:
         return encoding, json.loads(text)
     except (UndecodableError, json.JSONDecodeError):
         return None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(value: Any) -> Any:
+    """Strings with lone surrogates (from a JSON escape like \\ud800; not encodable as UTF-8) get U+FFFD
+    in their place, so one bad escape costs one character, not the record or the rest of the file."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_lone_surrogates(v) for v in value]
+    return value

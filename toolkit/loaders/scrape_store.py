@@ -69,7 +69,10 @@ def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
             latest[entry["key"]] = (number, entry)  # a refetch replaces the earlier entry
     seen_ids: set[str] = set()
     for number, entry in sorted(latest.values(), key=lambda item: item[0]):
-        body_path = root / entry["path"]
+        body_path = root / str(entry["path"])
+        if not body_path.resolve().is_relative_to(root.resolve()):
+            yield LoadError(str(manifest), number, f"body path {entry['path']!r} is outside the store folder; refused", FORMAT)
+            continue
         if not body_path.is_file():
             yield LoadError(str(manifest), number, f"body file {entry['path']} is missing", FORMAT)
             continue

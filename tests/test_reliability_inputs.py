@@ -1,0 +1,79 @@
+"""Issue #11 regressions: every input file loaded or in the errors table, no traceback on bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from toolkit.cli import main
+from toolkit.loaders import expand_sources
+from toolkit.loaders.store import load_into_store
+
+JUDGMENT = "北京市东城区人民法院\n刑事判决书\n（2019）京0101刑初{n}号\n被告人张{n}，男。\n本院认为，被告人张{n}犯侵犯公民个人信息罪。判决如下：被告人张{n}犯侵犯公民个人信息罪，判处有期徒刑一年。"
+
+
+def test_lone_surrogate_costs_one_character_not_the_file(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"s{i}", "text": JUDGMENT.format(n=i)}, ensure_ascii=True) for i in range(7)]
+    lines[2] = lines[2].replace("\\u5f20", "\\ud800", 1)  # a lone surrogate escape on line 3
+    source = tmp_path / "surrogate.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="ascii")
+    result = load_into_store(expand_sources([source]))
+    assert not result.errors and len(result.documents) == 7
+    assert "\ufffd" in next(d["text"] for d in result.documents if d["id"] == "s2")
+    assert main(["load", str(source), "-o", str(tmp_path / "s.parquet"), "--no-progress"]) == 0
+
+
+def test_unrecognised_file_is_a_row_of_the_errors_table_and_exit_3(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps({"id": "a", "text": JUDGMENT.format(n=1)}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "notes.md").write_text("# notes\n", encoding="utf-8")
+    result = load_into_store(expand_sources([folder]))
+    assert [(Path(e.file).name, e.reason.split(":")[0]) for e in result.errors] == [("notes.md", "skipped")]
+    assert main(["load", str(folder), "-o", str(tmp_path / "s.parquet"), "--no-progress"]) == 3
+    assert "NOT EVERYTHING WAS LOADED" in capsys.readouterr().out
+
+
+def test_scrape_manifest_path_outside_the_store_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    (store / "raw").mkdir(parents=True)
+    secret = tmp_path / "secret.html"
+    secret.write_bytes(b"<html>secret</html>")
+    entry = {"key": "k1", "source": "wenshu", "kind": "document", "url": "http://127.0.0.1/x",
+             "sha256": hashlib.sha256(secret.read_bytes()).hexdigest(), "path": "../secret.html"}
+    (store / "manifest.jsonl").write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    result = load_into_store(expand_sources([store]))
+    assert not result.documents
+    assert len(result.errors) == 1 and "outside the store folder" in result.errors[0].reason
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_evaluate_zero_matched_is_an_error(tmp_path: Path, capsys) -> None:
+    pred = _write_jsonl(tmp_path / "p.jsonl", [{"doc_id": "other", "defendant": "甲", "term_months": 6}])
+    gold = _write_jsonl(tmp_path / "g.jsonl", [{"id": "d1", "accusation": [], "punish_of_money": -1,
+                                                "term_of_imprisonment": {"imprisonment": 6}}])
+    assert main(["evaluate", str(pred), str(gold)]) == 1
+    captured = capsys.readouterr()
+    assert "matched: 0 of 1" in captured.out and "0 gold records matched" in captured.err
+
+
+def test_evaluate_bad_inputs_are_one_line_errors(tmp_path: Path, capsys) -> None:
+    pred = _write_jsonl(tmp_path / "p.jsonl", [{"doc_id": "d1", "defendant": "甲", "term_months": 6}])
+    gold = _write_jsonl(tmp_path / "g.jsonl", [{"id": "d1", "accusation": [], "punish_of_money": -1,
+                                                "term_of_imprisonment": {"imprisonment": 6}}])
+    assert main(["evaluate", str(pred), str(gold), "--known-label-errors", str(tmp_path / "none.csv")]) == 2
+    assert main(["evaluate", str(pred), str(gold), "--json", str(tmp_path / "missing" / "r.json")]) == 2
+    binary = tmp_path / "bin.jsonl"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    assert main(["evaluate", str(pred), str(binary)]) == 2
+    gb = tmp_path / "gb.jsonl"
+    gb.write_bytes(json.dumps({"id": "d1", "accusation": ["盗窃"]}, ensure_ascii=False).encode("gb18030") + b"\n")
+    assert main(["evaluate", str(pred), str(gb)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "none.csv" in err and "missing" in err
+    assert main(["evaluate", str(pred), str(gold)]) == 0
