@@ -77,3 +77,17 @@ def test_evaluate_bad_inputs_are_one_line_errors(tmp_path: Path, capsys) -> None
     err = capsys.readouterr().err
     assert "Traceback" not in err and "none.csv" in err and "missing" in err
     assert main(["evaluate", str(pred), str(gold)]) == 0
+
+
+def test_tier_first_line_follows_the_law_at_the_conduct_date(capsys) -> None:
+    def first_lines(day: str) -> list[str]:
+        assert main(["tier", "--count", "行踪轨迹=1000", "--date", day]) == 0
+        return capsys.readouterr().out.splitlines()
+
+    before = first_lines("2008-06-01")
+    assert "no offence" in before[0] and "情节" not in before[0]
+    seventh = first_lines("2012-01-01")
+    assert "one tier only" in seventh[0] and "情节" not in seventh[0]
+    future = first_lines("2999-01-01")
+    assert any("in the future" in line for line in future[:3])
+    assert not any("in the future" in line for line in first_lines("2020-01-01"))

@@ -133,12 +133,28 @@ def facts_from_args(args: argparse.Namespace):
     )
 
 
-def explain(result) -> str:
+def _tier_lines(result, conduct_date: date | None, tier_zh: str, tier_en: str) -> list[str]:
+    """The first line names a tier only where the law at the conduct date has tiers (issue #11 item 10)."""
+    tier = f"{tier_zh} — {tier_en}"
+    if conduct_date is not None and result.statute_version is None:
+        lines = ["Tier: none — no offence at the conduct date (Art. 253-1 is in force from 2009-02-28)",
+                 f"For comparison only, the 2017 standards would give: {tier}"]
+    elif result.statute_version == "amendment_vii":
+        lines = ["Tier: one tier only under Amendment VII (in force at the conduct date), up to 3 years' imprisonment",
+                 f"For comparison only, the 2017 standards would give: {tier}"]
+    else:
+        lines = [f"Tier: {tier}"]
+    if conduct_date is not None and conduct_date > date.today():
+        lines.append(f"NOTE: the conduct date {conduct_date.isoformat()} is in the future (today is {date.today().isoformat()}); check it")
+    return lines
+
+
+def explain(result, conduct_date: date | None = None) -> str:
     """A readable account of the result, citing the articles."""
     from toolkit.categories import chinese_name
     from toolkit.tiers.engine import TIER_EN, TIER_ZH
 
-    lines = [f"Tier: {TIER_ZH[result.tier]} — {TIER_EN[result.tier]}"]
+    lines = _tier_lines(result, conduct_date, TIER_ZH[result.tier], TIER_EN[result.tier])
     if result.findings:
         lines.append("Triggered by:")
         lines += [f"  {f.clause:<13} {f.text_en}" + (f" [standard of {f.basis}]" if f.basis != f.clause else "")
@@ -187,5 +203,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        print(explain(result))
+        print(explain(result, facts.conduct_date))
     return 0
