@@ -91,3 +91,11 @@ def test_tier_first_line_follows_the_law_at_the_conduct_date(capsys) -> None:
     future = first_lines("2999-01-01")
     assert any("in the future" in line for line in future[:3])
     assert not any("in the future" in line for line in first_lines("2020-01-01"))
+
+
+def test_empty_json_and_empty_txt_give_the_same_reason(tmp_path: Path) -> None:
+    for name in ("empty.json", "empty.txt", "blank.jsonl"):
+        (tmp_path / name).write_text("" if name.startswith("empty") else "\n  \n", encoding="utf-8")
+    result = load_into_store(expand_sources([tmp_path]))
+    assert sorted((Path(e.file).name, e.reason) for e in result.errors) == [
+        ("blank.jsonl", "empty file"), ("empty.json", "empty file"), ("empty.txt", "empty file")]

@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
 }
 CONFIG_SUFFIXES = (".mapping.json", ".mapping.toml")
 SKIPPED = "skipped"  # error reason prefix of a file no loader recognises
+EMPTY_FILE = "empty file"
 
 _modules: dict[str, ModuleType | None] = {}
 
@@ -102,8 +103,21 @@ def _file_source(path: Path, fmt: str | None) -> Source:
         return Source(path, fmt)
     detected = detect_format(path)
     if detected is None:
+        if _is_blank(path):  # the same reason whatever the extension (an empty .txt is docx_txt's "empty file")
+            return Source(path, None, EMPTY_FILE)
         return Source(path, None, f"no loader recognises this file ({path.suffix or 'no extension'})")
     return Source(path, detected)
+
+
+def _is_blank(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                if chunk.strip():
+                    return False
+    except OSError:
+        return False
+    return True
 
 
 def _reads_folders(fmt: str) -> bool:
@@ -118,7 +132,8 @@ def load_source(source: Source, **options: Any) -> Iterator[dict[str, Any] | Loa
     file ends up either loaded or in the errors table.
     """
     if source.fmt is None:
-        yield LoadError(str(source.path), None, f"{SKIPPED}: {source.reason or 'no loader recognises this file'}", "")
+        reason = source.reason or "no loader recognises this file"
+        yield LoadError(str(source.path), None, reason if reason == EMPTY_FILE else f"{SKIPPED}: {reason}", "")
         return
     module = loader_module(source.fmt)
     if module is None:
