@@ -99,3 +99,20 @@ def test_empty_json_and_empty_txt_give_the_same_reason(tmp_path: Path) -> None:
     result = load_into_store(expand_sources([tmp_path]))
     assert sorted((Path(e.file).name, e.reason) for e in result.errors) == [
         ("blank.jsonl", "empty file"), ("empty.json", "empty file"), ("empty.txt", "empty file")]
+
+
+def test_one_bad_row_does_not_reject_the_coding_sheet(tmp_path: Path) -> None:
+    mapping = json.dumps({"columns": {"id": "编号", "case_number": "案号", "text": "全文"}}, ensure_ascii=False)
+    good = [f"A{i},（2019）京0101刑初{i}号,被告人张{i}犯侵犯公民个人信息罪" for i in range(1, 7)]
+    over_long = good[:2] + ["A9,（2019）京0101刑初9号,x,y,z"] + good[2:]
+    unbalanced = good[:3] + ['A8,（2019）京0101刑初8号,"他说好'] + good[3:]
+    multiline = good[:1] + ['A7,（2019）京0101刑初7号,"第一行\n第二行"'] + good[1:]
+    for name, rows, bad_line in (("long", over_long, 4), ("quote", unbalanced, 5), ("multi", multiline, None)):
+        sheet = tmp_path / f"{name}.csv"
+        sheet.write_text("编号,案号,全文\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        (tmp_path / f"{name}.mapping.json").write_text(mapping, encoding="utf-8")
+        result = load_into_store(expand_sources([sheet]))
+        assert len(result.documents) == (7 if bad_line is None else 6), name
+        assert [e.line for e in result.errors] == ([] if bad_line is None else [bad_line]), (name, result.errors)
+    lines = {d["id"]: d["source_ref"].rsplit(":", 1)[1] for d in result.documents}
+    assert lines["A7"] == "3" and lines["A2"] == "5"  # physical lines, after a two-line cell

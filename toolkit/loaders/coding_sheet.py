@@ -105,9 +105,11 @@ def load(path: Path, config: Path | dict[str, Any] | None = None) -> Iterator[di
     if missing:
         yield LoadError(str(path), 1, f"columns not in the sheet header: {missing} (mapping {mapping['config_file']})", FORMAT)
         return
+    for line, reason in frame.attrs.get("bad_rows", []):
+        yield LoadError(str(path), line, f"bad row (skipped): {reason}", FORMAT)
+    lines = frame.attrs.get("lines") or [index + 2 for index in range(len(frame))]  # row 1 is the header
     groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for index, row in enumerate(frame.to_dict(orient="records")):
-        line = index + 2  # row 1 is the header
+    for line, row in zip(lines, frame.to_dict(orient="records")):
         row = {k: (None if v == "" else v) for k, v in row.items()}
         case_id = row.get(columns["id"])
         if case_id is None:
@@ -177,8 +179,73 @@ def _read_sheet(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str, str |
         frame = frame.map(_cell_text)
         return frame, "xlsx", name
     text, encoding = decode_text(path.read_bytes())
-    frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)
+    rows, bad = csv_rows(text.lstrip("\ufeff"))
+    if not rows:
+        raise ValueError("no header row")
+    header, body = rows[0][1], rows[1:]
+    frame = pd.DataFrame([fields for _, fields in body], columns=header, dtype=str)
+    frame.attrs["lines"] = [line for line, _ in body]
+    frame.attrs["bad_rows"] = bad
     return frame, encoding, None
+
+
+MAX_FIELD_CHARS = 10_000_000
+
+
+def csv_rows(text: str) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str]]]:
+    """([(line, fields)], [(line, reason)]): a CSV read record by record, so one malformed row (too many
+    fields, an unbalanced quote, an over-long field) is reported by its line and the others are kept.
+
+    A quoted field may span lines; a record whose quote never closes, or that spans lines and then has the
+    wrong number of fields, is read again as its first line alone and, if that fails too, reported.
+    Short rows are padded with empty cells, as spreadsheet programs do.
+    """
+    import csv
+
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    lines = text.splitlines(keepends=True)
+    rows: list[tuple[int, list[str]]] = []
+    bad: list[tuple[int, str]] = []
+    width: int | None = None
+    i = 0
+    while i < len(lines):
+        start = i
+        chunk = lines[i]
+        i += 1
+        if not chunk.strip():
+            continue
+        while chunk.count('"') % 2 and i < len(lines):
+            chunk += lines[i]
+            i += 1
+        fields, reason = _parse_record(chunk, width)
+        if chunk.count('"') % 2:
+            reason = "unbalanced quote: the quoted field never closes"
+        if reason and i - start > 1:  # the open quote swallowed later lines: report the first line only
+            i = start + 1
+            fields, reason = _parse_record(lines[start], width)
+            reason = "unbalanced quote" if not reason or lines[start].count('"') % 2 else reason
+        if reason:
+            bad.append((start + 1, reason))
+            continue
+        if width is None:
+            width = len(fields)
+        rows.append((start + 1, fields + [""] * (width - len(fields))))
+    return rows, bad
+
+
+def _parse_record(chunk: str, width: int | None) -> tuple[list[str], str]:
+    import csv
+
+    try:
+        records = list(csv.reader(io.StringIO(chunk)))
+    except csv.Error as exc:
+        return [], f"unreadable CSV row: {exc}"
+    if len(records) != 1:
+        return [], "unreadable CSV row"
+    fields = records[0]
+    if width is not None and len(fields) > width:
+        return [], f"row has {len(fields)} fields, the header has {width}"
+    return fields, ""
 
 
 def _cell_text(value: Any) -> str:
