@@ -116,3 +116,25 @@ def test_one_bad_row_does_not_reject_the_coding_sheet(tmp_path: Path) -> None:
         assert [e.line for e in result.errors] == ([] if bad_line is None else [bad_line]), (name, result.errors)
     lines = {d["id"]: d["source_ref"].rsplit(":", 1)[1] for d in result.documents}
     assert lines["A7"] == "3" and lines["A2"] == "5"  # physical lines, after a two-line cell
+
+
+TRADITIONAL = "臺灣臺北地方法院刑事判決書\n被告人陳某犯侵犯公民個人資料罪。本院認為，判決如下：被告人陳某處有期徒刑一年。"
+
+
+def test_big5_is_detected_not_stored_as_mojibake(tmp_path: Path) -> None:
+    (tmp_path / "b5.json").write_bytes(json.dumps({"id": "b5", "text": TRADITIONAL}, ensure_ascii=False).encode("big5"))
+    (tmp_path / "b5lines.jsonl").write_bytes(
+        "".join(json.dumps({"id": f"l{i}", "text": TRADITIONAL + str(i)}, ensure_ascii=False) + "\n" for i in range(3)).encode("big5"))
+    (tmp_path / "b5.txt").write_bytes(TRADITIONAL.encode("big5"))
+    (tmp_path / "b5.html").write_bytes(f"<html><body><p>{TRADITIONAL}</p></body></html>".encode("big5"))
+    result = load_into_store(expand_sources([tmp_path]))
+    assert not result.errors, result.errors
+    assert len(result.documents) + len(result.duplicates) == 6
+    for document in result.documents:
+        assert document["encoding"] == "cp950" and "陳某" in document["text"], document["source_ref"]
+
+
+def test_gb18030_stays_gb18030(tmp_path: Path) -> None:
+    (tmp_path / "gb.txt").write_bytes(JUDGMENT.format(n=5).encode("gb18030"))
+    (document,) = load_into_store(expand_sources([tmp_path])).documents
+    assert document["encoding"] == "gb18030" and document["text"] == JUDGMENT.format(n=5)

@@ -21,7 +21,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy binary Word (.doc)
 
 
 # A .txt is taken for a judgment only if its opening reads like one (a charge list or a README is not).
-TXT_MARKERS = ("被告人", "法院", "检察院", "公诉", "上诉人", "罪犯")
+TXT_MARKERS = ("被告人", "法院", "检察院", "公诉", "上诉人", "罪犯", "檢察院", "公訴", "上訴人")
 SNIFF_BYTES = 8192
 
 
@@ -37,7 +37,7 @@ def sniff(path: Path) -> bool:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         return True  # an empty .txt is reported as an empty file, not skipped
-    for encoding in ("utf-8", "gb18030", "utf-16"):
+    for encoding in ("utf-8", "gb18030", "cp950", "utf-16"):
         try:
             text = head.decode(encoding, errors="ignore" if len(head) == SNIFF_BYTES else "strict")
         except UnicodeDecodeError:

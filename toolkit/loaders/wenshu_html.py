@@ -25,8 +25,9 @@ SOURCE = "wenshu/html"
 EXTENSIONS = (".html", ".htm", ".mhtml", ".mht")
 # China Judgments Online's "download" button long produced HTML saved under a .doc name.
 HTML_AS_DOC = ".doc"
-BODY_MARKERS = ("本院认为", "判决如下", "裁定如下", "决定如下", "经审理查明", "审理终结")
-TITLE_MARKERS = ("判决书", "裁定书", "决定书", "调解书")
+BODY_MARKERS = ("本院认为", "判决如下", "裁定如下", "决定如下", "经审理查明", "审理终结",
+                "本院認為", "判決如下", "裁定如下", "決定如下", "經審理查明", "審理終結")  # traditional script too
+TITLE_MARKERS = ("判决书", "裁定书", "决定书", "调解书", "判決書", "裁定書", "決定書", "調解書")
 META_IDS = {  # hidden inputs of the old detail page
     "hidCaseName": "title",
     "hidCaseNumber": "case_number",
