@@ -86,8 +86,13 @@ def decode_lines(data: bytes) -> tuple[str, list[DecodedLine]]:
 
 
 def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
-    """Like decode_lines for a file on disk, streaming: one pass to choose the encoding, one to decode."""
+    """Like decode_lines for a file on disk, streaming: one pass to choose the encoding, one to decode.
+
+    A file with a UTF-16 byte-order mark is decoded as UTF-16 text (its newlines are two bytes wide)."""
     with path.open("rb") as handle:
+        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            return "utf-16", _utf16_lines(path)
+        handle.seek(0)
         encoding = majority_encoding(handle)
 
     def lines() -> Iterator[DecodedLine]:
@@ -98,6 +103,16 @@ def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
                 yield decode_line(number, raw, encoding)
 
     return encoding, lines()
+
+
+def _utf16_lines(path: Path) -> Iterator[DecodedLine]:
+    with path.open("r", encoding="utf-16", errors="strict", newline="") as handle:
+        number = 0
+        try:
+            for number, text in enumerate(handle, start=1):
+                yield DecodedLine(number, text.rstrip("\r\n"))
+        except UnicodeDecodeError as exc:
+            yield DecodedLine(number + 1, None, f"undecodable bytes (file is utf-16): {exc.reason}")
 
 
 def majority_encoding(raw_lines: Iterable[bytes]) -> str:

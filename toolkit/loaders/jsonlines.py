@@ -44,7 +44,7 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         except json.JSONDecodeError as exc:
             cut_off = not line.text.rstrip().endswith("}")
             kind = "truncated JSON line" if cut_off else "invalid JSON"
-            yield LoadError(str(path), line.number, f"{kind}: {exc.msg} at column {exc.colno}", fmt)
+            yield LoadError(str(path), line.number, f"{kind} at column {exc.colno}: {exc.msg}", fmt)
             continue
         if not isinstance(value, dict):
             yield LoadError(str(path), line.number, "line is not a JSON object", fmt)
@@ -63,7 +63,9 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
         return None
     if not head.strip():
         return None
-    if _starts_like_document(path) and path.stat().st_size < 64 * SNIFF_BYTES:
+    if head.startswith(_UTF16_BOMS):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    elif _starts_like_document(path) and path.stat().st_size < 64 * SNIFF_BYTES:
         whole = _whole_document(path.read_bytes())  # one (possibly pretty-printed) JSON document
         if whole is not None:
             value = whole[1]
@@ -81,7 +83,14 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
             if isinstance(value, dict):
                 return value
         # A first line that is cut off by the sniff window or corrupt: try the next one.
-    return None
+    # No complete object (a truncated single-document file): the keys visible in the head still tell the
+    # format, so its loader reports the bad JSON by line instead of the file being skipped unrecognised.
+    keys = _VISIBLE_KEY.findall(head.decode("utf-8", errors="ignore"))
+    return dict.fromkeys(keys) if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) and keys else None
+
+
+_VISIBLE_KEY = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:')
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _is_blank(path: Path) -> bool:

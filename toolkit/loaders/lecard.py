@@ -19,13 +19,16 @@ SOURCE = "lecard/json"
 EXTENSIONS = (".json", ".jsonl")
 SECTION_KEYS = ("ajjbqk", "cpfxgc", "pjjg")
 MARKER_KEYS = ("qw", *SECTION_KEYS)
+ID_KEYS = ("ajId", "writId")
 
 
 def sniff(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in EXTENSIONS:
         return False
     first = first_json_object(path)
-    return first is not None and sum(k in first for k in MARKER_KEYS) >= 2
+    if first is None:
+        return False
+    return sum(k in first for k in MARKER_KEYS) >= 2 or ("qw" in first and any(k in first for k in ID_KEYS))
 
 
 def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
