@@ -77,7 +77,7 @@ def test_mixed_folder_errors_table_and_accounting():
     ]
     assert errors["reason"].str.split(":").str[0].tolist() == [
         "undecodable bytes at byte 49 of the line (file is utf-8)",
-        "truncated JSON line",
+        "truncated JSON line at column 39",
         "empty file",
         "skipped",
         "no judgment body found in HTML (not a judgment detail page?)",
