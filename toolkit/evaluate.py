@@ -59,6 +59,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     matched: int = 0  # gold records with a prediction to compare
     gold_total: int = 0
+    matching: dict[str, int] | None = None  # published cases: how gold defendants were matched
 
     def summary(self) -> dict[str, Any]:
         def table(scores: dict[str, FieldScore]) -> dict[str, Any]:
@@ -75,6 +76,8 @@ class Report:
             "gold_format": self.gold_format, "matched": self.matched, "gold_records": self.gold_total,
             "fields": table(self.scores), "notes": self.notes,
         }
+        if self.matching is not None:
+            out["matching"] = self.matching
         out["disagreements"] = self.disagreements
         if self.corrected_scores is not None:
             out["corrected_fields"] = table(self.corrected_scores)
@@ -279,31 +282,114 @@ def _name_key(name: Any) -> str:
     return to_simplified(re.sub(r"\s*[（(].*$", "", str(name))).strip()
 
 
-def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[str, Any]]) -> Report:
-    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+_ANONYMISED = re.compile(r"^(?P<surname>\w)某+$")
+
+
+def anonymised_key(name: str) -> str:
+    """王某某 and 王某 are the same anonymised name (courts and reporters vary the number of 某)."""
+    match = _ANONYMISED.match(name)
+    return f"{match.group('surname')}某" if match else name
+
+
+def match_defendants(
+    predictions: list[dict[str, Any]], gold_rows: list[dict[str, Any]],
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any] | None, str]], list[dict[str, Any]]]:
+    """Pair each gold defendant with a parsed record of the same document: ([(gold, record, how)], unmatched
+    predicted records). Rules, in order, within one doc_id (doc_id == case_id):
+      1. name: the same name after simplifying script, dropping annotations ("阿杰 (化名)") and collapsing
+         anonymised names (王某某 == 王某);
+      2. surname: an anonymised gold name (王某) and the one still unmatched parsed name with that surname
+         (王小明), when exactly one such name is left;
+      3. document: no defendant named by the parser, but a document-level row (defendant null) exists — the
+         gold row is scored against it and counted as matched by document only.
+    Otherwise the gold row is unmatched (every field compared against null)."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
     for record in predictions:
-        by_key.setdefault((str(record.get("doc_id")), _name_key(record.get("defendant"))), record)
+        by_doc.setdefault(str(record.get("doc_id")), []).append(record)
+    used: set[int] = set()
+    pairs: list[tuple[dict[str, Any], dict[str, Any] | None, str]] = []
+    pending: list[int] = []
+    for index, row in enumerate(gold_rows):
+        key = anonymised_key(_name_key(row.get("defendant")))
+        candidates = by_doc.get(str(row.get("case_id")), [])
+        found = next((r for r in candidates if id(r) not in used and key
+                      and anonymised_key(_name_key(r.get("defendant"))) == key), None)
+        if found is not None:
+            used.add(id(found))
+        else:
+            pending.append(index)
+        pairs.append((row, found, "name" if found is not None else ""))
+    for index in pending:  # rule 2, after every exact name has taken its record
+        row = gold_rows[index]
+        key = anonymised_key(_name_key(row.get("defendant")))
+        if not _ANONYMISED.match(key):
+            continue
+        same_surname = [r for r in by_doc.get(str(row.get("case_id")), []) if id(r) not in used
+                        and _name_key(r.get("defendant")).startswith(key[0])]
+        if len(same_surname) == 1:
+            used.add(id(same_surname[0]))
+            pairs[index] = (row, same_surname[0], "surname")
+    for index in pending:  # rule 3
+        row, record, how = pairs[index]
+        if record is None:
+            document_row = next((r for r in by_doc.get(str(row.get("case_id")), []) if not r.get("defendant")), None)
+            if document_row is not None:
+                used.add(id(document_row))
+                pairs[index] = (row, document_row, "document")
+    unmatched = [r for r in predictions if id(r) not in used and r.get("defendant")
+                 and str(r.get("doc_id")) in {str(g.get("case_id")) for g in gold_rows}]
+    return pairs, unmatched
+
+
+def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[str, Any]]) -> Report:
     report = Report("published", {name: FieldScore() for name in PUBLISHED_FIELDS})
-    for row in gold_rows:
+    pairs, unmatched = match_defendants(_distinct_defendants(predictions), gold_rows)
+    how_counts = {"name": 0, "surname": 0, "document": 0, "": 0}
+    all_right = 0
+    for row, record, how in pairs:
         doc_id = str(row.get("case_id"))
         defendant = _name_key(row.get("defendant"))
         gold = _published_gold(row)
-        record = by_key.get((doc_id, defendant))
+        how_counts[how] += 1
         report.gold_total += 1
-        report.matched += record is not None or (doc_id, "") in by_key
-        if record is None:
-            # the parser's document-level row (no defendant named) still carries the document's facts
-            record = by_key.get((doc_id, ""), {})
+        report.matched += how != ""
+        if how in ("document", ""):
             report.notes.append(
                 f"{doc_id} {defendant}: no parsed record for this defendant"
-                + ("; scored with the document-level row" if record else "")
+                + ("; scored with the document-level row" if how == "document" else "")
             )
+        record = record or {}
+        right = True
         for name in PUBLISHED_FIELDS:
             predicted = record.get(name)
             if name == "outcome" and predicted == "unknown":
                 predicted = None  # the transcribers leave outcome null where the text does not state it
+            before = report.scores[name].agreed
             _score(report.scores[name], report.disagreements, doc_id, defendant, name, predicted, gold[name])
+            right = right and report.scores[name].agreed > before
+        all_right += right
+    report.matching = {
+        "gold_defendants": len(pairs), "matched_by_name": how_counts["name"],
+        "matched_by_surname": how_counts["surname"], "matched_by_document_row": how_counts["document"],
+        "gold_unmatched": how_counts[""], "predicted_unmatched": len(unmatched),
+        "defendants_all_fields_right": all_right,
+    }
+    for record in unmatched:
+        report.notes.append(f"{record.get('doc_id')} {record.get('defendant')}: parsed defendant not in the gold")
     return report
+
+
+def _distinct_defendants(predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per (doc_id, defendant): the published cases repeat a passage once per defendant, so a
+    parse of them repeats every record; the first is kept."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for record in predictions:
+        key = (str(record.get("doc_id")), _name_key(record.get("defendant")))
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
 
 
 # ---------------------------------------------------------------- scoring and output
@@ -359,7 +445,17 @@ def _score(score: FieldScore, out: list[dict[str, Any]], doc_id: str, defendant:
 
 def format_report(report: Report, max_listed: int) -> str:
     lines = [f"gold format: {report.gold_format}",
-             f"matched: {report.matched} of {report.gold_total} gold records have a prediction", ""]
+             f"matched: {report.matched} of {report.gold_total} gold records have a prediction"]
+    if report.matching is not None:
+        m = report.matching
+        lines += [
+            f"  defendants: {m['matched_by_name']} by name, {m['matched_by_surname']} by surname (anonymised gold name), "
+            f"{m['matched_by_document_row']} by the document-level row only; {m['gold_unmatched']} gold unmatched; "
+            f"{m['predicted_unmatched']} parsed defendants not in the gold",
+            f"  defendants with every field right: {m['defendants_all_fields_right']} of {m['gold_defendants']}"
+            + (f" ({m['defendants_all_fields_right'] / m['gold_defendants']:.2%})" if m["gold_defendants"] else ""),
+        ]
+    lines.append("")
     lines += _table(report.scores, "accuracy against the gold labels as given")
     if report.corrected_scores is not None:
         lines += [""] + _table(report.corrected_scores, "accuracy against the labels corrected by reading the text (--known-label-errors)")
