@@ -190,3 +190,13 @@ def test_published_cases_matching_on_shared_data(shared_data: Path, tmp_path: Pa
     assert m["gold_defendants"] == sum(1 for line in cases.open(encoding="utf-8") if line.strip())
     assert m["matched_by_name"] + m["matched_by_surname"] + m["matched_by_document_row"] + m["gold_unmatched"] == m["gold_defendants"]
     assert m["matched_by_name"] >= 30  # measured 37 of 66 when written
+
+
+def test_parse_reads_a_line_with_a_lone_surrogate(tmp_path: Path, capsys) -> None:
+    text = "北京市东城区人民法院刑事判决书 被告人张三，男。本院认为，判决如下：被告人张X三犯侵犯公民个人信息罪，判处有期徒刑一年。"
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "d1", "text": text}).replace("X", "\\ud800") + "\n"
+                      + json.dumps({"id": "d2", "text": text.replace("X", "")}) + "\n", encoding="ascii")
+    for suffix in (".jsonl", ".csv", ".parquet"):
+        assert main(["parse", str(source), "-o", str(tmp_path / f"out{suffix}")]) == 0, suffix
+    assert "\ufffd" in (tmp_path / "out.jsonl").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from toolkit.extract import Extracted
 from toolkit.extract.facts import extract_facts
 from toolkit.extract.metadata import extract_metadata
 from toolkit.extract.verdict import extract_verdicts, party_names
+from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.schema import DEFENDANT_COLUMNS, new_defendant_record
 from toolkit.textnorm import to_simplified
 
@@ -222,6 +223,8 @@ def _read_line(line: str, id_key: str, text_key: str) -> tuple[str, str]:
         raise ValueError(f"no {id_key!r} key (keys: {', '.join(list(obj)[:8])})")
     if text_key not in obj:
         raise ValueError(f"record {obj[id_key]!r} has no {text_key!r} key")
+    if may_hold_lone_surrogate(line):  # a lone \ud800 escape would make every output format fail
+        obj = replace_lone_surrogates(obj)
     text = obj[text_key]
     if text is not None and not isinstance(text, str):
         raise ValueError(f"record {obj[id_key]!r}: {text_key!r} is {type(text).__name__}, not a string")

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
+from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.encoding import UndecodableError, decode_text, iter_file_lines
 
@@ -49,7 +50,7 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         if not isinstance(value, dict):
             yield LoadError(str(path), line.number, "line is not a JSON object", fmt)
             continue
-        if "\\ud" in line.text.lower():  # a \ud800-\udfff escape: maybe a lone surrogate
+        if may_hold_lone_surrogate(line.text):
             value = replace_lone_surrogates(value)
         yield line.number, value, encoding
 
@@ -138,17 +139,3 @@ def _whole_document(data: bytes) -> tuple[str, Any] | None:
     except (UndecodableError, json.JSONDecodeError):
         return None
 
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def replace_lone_surrogates(value: Any) -> Any:
-    """Strings with lone surrogates (from a JSON escape like \\ud800; not encodable as UTF-8) get U+FFFD
-    in their place, so one bad escape costs one character, not the record or the rest of the file."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {replace_lone_surrogates(k): replace_lone_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [replace_lone_surrogates(v) for v in value]
-    return value
