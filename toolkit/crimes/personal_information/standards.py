@@ -272,25 +272,25 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
         ratios[category] = CategoryRatio(category, count, group.clause, threshold, Fraction(count) / threshold)
         group_totals[group.id] = group_totals.get(group.id, 0) + count
         mixed_sum += Fraction(count) / threshold
-    reached_group = {1: False, 10: False}
+    reached_group = {1: False, ten: False}
     for group in rules.groups:
         total = group_totals.get(group.id, 0)
         threshold = group.threshold_items * k
         names = "、".join(chinese_name(c) for c in group.categories if c in counts)
         names_en = "/".join(c for c in group.categories if c in counts)
-        for times, tier in ((1, "serious"), (10, "especially_serious")):
+        for times, tier in ((1, "serious"), (ten, "especially_serious")):
             if total and total >= threshold * times:
                 reached_group[times] = True
-                clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == 10 else group.clause)
+                clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == ten else group.clause)
                 standard = f"{fmt_number(threshold * times)} items"
-                how = ("half of " if duty else "") + group.clause + (" ×10" if times == 10 else "")
+                how = ("half of " if duty else "") + group.clause + (f" ×{fmt_number(ten)}" if times == ten else "")
                 add(clause, tier, group.clause,
                     f"{fmt_number(total)} {names_en} items ≥ {standard} ({how})",
                     f"{names}{fmt_number(total)}条，达到{fmt_number(threshold * times)}条标准（{how}）")
-    for times, tier in ((1, "serious"), (10, "especially_serious")):
+    for times, tier in ((1, "serious"), (ten, "especially_serious")):
         if not reached_group[times] and len(group_totals) > 1 and mixed_sum >= times:
-            clause = "Art.5(2)(3)" if times == 10 else ("Art.5(1)(8)" if duty else "Art.5(1)(6)")
-            how = ("half of " if duty else "") + "Art.5(1)(6)" + (" ×10" if times == 10 else "")
+            clause = "Art.5(2)(3)" if times == ten else ("Art.5(1)(8)" if duty else "Art.5(1)(6)")
+            how = ("half of " if duty else "") + "Art.5(1)(6)" + (f" ×{fmt_number(ten)}" if times == ten else "")
             add(clause, tier, "Art.5(1)(6)",
                 f"mixed categories: counts over their own standards sum to {fmt_number(mixed_sum)} ≥ {times} ({how})",
                 f"不同种类信息按相应比例合计{fmt_number(mixed_sum)}，达到{times}倍标准（{how}）")
@@ -300,10 +300,10 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
     if gains is not None and gains > 0:
         if art5_conduct:
             base = rules.gains_threshold * k
-            for times, tier in ((1, "serious"), (10, "especially_serious")):
+            for times, tier in ((1, "serious"), (ten, "especially_serious")):
                 if gains >= base * times:
-                    clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == 10 else "Art.5(1)(7)")
-                    how = ("half of " if duty else "") + "Art.5(1)(7)" + (" ×10" if times == 10 else "")
+                    clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == ten else "Art.5(1)(7)")
+                    how = ("half of " if duty else "") + "Art.5(1)(7)" + (f" ×{fmt_number(ten)}" if times == ten else "")
                     add(clause, tier, "Art.5(1)(7)",
                         f"illegal gains {fmt_number(gains)} yuan ≥ {fmt_number(base * times)} ({how})",
                         f"违法所得{fmt_number(gains)}元，达到{fmt_number(base * times)}元标准（{how}）")
