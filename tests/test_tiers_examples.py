@@ -1,4 +1,4 @@
-"""Table-driven tests: toolkit/tiers/examples.json lists worked examples, each citing the article
+"""Table-driven tests: toolkit/crimes/personal_information/examples.json lists worked examples, each citing the article
 its expected value follows (the table doubles as documentation of the rules)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from toolkit.categories import CATEGORY_CODES
 from toolkit.tiers import CaseFacts, assess
 from toolkit.tiers.rules import load_rules
 
-EXAMPLES_PATH = Path(__file__).resolve().parents[1] / "toolkit" / "tiers" / "examples.json"
+EXAMPLES_PATH = Path(__file__).resolve().parents[1] / "toolkit" / "crimes" / "personal_information" / "examples.json"
 EXAMPLES = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))["examples"]
 
 

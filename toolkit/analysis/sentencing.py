@@ -30,10 +30,10 @@ from scipy import optimize, stats
 
 from toolkit.analysis.outcomes import CUSTODIAL_PENALTIES, _outcome_in
 from toolkit.intervals import Interval, proportion_interval
-from toolkit.tiers.rules import load_rules
+from toolkit.crimes.personal_information.rules import load_rules
 
 TIER_ORDER = ("none", "serious", "especially_serious")
-from toolkit.tiers.engine import TIER_ZH as TIER_LABELS_ZH  # noqa: E402  (one source of tier names)
+from toolkit.crimes.personal_information.engine import TIER_ZH as TIER_LABELS_ZH  # noqa: E402  (one source of tier names)
 
 # Substrings of the `mitigating` / `aggravating` list entries -> indicator column.
 MITIGATING_FACTORS: dict[str, tuple[str, ...]] = {

@@ -5,11 +5,13 @@
     result.tier, result.clauses, result.range_months, result.what_if
 
 `classify_record(record)` does the same for a per-defendant record (toolkit.schema).
-Rules (thresholds, multipliers, ranges, dates) are data: toolkit/tiers/rules.json.
+The engine is the personal-information crime plug-in, toolkit.crimes.personal_information; this
+package re-exports it (so existing code keeps working) and holds `judgstat tier` (toolkit/tiers/cli.py),
+which serves every registered crime. Rules are data: toolkit/crimes/personal_information/rules.json.
 """
 
-from toolkit.tiers.engine import TIER_EN, TIER_ZH, TIERS, CaseFacts, TierResult, assess, tier_rank
-from toolkit.tiers.records import classify_record
-from toolkit.tiers.rules import load_rules
+from toolkit.crimes.personal_information.engine import TIER_EN, TIER_ZH, TIERS, CaseFacts, TierResult, assess, tier_rank
+from toolkit.crimes.personal_information.records import classify_record
+from toolkit.crimes.personal_information.rules import load_rules
 
 __all__ = ["CaseFacts", "TierResult", "assess", "classify_record", "load_rules", "TIERS", "TIER_ZH", "TIER_EN", "tier_rank"]
