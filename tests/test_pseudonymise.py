@@ -82,3 +82,35 @@ def test_position_mapping_at_run_edges():
     assert masked.span([2, 13]) == [2, 6]  # the run itself
     assert masked.span([13, 14]) == [6, 7]  # after the run
     assert masked.span([5, 8]) == [2, 6]  # inside the run: widened to the whole mask
+
+
+def test_parse_pseudonymise_writes_no_secret_and_spans_fit_the_masked_texts(tmp_path):
+    from toolkit.cli import main
+
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"id": "doc1", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    runs = []
+    for name in ("a.jsonl", "b.jsonl"):
+        out = tmp_path / name
+        key = tmp_path / "shared.pseudonym-key"
+        assert main(["parse", str(source), "-o", str(out), "--pseudonymise", "--pseudonym-key", str(key)]) == 0
+        texts = tmp_path / name.replace(".jsonl", ".texts.jsonl")
+        written = out.read_text(encoding="utf-8") + texts.read_text(encoding="utf-8")
+        for secret in SECRETS:
+            assert secret not in written, secret
+        assert key.read_text().strip().encode() not in written.encode()
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        masked_text = json.loads(texts.read_text(encoding="utf-8"))["text"]
+        start, end = records[0]["spans"]["term_months"]
+        assert "三年" in masked_text[start:end] or "一年" in masked_text[start:end]
+        runs.append(sorted(r["defendant"] for r in records))
+    assert runs[0] == runs[1]  # same key, same pseudonyms
+
+
+def test_parse_pseudonymise_needs_an_output_file(tmp_path, capsys):
+    from toolkit.cli import main
+
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"id": "d", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["parse", str(source), "--pseudonymise"]) == 2
+    assert "needs -o" in capsys.readouterr().err
