@@ -114,3 +114,17 @@ def test_parse_pseudonymise_needs_an_output_file(tmp_path, capsys):
     source.write_text(json.dumps({"id": "d", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
     assert main(["parse", str(source), "--pseudonymise"]) == 2
     assert "needs -o" in capsys.readouterr().err
+
+
+def test_tables_pseudonymised_together_keep_spans_and_drop_secrets():
+    from toolkit.pseudonymise import pseudonymise_tables
+
+    records = parse_document("doc1", TEXT) + parse_document("no_text", "被告人王强犯盗窃罪，判处有期徒刑一年。")
+    defendants, documents = pseudonymise_tables(records, [{"id": "doc1", "text": TEXT, "source": "x"}], _pseudonymiser())
+    assert len(defendants) == len(records)
+    dumped = json.dumps([defendants, documents], ensure_ascii=False)
+    for secret in SECRETS:
+        assert secret not in dumped, secret
+    first = next(r for r in defendants if r["doc_id"] == "doc1")
+    start, end = first["spans"]["charges"]
+    assert "侵犯公民个人信息罪" in documents[0]["text"][start:end]

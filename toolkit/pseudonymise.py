@@ -215,3 +215,29 @@ def parse_pseudonymised(
         if doc is not None:
             yield from flush(doc[0], doc[1], batch)
     tmp.replace(texts_path)
+
+
+def pseudonymise_tables(
+    defendants: list[dict[str, Any]], documents: list[dict[str, Any]], pseudonymiser: Pseudonymiser,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Defendant records and document-store records (id, text, ...) pseudonymised together, for a
+    command that writes both (e.g. `judgstat dataset`): texts masked, spans remapped into them."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for record in defendants:
+        by_doc.setdefault(str(record.get("doc_id")), []).append(record)
+    done: dict[str, list[dict[str, Any]]] = {}
+    out_documents = []
+    for document in documents:
+        doc_id, text = str(document.get("id")), document.get("text")
+        records = by_doc.get(doc_id, [])
+        if isinstance(text, str):
+            masked_text, done[doc_id] = pseudonymiser.document(doc_id, text, records)
+        else:
+            masked_text, done[doc_id] = text, [pseudonymiser.record(r) for r in records]
+        out_documents.append({**document, "text": masked_text})
+    out_defendants = [
+        record
+        for doc_id, records in by_doc.items()
+        for record in (done[doc_id] if doc_id in done else [pseudonymiser.record(r) for r in records])
+    ]
+    return out_defendants, out_documents
