@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--skip-bad-lines", action="store_true",
         help="report unreadable lines on stderr and go on (default: stop at the first one)",
     )
+    parser.add_argument("--pseudonymise", action="store_true", help="keyed pseudonyms for names, IDs/phones/addresses masked (toolkit.pseudonymise); needs -o")
+    parser.add_argument("--pseudonym-key", metavar="FILE", help="key file (created when absent; default OUTPUT.pseudonym-key)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +41,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{output}: unsupported output extension {output.suffix!r} (use .jsonl, .csv or .parquet)")
     errors: list[str] = []
     options = dict(id_key=args.id_key, text_key=args.text_key, skip_bad_lines=args.skip_bad_lines, errors=errors)
-    if args.input == "-":
+    if args.pseudonymise:
+        from toolkit import pseudonymise as ps
+
+        if output is None:
+            raise UsageError("--pseudonymise needs -o OUTPUT (the key and the masked texts are written beside it)")
+        key = ps.Pseudonymiser(ps.load_or_create_key(args.pseudonym_key or ps.key_path_for(output)))
+        texts = ps.masked_texts_path_for(output)
+        lines = sys.stdin.buffer if args.input == "-" else source.open("rb")
+        records = ps.parse_pseudonymised(lines, str(source), key, texts, **options)
+    elif args.input == "-":
         records = parse_lines(sys.stdin.buffer, "<stdin>", **options)
     else:
         records = parse_jsonl(source, **options)
