@@ -13,6 +13,7 @@ and it is read as the probability that a case of the period is in the corpus.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -50,16 +51,15 @@ def coverage_rows(defendants_path: Path, package_name: str) -> list[dict[str, An
     official = official[(official["origin"] == "source") & official["measure"].isin(list(_CORPUS_DEFINITION))]
     df = pd.read_parquet(defendants_path, columns=["doc_id", "doc_type", "procedure", "month", "charges"])
     first = df[(df["doc_type"] == "judgment") & (df["procedure"] == "first_instance") & df["month"].notna()]
-    charges = first["charges"].map(lambda text: set(__import__("json").loads(text)) if isinstance(text, str) else set())
+    charges = [set(json.loads(text)) if isinstance(text, str) else set() for text in first["charges"].tolist()]
+    months = first["month"].tolist()
+    doc_ids = first["doc_id"].tolist()
     rows = []
     for record in official.to_dict(orient="records"):
         wanted = regime_charges(record["regime"], record.get("subgroup"))
         start, end = str(record["period_start"])[:7], str(record["period_end"])[:7]
-        mask = charges.map(lambda c: bool(c & set(wanted))) & (first["month"] >= start) & (first["month"] <= end)
-        if record["measure"] == "persons_effective_judgment":
-            k = int(mask.sum())
-        else:
-            k = int(first.loc[mask, "doc_id"].nunique())
+        hits = [i for i, (c, m) in enumerate(zip(charges, months)) if c & set(wanted) and start <= m <= end]
+        k = len(hits) if record["measure"] == "persons_effective_judgment" else len({doc_ids[i] for i in hits})
         n = int(record["value"])
         ratio = k / n if n else None
         low = high = None
@@ -79,6 +79,6 @@ def coverage_rows(defendants_path: Path, package_name: str) -> list[dict[str, An
             "ratio": ratio, "ci_low": low, "ci_high": high, "interval_method": method,
             "corpus_definition": _CORPUS_DEFINITION[record["measure"]],
             "official_source": f"{record['publisher']}: {record['source_ref']} (datasets/official-statistics court_counts.csv)",
-            "corpus_source": f"{package_name}/defendants.parquet", "note": note,
+            "corpus_source": "defendants.parquet of this package", "note": note,
         })
     return rows

@@ -58,12 +58,19 @@ def _schema_fields(fields: tuple[Field, ...]) -> list[dict[str, Any]]:
 def _resource(out: Path, name: str, path: str, fields: list[dict[str, Any]], description: str, **extra: Any) -> dict:
     file = out / path
     fmt = file.suffix.lstrip(".")
+    csv_file = fmt == "csv"
+    # Parquet nulls reach Frictionless' pandas reader as NaN, hence the extra missing value; the byte
+    # size of a Parquet file is in judgstat.bytes (Frictionless counts bytes of text formats only)
+    schema = {"fields": fields} if csv_file else {"fields": fields, "missingValues": ["", "nan"]}
+    size = {"bytes": file.stat().st_size} if csv_file else {}
     return {
         "name": name, "path": path, "profile": "tabular-data-resource", "format": fmt,
-        "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
-        **({"encoding": "utf-8"} if fmt == "csv" else {}),
-        "bytes": file.stat().st_size, "hash": f"sha256:{file_sha256(file)}",
-        "description": description, "schema": {"fields": fields, **extra.pop("schema_extra", {})}, **extra,
+        "mediatype": "text/csv" if csv_file else "application/vnd.apache.parquet",
+        **({"encoding": "utf-8"} if csv_file else {}), **size,
+        "hash": f"sha256:{file_sha256(file)}",
+        "description": description, "schema": schema,
+        **{k: v for k, v in extra.items() if k != "judgstat"},
+        "judgstat": {**extra.get("judgstat", {}), **({} if csv_file else {"bytes": file.stat().st_size})},
     }
 
 
@@ -116,6 +123,10 @@ def build_descriptor(out: Path, name: str, result: Any, filter: dict[str, Any], 
                                _text_fields(DUPLICATE_COLUMNS, {}, {"same_text": "boolean"}),
                                "Every document dropped as a duplicate, with the document kept (toolkit.loaders.dedup rule).",
                                sources=[{"title": "inputs listed under judgstat.inputs"}], judgstat={"may_be_empty": True}))
+    for resource in resources:  # the column that names each row's origin (toolkit.datasets provenance rule)
+        origin = {"errors": "file", "duplicates": "duplicate_source_ref"}.get(resource["name"])
+        if origin:
+            resource["schema"]["sourceFields"] = [origin]
     from toolkit.tiers import load_rules
 
     descriptor = {
