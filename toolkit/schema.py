@@ -397,7 +397,8 @@ def iter_table(
 
         rows: list[dict[str, Any]] = []
         for _, obj in iter_jsonl_objects(path):
-            rows.append({k: v for k, v in obj.items() if columns is None or k in columns})
+            # pandas' Arrow strings cannot hold a lone surrogate: it is read as U+FFFD (see clean_text)
+            rows.append({k: clean_text(v) if isinstance(v, str) else v for k, v in obj.items() if columns is None or k in columns})
             if len(rows) >= chunk_rows:
                 yield decode_frame(pd.DataFrame(rows), fields, path)
                 rows = []
