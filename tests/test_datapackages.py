@@ -31,7 +31,7 @@ def test_every_resource_loads_with_schema_dtypes(name):
     expected = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "year": "Int64"}
     for resource in descriptor["resources"]:
         frame = load_table(name, resource["name"])
-        assert len(frame) > 0
+        assert len(frame) > 0 or resource.get("judgstat", {}).get("may_be_empty")
         assert list(frame.columns) == [f["name"] for f in resource["schema"]["fields"]]
         for field in resource["schema"]["fields"]:
             dtype = str(frame[field["name"]].dtype)

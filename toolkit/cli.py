@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "tier": ("toolkit.tiers.cli", "sentencing tier under Art. 253-1 and the 2017 Interpretation"),
     "load": ("toolkit.loaders.cli", "read corpora (CAIL, JuDGE, LeCaRD, HTML/docx/txt, sheets) into a document store"),
     "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
+    "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
 }
 
 

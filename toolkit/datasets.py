@@ -240,7 +240,23 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]
         except JsonlError as exc:
             raise DatasetError(str(exc)) from None
         return header, iter(rows)
-    raise DatasetError(f"{path}: unsupported table format {path.suffix!r} (use .csv or .jsonl)")
+    if path.suffix == ".parquet":  # data packages written by `judgstat dataset`
+        import pyarrow.parquet as pq
+
+        try:
+            handle = pq.ParquetFile(path)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
+            raise DatasetError(f"{path}: not a readable Parquet file ({exc})") from None
+
+        def parquet_rows() -> Iterator[tuple[int, dict[str, Any]]]:
+            number = 0
+            for batch in handle.iter_batches(batch_size=10000):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield number, row
+
+        return list(handle.schema_arrow.names), parquet_rows()
+    raise DatasetError(f"{path}: unsupported table format {path.suffix!r} (use .csv, .jsonl or .parquet)")
 
 
 def row_label(path: Path, line_no: int, row: dict, key: list[str]) -> str:
@@ -357,7 +373,7 @@ def validate_resource(base: Path, descriptor: dict, entry: dict, label: str) -> 
         header, rows = read_rows(path)
     except DatasetError as exc:
         return [str(exc)]
-    is_csv = path.suffix == ".csv"
+    is_csv = path.suffix in (".csv", ".parquet")  # tables with a fixed header
     for name in field_names:
         if name not in header and is_csv:
             problems.append(f"{path}: field {name!r} is not a column of the table")
@@ -404,7 +420,7 @@ def validate_resource(base: Path, descriptor: dict, entry: dict, label: str) -> 
                 seen_keys[composite] = line_no
         if provenance and all(values.get(name) in (None, "") for name in provenance):
             problems.append(f"{where_row}: row names no source (fields {provenance} are empty)")
-    if row_count == 0:
+    if row_count == 0 and not entry.get("judgstat", {}).get("may_be_empty"):  # e.g. an empty errors table
         problems.append(f"{path}: table has no rows")
     return problems
 

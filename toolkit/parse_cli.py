@@ -1,7 +1,7 @@
 """`judgstat parse INPUT [-o OUTPUT]`: JSONL {"id", "text"} → one record per defendant.
 
-OUTPUT defaults to JSONL on stdout; .jsonl is streamed line by line, .csv and .parquet are written
-as a table (toolkit.schema.write_table) at the end.
+OUTPUT defaults to JSONL on stdout; .jsonl, .csv and .parquet files are streamed chunk by chunk
+(toolkit.schema.TableWriter: Parquet row groups) to a temporary file that is renamed when complete.
 """
 
 from __future__ import annotations
@@ -54,18 +54,24 @@ def run(args: argparse.Namespace) -> int:
         records = parse_lines(sys.stdin.buffer, "<stdin>", **options)
     else:
         records = parse_jsonl(source, **options)
+    if output is not None and not output.parent.is_dir():
+        raise UsageError(f"-o {output}: folder {output.parent} does not exist")
     try:
         if output is None:
             count = _write_jsonl(records, sys.stdout)
-        elif output.suffix.lower() == ".jsonl":
-            with output.open("w", encoding="utf-8") as handle:
-                count = _write_jsonl(records, handle)
         else:
-            from toolkit.schema import defendants_to_frame, write_table
+            from toolkit.schema import CHUNK_ROWS, TableWriter
 
-            rows = list(records)
-            write_table(defendants_to_frame(rows), output)
-            count = len(rows)
+            # every format streams in chunks to a temporary file, renamed only when the input was read whole
+            with TableWriter(output) as writer:
+                chunk: list[dict[str, Any]] = []
+                for record in records:
+                    chunk.append(record)
+                    if len(chunk) >= CHUNK_ROWS:
+                        writer.write_records(chunk)
+                        chunk = []
+                writer.write_records(chunk)
+            count = writer.rows
     except InputLineError as exc:
         print(f"judgstat parse: error: {exc}", file=sys.stderr)
         return 1
@@ -78,6 +84,10 @@ def run(args: argparse.Namespace) -> int:
 def _write_jsonl(records: Iterable[dict[str, Any]], handle: IO[str]) -> int:
     count = 0
     for record in records:
-        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False)
+        try:
+            handle.write(line + "\n")
+        except UnicodeEncodeError:  # a lone surrogate (\\ud800): the escaped form is valid JSON and exact
+            handle.write(json.dumps(record) + "\n")
         count += 1
     return count

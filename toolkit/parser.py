@@ -216,7 +216,7 @@ def _read_line(line: str, id_key: str, text_key: str) -> tuple[str, str]:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise ValueError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None  # msg may end in "at"
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
     if id_key not in obj:

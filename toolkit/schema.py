@@ -7,12 +7,15 @@ a value that the text does not state is None and `notes` says why.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 
@@ -155,62 +158,296 @@ def _apply_dtypes(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFram
     return frame
 
 
-def _encode_nested(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame:
-    """JSON-encode list/object columns for CSV and Parquet."""
-    out = frame.copy()
-    for field in fields:
-        if field.kind in ("list", "object") and field.name in out:
-            out[field.name] = out[field.name].map(
-                lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-            )
-    return out
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
 
 
-def _decode_nested(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFrame:
-    for field in fields:
-        if field.kind in ("list", "object") and field.name in frame:
-            frame[field.name] = frame[field.name].map(
-                lambda v: json.loads(v) if isinstance(v, str) else v
-            )
-    return frame
+def clean_text(value: str) -> str:
+    """The string with lone surrogates (from a JSON escape such as \\ud800) replaced by U+FFFD.
+
+    UTF-8 cannot encode a lone surrogate, so CSV and Parquet output would fail on it; the replacement
+    character marks where the unencodable code point was (JSONL keeps it, escaped as \\ud800).
+    """
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", value)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encode_cell(value: Any, kind: str) -> Any:
+    """One cell as written to CSV / Parquet: lists and objects as JSON text, NA as None, text UTF-8 safe."""
+    if kind in ("list", "object"):
+        if value is None or (not isinstance(value, (list, dict, tuple)) and _missing(value)):
+            return None
+        if isinstance(value, str):  # already encoded (a table read without decoding)
+            return clean_text(value)
+        return clean_text(json.dumps(_plain(value), ensure_ascii=False))
+    if _missing(value):
+        return None
+    if kind in ("string", "date"):
+        return clean_text(value if isinstance(value, str) else str(value))
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        return _boolean(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays inside lists/objects as plain Python values (for json.dumps)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        value = value.tolist() if hasattr(value, "tolist") else value
+        return [_plain(v) for v in value] if isinstance(value, list) else value
+    return value
+
+
+_BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            return _BOOLEAN_TEXT[value.strip().lower()]
+        except KeyError:
+            raise SchemaError(f"{value!r} is not a boolean (true/false)") from None
+    return bool(value)
+
+
+def _jsonl_value(value: Any, kind: str) -> Any:
+    if kind in ("list", "object"):
+        if isinstance(value, (list, dict, tuple)) or hasattr(value, "tolist"):
+            return _plain(value)
+        if value is None or _missing(value):
+            return None
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
+    if _missing(value):
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        return _boolean(value)
+    if kind in ("string", "date") and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _arrow_schema(fields: tuple[Field, ...]):
+    import pyarrow as pa
+
+    types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    return pa.schema([(f.name, types.get(f.kind, pa.string())) for f in fields])
+
+
+class TableWriter:
+    """Write a table (.jsonl, .csv or .parquet by extension) chunk by chunk; memory holds one chunk.
+
+    Rows go to a temporary file beside `path`, renamed to `path` by `close()` — so the output appears
+    only when complete; `abort()` (or leaving the `with` block by an exception) removes the temporary file.
+    Parquet row groups use one fixed Arrow schema (toolkit.schema kinds), so every chunk agrees.
+    """
+
+    def __init__(self, path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS) -> None:
+        self.path = Path(path)
+        self.suffix = self.path.suffix.lower()
+        if self.suffix not in TABLE_SUFFIXES:
+            raise ValueError(f"{self.path}: unsupported extension {self.suffix!r} (use .jsonl, .csv or .parquet)")
+        self.fields = fields
+        self.columns = [f.name for f in fields]
+        self.rows = 0
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._parquet = None
+        self._handle = None
+        if self.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            self._schema = _arrow_schema(fields)
+            self._parquet = pq.ParquetWriter(self.tmp, self._schema, compression="zstd")
+        else:
+            self._handle = self.tmp.open("w", encoding="utf-8", newline="")
+            if self.suffix == ".csv":
+                self._csv = csv.writer(self._handle, lineterminator="\n")
+                self._csv.writerow(self.columns)
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def write_frame(self, frame: pd.DataFrame) -> None:
+        present = [c for c in self.columns if c in frame.columns]
+        records = frame[present].astype(object).to_dict(orient="records")
+        self.write_records(records)
+
+    def write_records(self, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        kinds = [(f.name, f.kind) for f in self.fields]
+        if self.suffix == ".jsonl":
+            for record in records:
+                row = {name: _jsonl_value(record.get(name), kind) for name, kind in kinds}
+                line = json.dumps(row, ensure_ascii=False)
+                try:
+                    self._handle.write(line + "\n")
+                except UnicodeEncodeError:  # a lone surrogate: \\u escapes keep it exactly
+                    self._handle.write(json.dumps(row) + "\n")
+        else:
+            columns = {name: [_encode_cell(r.get(name), kind) for r in records] for name, kind in kinds}
+            if self.suffix == ".csv":
+                for row in zip(*columns.values()):
+                    self._csv.writerow(["" if v is None else ("true" if v is True else "false" if v is False else v) for v in row])
+            else:
+                import pyarrow as pa
+
+                self._parquet.write_table(pa.Table.from_pydict(columns, schema=self._schema))
+        self.rows += len(records)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        if self._handle is not None:
+            self._handle.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            if self._parquet is not None:
+                self._parquet.close()
+            if self._handle is not None:
+                self._handle.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+
+TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS) -> None:
-    """Write a defendant (or document) table as .jsonl, .csv or .parquet by extension."""
+    """Write a defendant (or document) table as .jsonl, .csv or .parquet by extension (atomically)."""
+    with TableWriter(path, fields) as writer:
+        for start in range(0, len(frame), CHUNK_ROWS):
+            writer.write_frame(frame.iloc[start : start + CHUNK_ROWS])
+
+
+CHUNK_ROWS = 5000
+
+
+def table_columns(path: str | Path) -> list[str]:
+    """Column names of a .parquet / .csv / .jsonl table, read from its header (first line for JSONL)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        with path.open("w", encoding="utf-8") as handle:
-            for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if suffix == ".csv":
+            return next(csv.reader(handle), [])
+        for line in handle:
+            if line.strip():
+                obj = json.loads(line)
+                return list(obj) if isinstance(obj, dict) else []
+    return []
+
+
+def iter_table(
+    path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS, chunk_rows: int = CHUNK_ROWS,
+    columns: list[str] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """A table written by TableWriter (or any table in the schema's columns) in chunks, typed and decoded.
+
+    Columns the file has beyond `fields` are kept as text; `columns` limits what is read.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        handle = pq.ParquetFile(path)
+        names = handle.schema_arrow.names
+        wanted = [c for c in (columns or names) if c in names]
+        for batch in handle.iter_batches(batch_size=chunk_rows, columns=wanted):
+            yield decode_frame(batch.to_pandas(), fields, path)
     elif suffix == ".csv":
-        _encode_nested(frame, fields).to_csv(path, index=False)
-    elif suffix == ".parquet":
-        _encode_nested(frame, fields).to_parquet(path, index=False)
+        reader = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], chunksize=chunk_rows,
+            usecols=(lambda c: c in columns) if columns else None, encoding="utf-8-sig",
+        )
+        for chunk in reader:
+            yield decode_frame(chunk, fields, path)
+    elif suffix == ".jsonl":
+        from toolkit.jsonl import iter_jsonl_objects
+
+        rows: list[dict[str, Any]] = []
+        for _, obj in iter_jsonl_objects(path):
+            # pandas' Arrow strings cannot hold a lone surrogate: it is read as U+FFFD (see clean_text)
+            rows.append({k: clean_text(v) if isinstance(v, str) else v for k, v in obj.items() if columns is None or k in columns})
+            if len(rows) >= chunk_rows:
+                yield decode_frame(pd.DataFrame(rows), fields, path)
+                rows = []
+        if rows:
+            yield decode_frame(pd.DataFrame(rows), fields, path)
     else:
-        raise ValueError(f"{path}: unsupported output extension {suffix!r} (use .jsonl, .csv or .parquet)")
+        raise ValueError(f"{path}: unsupported extension {suffix!r} (use .jsonl, .csv or .parquet)")
+
+
+def decode_frame(frame: pd.DataFrame, fields: tuple[Field, ...], where: Any = "") -> pd.DataFrame:
+    """Cells as read from CSV / Parquet / JSONL -> the schema's Python values and nullable dtypes."""
+    label = f"{where}: " if where else ""
+    for field in fields:
+        if field.name not in frame:
+            continue
+        values = frame[field.name].tolist()
+        try:
+            if field.kind in ("list", "object"):
+                frame[field.name] = [
+                    json.loads(v) if isinstance(v, str) and v.strip() else (None if _missing_scalar(v) else v)
+                    for v in values
+                ]
+                continue
+            if field.kind == "boolean":
+                frame[field.name] = pd.array([None if _missing_scalar(v) else _boolean(v) for v in values], dtype="boolean")
+                continue
+        except (ValueError, SchemaError) as exc:
+            raise SchemaError(f"{label}column {field.name!r}: {exc}") from None
+        if field.kind in ("integer", "number"):
+            numbers = pd.to_numeric(frame[field.name], errors="coerce")
+            bad = numbers.isna() & frame[field.name].notna()
+            if bad.any():
+                raise SchemaError(f"{label}column {field.name!r}: {frame[field.name][bad].iloc[0]!r} is not a number")
+            frame[field.name] = numbers.astype("Float64").round().astype("Int64") if field.kind == "integer" else numbers.astype("Float64")
+        elif field.kind in ("string", "date"):
+            frame[field.name] = pd.array([None if _missing_scalar(v) else str(v) for v in values], dtype="string")
+    return frame
+
+
+def _missing_scalar(value: Any) -> bool:
+    return not isinstance(value, (list, dict, tuple)) and not hasattr(value, "tolist") and _missing(value)
 
 
 def read_table(path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS) -> pd.DataFrame:
-    """Read a table written by write_table back with the schema's dtypes."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        frame = pd.read_json(path, lines=True, dtype=False)
-    elif suffix == ".csv":
-        frame = _decode_nested(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]), fields)
-    elif suffix == ".parquet":
-        frame = _decode_nested(pd.read_parquet(path), fields)
-    else:
-        raise ValueError(f"{path}: unsupported extension {suffix!r}")
-    frame = frame.replace({float("nan"): None})
-    for field in fields:
-        if field.kind == "boolean" and field.name in frame and frame[field.name].dtype == object:
-            frame[field.name] = frame[field.name].map(
-                lambda v: {"true": True, "false": False, "True": True, "False": False}.get(v, v)
-                if isinstance(v, str)
-                else v
-            )
+    """Read a table written by write_table back with the schema's dtypes (every field, whole)."""
+    chunks = list(iter_table(path, fields))
+    if not chunks:
+        return _apply_dtypes(pd.DataFrame(columns=[f.name for f in fields]), fields)
+    frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     return _apply_dtypes(frame, fields)
 
 

@@ -22,6 +22,7 @@ REGISTRY: dict[str, str] = {
     "scrape_store": "toolkit.loaders.scrape_store",
     "cail2018": "toolkit.loaders.cail2018",
     "lecard": "toolkit.loaders.lecard",
+    "published_cases": "toolkit.loaders.published_cases",
     "judge_jsonl": "toolkit.loaders.judge_jsonl",
     "wenshu_html": "toolkit.loaders.wenshu_html",
     "docx_txt": "toolkit.loaders.docx_txt",

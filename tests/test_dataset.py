@@ -1,0 +1,156 @@
+"""`judgstat dataset`: packages valid (Frictionless and toolkit.datasets), counts reproduced by the
+descriptor's pandas expressions, --jobs / dask identical to one process, reruns and resumes byte-identical,
+the embedded package equal to what the code builds."""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.cli import main
+from toolkit.dataset import open_package
+from toolkit.datasets import validate_package
+from toolkit.paths import DATASETS_DIR, REPO_ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MIXED = [FIXTURES / "loaders" / "mixed", FIXTURES / "judgments" / "hard_cases.jsonl",
+         DATASETS_DIR / "published-pi-cases" / "cases.csv"]
+TABLES = ("defendants.parquet", "documents.parquet", "coverage.csv", "errors.csv", "duplicates.csv")
+
+
+def build(out: Path, *extra: str, inputs=MIXED) -> Path:
+    code = main(["dataset", *map(str, inputs), "-o", str(out), "--no-progress", "--chunk-size", "7", *extra])
+    assert code == 0
+    return out
+
+
+def same_tables(a: Path, b: Path) -> None:
+    names = [n for n in TABLES if (a / n).exists()] + [f"counts/{p.name}" for p in sorted((a / "counts").iterdir())]
+    assert names
+    for name in names:
+        assert filecmp.cmp(a / name, b / name, shallow=False), name
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("pkg") / "mixed", "--jobs", "1")
+
+
+def test_package_is_valid_for_frictionless_and_toolkit(package):
+    import frictionless
+
+    report = frictionless.validate(str(package / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert validate_package(package) == []
+
+
+def test_every_count_is_reproduced_by_its_expression_and_sums_to_the_total(package):
+    pkg = open_package(package)
+    df = pd.read_parquet(package / "defendants.parquet")
+    counted = 0
+    for resource in pkg.descriptor["resources"]:
+        if not resource["name"].startswith("counts-"):
+            continue
+        dimension = resource["schema"]["fields"][0]["name"]
+        table = pkg.counts(dimension)
+        for unit, text in resource["judgstat"]["expressions"].items():
+            rows = table[table["unit"] == unit]
+            assert rows["count"].sum() == resource["judgstat"]["totals"][unit] == (
+                df["doc_id"].nunique() if unit == "documents" else len(df))
+            expected = eval(text, {"pd": pd, "np": np}, {"df": df})  # noqa: S307 - the descriptor's own expression
+            got = rows[rows["count"] > 0].set_index(dimension)["count"]
+            assert got.sort_index().to_dict() == {str(k): int(v) for k, v in expected.sort_index().items()}, (dimension, unit)
+            assert "unknown" in set(rows[dimension])
+            counted += 1
+    assert counted == 15
+
+
+def test_package_reads_back_and_records_provenance(package):
+    pkg = open_package(package)
+    defendants = pkg.defendants()
+    assert {"month", "tier", "charge_set"} <= set(defendants.columns)
+    assert defendants["confiscation"].dtype == "boolean"
+    info = pkg.descriptor["judgstat"]
+    assert all(len(entry["sha256"]) == 64 and entry["bytes"] >= 0 for entry in info["inputs"])
+    assert info["counts"]["defendants"] == len(defendants)
+    assert info["counts"]["errors"] == len(pkg.errors())
+    for resource in pkg.descriptor["resources"]:
+        assert resource["hash"].startswith("sha256:")
+    # the published cases carry personal-information charges: tiers are classified
+    assert defendants["tier"].notna().any()
+
+
+def test_jobs_rerun_and_resume_give_identical_tables(package, tmp_path):
+    parallel = build(tmp_path / "jobs2", "--jobs", "2")
+    same_tables(package, parallel)
+    build(parallel, "--jobs", "2")  # rerun over an existing package
+    same_tables(package, parallel)
+    # a killed run leaves whole parts only: drop the package, keep some parts, resume
+    resumed = tmp_path / "resumed"
+    from toolkit.dataset import pipeline
+
+    original = pipeline._assemble
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    pipeline._assemble = killed
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(resumed, "--jobs", "1")
+    finally:
+        pipeline._assemble = original
+    parts = sorted((resumed / ".partial").glob("part-*.defendants.parquet"))
+    assert len(parts) > 2
+    parts[-1].unlink()  # as if killed while that part was being written
+    build(resumed, "--jobs", "1")
+    same_tables(package, resumed)
+    assert not (resumed / ".partial").exists()
+
+
+def test_dask_engine_gives_the_local_tables(package, tmp_path):
+    pytest.importorskip("dask.distributed")
+    from toolkit.dataset.cli import add_arguments, build as build_package
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args([*map(str, MIXED), "-o", str(tmp_path / "dask"), "--engine", "dask", "--jobs", "2",
+                              "--no-progress", "--chunk-size", "7"])
+    build_package(args, processes=False)
+    same_tables(package, tmp_path / "dask")
+
+
+def test_charge_and_date_filter(tmp_path):
+    out = build(tmp_path / "pi", "--jobs", "1", "--charge", "personal-information", "--since", "2017-06-01")
+    df = pd.read_parquet(out / "defendants.parquet")
+    assert len(df) > 0 and df["pi_charge"].all() and (df["judgment_date"] >= "2017-06-01").all()
+    filter_ = open_package(out).descriptor["judgstat"]["filter"]
+    assert "侵犯公民个人信息罪" in filter_["charges"] and filter_["since"] == "2017-06-01"
+
+
+def test_embedded_package_is_what_the_code_builds(tmp_path):
+    sys.path.insert(0, str(REPO_ROOT / "datasets" / "embedded-package"))
+    try:
+        import build as embedded
+    finally:
+        sys.path.pop(0)
+    assert embedded.build(tmp_path / "embedded") == 0
+    committed = DATASETS_DIR / "embedded-package"
+    same_tables(committed, tmp_path / "embedded")
+    assert json.loads((committed / "datapackage.json").read_text()) == json.loads(
+        (tmp_path / "embedded" / "datapackage.json").read_text())
+    assert not (committed / "documents.parquet").exists()  # derived tables only, no texts
+    assert validate_package(committed) == []
+
+
+def test_bad_options_are_one_line_errors(tmp_path, capsys):
+    assert main(["dataset", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "out")]) == 2
+    assert main(["dataset", str(MIXED[1]), "-o", str(tmp_path / "o"), "--since", "2017-13-01"]) == 2
+    assert "expected YYYY-MM-DD" in capsys.readouterr().err

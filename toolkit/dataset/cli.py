@@ -1,0 +1,134 @@
+"""`judgstat dataset INPUT... -o DIR`: load -> parse -> per-defendant table -> count tables, as one data package.
+
+INPUT: anything `judgstat load` reads (files, folders, scrape stores), a document store written by
+`judgstat load`, or a per-defendant table (.csv / .jsonl / .parquet in toolkit.schema's columns; parsing is
+skipped). DIR receives datapackage.json, documents.parquet, defendants.parquet, counts/<dimension>.csv,
+coverage.csv, errors.csv and duplicates.csv (see toolkit.dataset). A killed run resumes from DIR/.partial.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from toolkit.cli import UsageError
+
+PI_ALIAS = "personal-information"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders to read")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="package directory")
+    parser.add_argument("--charge", action="append", default=[], metavar="NAME",
+                        help=f"keep defendants charged with NAME (repeatable); '{PI_ALIAS}' = every name of Art. 253-1")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="keep judgments dated on or after this day")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="keep judgments dated on or before this day")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel parse processes (default: cores)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster)")
+    parser.add_argument("--format", help="read every loader input with this loader (default: detect)")
+    parser.add_argument("--sheet-config", type=Path, help="column mapping (.json/.toml) for coding sheets")
+    parser.add_argument("--name", help="package name (default: the directory name)")
+    parser.add_argument("--chunk-size", type=int, default=500, help="documents per parse task and checkpoint")
+    parser.add_argument("--no-progress", action="store_true")
+
+
+def _date(option: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: expected YYYY-MM-DD") from None
+
+
+def _charges(names: list[str]) -> tuple[str, ...]:
+    from toolkit.dataset.parse_stage import personal_information_charges
+
+    out: list[str] = []
+    for name in names:
+        out.extend(sorted(personal_information_charges()) if name == PI_ALIAS else [name])
+    return tuple(dict.fromkeys(out))
+
+
+def write_csv(path: Path, columns: list[str] | tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """A CSV written to a temporary file and renamed (cells: '' for null, true/false)."""
+    from toolkit.datasets import format_cell
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([format_cell(row.get(c)) for c in columns])
+    os.replace(tmp, path)
+
+
+def build(args: argparse.Namespace, processes: bool = True):
+    from toolkit.dataset.counts import COUNT_COLUMNS, DIMENSIONS, count_package_tables
+    from toolkit.dataset.coverage import COVERAGE_COLUMNS, coverage_rows
+    from toolkit.dataset.descriptor import build_descriptor
+    from toolkit.dataset.engines import make_engine
+    from toolkit.dataset.pipeline import Filter, build_dataset, remove_partial
+    from toolkit.dataset.sources import plan_inputs
+    from toolkit.loaders.store import DUPLICATE_COLUMNS, ERROR_COLUMNS
+
+    missing = [str(p) for p in args.inputs if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    if args.jobs < 1 or args.chunk_size < 1:
+        raise UsageError("--jobs and --chunk-size must be at least 1")
+    if args.output.exists() and not args.output.is_dir():
+        raise UsageError(f"-o {args.output}: exists and is not a directory")
+    if args.scheduler and args.engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    filter = Filter(_charges(args.charge), _date("--since", args.since), _date("--until", args.until))
+    out: Path = args.output
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"-o {out}: cannot create the directory ({exc.strerror})") from None
+    name = args.name or out.resolve().name
+    units = plan_inputs(list(args.inputs), args.format)
+    loader_options = {"config": args.sheet_config} if args.sheet_config else {}
+    try:
+        engine = make_engine(args.engine, args.jobs, args.scheduler, processes=processes)
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
+    from tqdm import tqdm
+
+    with tqdm(unit="rows", desc="parsing", disable=args.no_progress, file=sys.stderr) as bar:
+        try:
+            result = build_dataset(units, out, engine, filter, args.chunk_size, loader_options, progress=bar.update)
+        finally:
+            engine.close()
+    counts = count_package_tables(out / "defendants.parquet")
+    for dimension in DIMENSIONS:
+        write_csv(out / "counts" / f"{dimension.name}.csv", (dimension.name, *COUNT_COLUMNS), counts.table(dimension))
+    write_csv(out / "coverage.csv", COVERAGE_COLUMNS, coverage_rows(out / "defendants.parquet", name))
+    write_csv(out / "errors.csv", ERROR_COLUMNS, [e.as_dict() for e in result.errors])
+    write_csv(out / "duplicates.csv", DUPLICATE_COLUMNS, result.duplicates)
+    note = None if result.has_documents else "built from per-defendant tables only: there are no texts to store"
+    descriptor = build_descriptor(out, name, result, filter.as_dict(),
+                                  {"documents": counts.documents, "defendants": counts.defendants}, documents_note=note)
+    tmp = out / ".datapackage.json.tmp"
+    tmp.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out / "datapackage.json")
+    remove_partial(out)
+    return result, counts
+
+
+def run(args: argparse.Namespace) -> int:
+    result, counts = build(args)
+    print(f"judgstat dataset: {counts.documents} documents, {counts.defendants} defendants -> {args.output}")
+    print(f"  read {result.records_read} documents and {result.table_rows} table rows from {len(result.inputs)} files;"
+          f" duplicates {len(result.duplicates)}, errors {len(result.errors)}, filtered out {result.filtered_out} defendants")
+    return 0 if counts.defendants else 1
