@@ -38,6 +38,9 @@ _OPERATIVE_END_RE = re.compile(
 )
 _OPERATIVE_MAX_CHARS = 6000
 _PROSE_MAX_CHARS = 200_000
+# Hard bound per document on the defendants read (the largest real multi-defendant judgments name
+# well under a hundred); a note says when it was reached.
+MAX_DEFENDANTS = 200
 
 # The party section (当事人) runs from the title to the first mention of the prosecution or the case.
 # (Found with str.find: faster than a regex alternation, which tries each word at every character.)
@@ -163,11 +166,11 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
         begin, end = operative_span
         if _TEMPLATE_RE.search(text, begin, end):
             return [], ["verdict: the operative part is a drafting template (写明…/××), not a decision"]
-        units, order = _read_region(text, begin, end, names, prose=False)
+        units, order = _read_region(text, begin, end, names, prose=False, notes=notes)
         operative = text[begin:end]
         if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
             marker = text.rfind("如下", 0, begin)
-            account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True)
+            account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True, notes=notes)
             if account_order:
                 notes.append("verdict: appeal dismissed / original judgment upheld; sentence read from the text's account of the first-instance judgment")
                 for name in account_order:
@@ -178,8 +181,11 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
                 notes.append("verdict: original judgment upheld but the first-instance sentence is not quoted in the text")
     else:
         notes.append("verdict: no operative part (判决如下/裁定如下); read as prose, last stated sentence per defendant wins")
-        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True)
+        if len(text) > _PROSE_MAX_CHARS:
+            notes.append(f"verdict: text without an operative part is longer than {_PROSE_MAX_CHARS:,} characters; read the first {_PROSE_MAX_CHARS:,}")
+        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True, notes=notes)
     entries = [_resolve(name, units[name]) for name in order if name]
+    notes = list(dict.fromkeys(notes))  # a bound noted while reading two regions is one note
     if not entries:
         if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
             notes.append("verdict: remanded for retrial (发回重审); this document imposes no sentence")
@@ -202,11 +208,15 @@ def operative_part(text: str) -> tuple[int, int] | None:
 def party_names(text: str) -> list[str]:
     """Defendants named in the party section (被告人X，男…; 被告单位…), in order."""
     names: list[str] = []
+    seen: set[str] = set()
     end = first_of(text, _PARTY_SECTION_END, 0, 20_000)
     for match in _PARTY_NAME_RE.finditer(text, 0, end[0] if end else min(len(text), 1000)):
         name = _clean_name(match.group(1) or match.group(2))
-        if name and name not in names:
+        if name and name not in seen:
+            seen.add(name)
             names.append(name)
+            if len(names) == MAX_DEFENDANTS:
+                break
     return names
 
 
@@ -240,58 +250,86 @@ def _clauses(work: str, offset: int) -> list[tuple[int, int, bool]]:
 
 
 def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
-    """Known names in a clause; `names` longest first so 李某 does not also match inside 李某某."""
+    """Known names in a clause; `names` longest first so 李某 does not also match inside 李某某.
+
+    Linear in the clause: each character is claimed by at most one name (a set of claimed positions,
+    not a scan over every earlier match).
+    """
     found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()
     for name in names:
+        size = len(name)
         for pos in find_all(clause, name):
-            end = pos + len(name)
-            if not any(s < end and pos < e for s, e in taken):
-                found.append((pos, name))
-                taken.append((pos, end))
+            if taken and (pos in taken or pos + size - 1 in taken or any(i in taken for i in range(pos + 1, pos + size - 1))):
+                continue
+            found.append((pos, name))
+            taken.update(range(pos, pos + size))
     found.sort()
     return found
 
 
-def _discover_names(work: str, prose: bool) -> list[str]:
-    names: list[str] = []
+def _discover_names(work: str, prose: bool, notes: list[str]) -> list[str]:
+    """Names read from role words, lists and prose, in order of appearance; at most MAX_DEFENDANTS.
+
+    Linear in `work`: a chain of names (被告人甲、乙、丙…) is read once, and a role word inside a chain
+    already read is skipped instead of starting the chain again.
+    """
+    names: dict[str, None] = {}  # ordered set
+
+    def add(raw: str | None) -> bool:
+        """Adds a cleaned name; False once the bound is reached."""
+        name = _clean_name(raw) if raw else None
+        if name and name not in names:
+            if len(names) >= MAX_DEFENDANTS:
+                notes.append(f"verdict: more than {MAX_DEFENDANTS} defendant names in one document; read the first {MAX_DEFENDANTS}")
+                return False
+            names[name] = None
+        return True
+
     listed = _NAME_LIST_RE.finditer(work) if _NAME_LIST_END_RE.search(work) else ()
     for match in listed:
         for raw in match.group(1).split("、"):
-            name = _clean_name(raw)
-            if name and name not in names:
-                names.append(name)
+            if not add(raw):
+                return _shortest_readings(names)
+    chain_end = 0
     for match in _LEAD_NAME_RE.finditer(work):
-        name = _clean_name(match.group(1))
+        if match.start() < chain_end:
+            continue  # inside a chain of names already read
+        name = match.group(1)
+        cleaned = _clean_name(name)
         # 被告人违反国家有关规定，… — a long "name" ended by a comma is the start of a sentence
-        if name and len(name) > 4 and "·" not in name and work[match.end() : match.end() + 1] in "，,":
-            name = None
-        if name and name not in names:
-            names.append(name)
-        pos = match.end()
-        chain = _NAME_CHAIN_RE.match(work, pos)
+        if not (cleaned and len(cleaned) > 4 and "·" not in cleaned and work[match.end() : match.end() + 1] in "，,"):
+            if not add(name):
+                return _shortest_readings(names)
+        chain = _NAME_CHAIN_RE.match(work, match.end())
         while chain:
-            extra = _clean_name(chain.group(1))
-            if extra and extra not in names:
-                names.append(extra)
-            chain = _NAME_CHAIN_RE.match(work, chain.end())
+            if not add(chain.group(1)):
+                return _shortest_readings(names)
+            chain_end = chain.end()
+            chain = _NAME_CHAIN_RE.match(work, chain_end)
     if prose or not names:
         for match in _PROSE_NAME_RE.finditer(work):
-            name = _clean_name(match.group(1) or match.group(2) or match.group(3))
-            if name and name not in names:
-                names.append(name)
-    # "被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name
-    return [name for name in names if not any(other != name and name.startswith(other) for other in names)]
+            if not add(match.group(1) or match.group(2) or match.group(3)):
+                break
+    return _shortest_readings(names)
+
+
+def _shortest_readings(names: dict[str, None]) -> list[str]:
+    """"被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name (linear: prefixes are looked up)."""
+    return [name for name in names if not any(name[:size] in names for size in range(2, len(name)))]
 
 
 def _read_region(
-    text: str, begin: int, end: int, party_names: list[str], prose: bool
+    text: str, begin: int, end: int, party_names: list[str], prose: bool, notes: list[str]
 ) -> tuple[dict[str, list[_Unit]], list[str]]:
     work = _blank_parentheticals(text[begin:end])
     names = list(party_names)
-    for name in _discover_names(work, prose):
+    for name in _discover_names(work, prose, notes):
         if name not in names and not any(name in known or known in name for known in names):
             names.append(name)
+    if len(names) > MAX_DEFENDANTS:
+        notes.append(f"verdict: more than {MAX_DEFENDANTS} defendant names in one document; read the first {MAX_DEFENDANTS}")
+        del names[MAX_DEFENDANTS:]
     longest_first = sorted(names, key=len, reverse=True)
     units: dict[str, list[_Unit]] = {}
     order: list[str] = []
