@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, bounds_around, find_all, first_of, for_last_text, last_of
 from toolkit.numerals import parse_number
 
 T = TypeVar("T")
@@ -127,14 +127,7 @@ def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
     return found
 
 
-# Pseudonymised names as published: 张某, 李某某, 黄某伦, 李某甲, 刘某1 (a common surname, then 某).
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
-    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
-)
-_PSEUDONYM = re.compile(rf"[{_SURNAMES}]某(?:某|[甲乙丙丁戊]|[0-9]|[{_CJK}](?![公司小区地市县单位平台网站]))?")
+_PSEUDONYM = re.compile(PSEUDONYM)
 _PAYER_BEFORE = ("从", "向", "自")
 _GROUP = re.compile(r"等人|及其|伙同|共同|合伙|[二两三四五六七八九十0-9]+名?人(?!民)")
 _RECIPIENT_BEFORE = ("给予", "分给", "付给", "支付给", "给")

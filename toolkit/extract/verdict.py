@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, find_all, first_of, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, find_all, first_of, last_of
 from toolkit.numerals import parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
@@ -73,6 +73,16 @@ _NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12
 # The end of every such list ("、陈某五名被告人"); a search for it starts at 、 and is much cheaper.
 _NAME_LIST_END_RE = re.compile(r"、[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
 _NOT_NAME_CHARS = frozenset("的了是该此")
+_DURATION_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:年|个月|月)")  # 判处三年有期徒刑: 三年 is no name
+# Prose without role words: 乙某有期徒刑1年6个月 (a name opening a clause, right before its penalty) …
+_CLAUSE_HEAD_NAME_RE = re.compile(
+    r"[，,\s]*(?:对)?(?![判处并被均各分决执改以获])([\u4e00-\u9fff]{1,2}某{1,2}[甲乙丙丁0-9]?|[\u4e00-\u9fff]{2,3}?)"
+    r"(?=有期徒刑|拘役|管制|无期徒刑|死刑)"
+)
+# … and a pseudonymised name earlier in the sentence: 外卖骑手孙某因出售…条信息被判处… (not 向/从/给 孙某)
+_PSEUDONYM_RE = re.compile(PSEUDONYM)
+_FUNCTION_CHARS = frozenset("因被犯以于在等将把向从对曾多已利通自非为经均也又还和与及是")  # 孙某因… : 孙某
+_NOT_SUBJECT_BEFORE = ("向", "从", "给", "被害人", "与", "帮助", "为")
 _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", "其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
 # An item number 一、 must not continue a word; the look-behind sits after the first numeral (it
@@ -80,8 +90,11 @@ _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", 
 _CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|[一二三四五六七八九十](?<![\w].)[一二三四五六七八九十]{0,2}[、．.](?!\d)")
 _PAREN_RE = re.compile(r"[（(][^（()）]{0,400}[)）]")
 
+# news style puts the duration first: 被判处三年有期徒刑 (a short number, not a year such as 2019年)
+_DURATION_FIRST = rf"[{_NUM}](?<![0-9０-９].)[{_NUM}]{{0,2}}\s*(?:年|个月|個月)(?:\s*[零又]?\s*[{_NUM}]{{1,3}}\s*(?:个月|個月|月))?"
 _PRINCIPAL_RE = re.compile(
     rf"(?P<kind>有期徒刑|拘役|管制)\s*(?P<dur>{_DURATION})"
+    rf"|(?P<dur2>{_DURATION_FIRST})(?P<kind2>有期徒刑|拘役|管制)"
     r"|(?P<life>无期徒刑)"
     r"|(?P<dsusp>死刑[，,]?\s*缓期[二两2]年执行)"
     r"|(?P<death>死刑)"
@@ -223,7 +236,7 @@ def party_names(text: str) -> list[str]:
 def _clean_name(name: str) -> str | None:
     name = _ROLE_PREFIX_RE.sub("", name, count=1).strip()
     if (
-        len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit()
+        len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
         or not _NOT_NAME_CHARS.isdisjoint(name)
     ):
         return None
@@ -348,6 +361,12 @@ def _read_region(
         if prose and _NOT_A_SENTENCE_RE.search(clause):
             continue
         found = _names_in(clause, longest_first)
+        if prose and not found and ("徒刑" in clause or "拘役" in clause or "管制" in clause or "罚金" in clause or "死刑" in clause):
+            name = _prose_subject(clause, bool(subjects) and "判" not in clause)
+            if name is not None and len(names) < MAX_DEFENDANTS:
+                names.append(name)
+                longest_first = sorted(names, key=len, reverse=True)
+                found = _names_in(clause, longest_first)
         if found:
             subjects = []
             for _, name in found:
@@ -377,6 +396,28 @@ def _read_region(
     else:
         order = [name for name in order if any(u.decides() or u.charges for u in units[name])]
     return units, order
+
+
+def _prose_subject(clause: str, continues: bool) -> str | None:
+    """In prose, the defendant of a penalty clause that names nobody known: a name opening the clause
+    right before its penalty (乙某有期徒刑…), else — unless the clause continues the previous subject —
+    the last pseudonym before the penalty that is not an object (向/从/给…)."""
+    head = _CLAUSE_HEAD_NAME_RE.match(clause)
+    if head is not None:
+        name = _clean_name(head.group(1))
+        if name:
+            return name
+    if continues:
+        return None
+    penalty = _PRINCIPAL_RE.search(clause) or _FINE_WORD_RE.search(clause)
+    if penalty is None:
+        return None
+    subject = None
+    for match in _PSEUDONYM_RE.finditer(clause, 0, penalty.start()):
+        if not clause[max(0, match.start() - 3) : match.start()].endswith(_NOT_SUBJECT_BEFORE):
+            name = match.group()
+            subject = _clean_name(name[:-1] if len(name) == 3 and name[-1] in _FUNCTION_CHARS else name)
+    return subject
 
 
 def _split_by_subject(
@@ -465,6 +506,8 @@ def _principal_of(match: re.Match, start: int) -> tuple[str, int | None, tuple[i
     span = (start + match.start(), start + match.end())
     if match.group("kind"):
         return (_KIND[match.group("kind")], parse_duration_months(match.group("dur")), span)
+    if match.group("kind2"):
+        return (_KIND[match.group("kind2")], parse_duration_months(match.group("dur2")), span)
     if match.group("life"):
         return ("life", None, span)
     if match.group("dsusp"):
