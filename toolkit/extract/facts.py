@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, bounds_around, find_all, first_of, for_last_text, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, bounds_around, find_all, first_of, for_last_text, last_of
 from toolkit.numerals import parse_number
 
 T = TypeVar("T")
@@ -89,6 +89,11 @@ _NOT_INFO_AFTER = re.compile(rf"月|人(?!次)|小时|工作日|规定|款|项|�
 _LEGAL_QUOTE = re.compile(r"五十条以上|五百条以上|五千条以上|第五条|解释》|司法解释|规定的“情节严重”")
 
 
+# "共导出…条，剔除重复、无效信息后，认定…条": the figure after a deduction is the court's.
+_DEDUCTION = re.compile(r"剔除|去重|去除|扣除|除去|排除|筛除|删除重复|合并重复|重复[^，,。；;]{0,6}后")
+_COURT_FIGURE_BEFORE = re.compile(r"认定|核实|查实|确认|有效|实际")
+
+
 @dataclass(frozen=True)
 class _Count:
     value: int
@@ -97,6 +102,7 @@ class _Count:
     span: tuple[int, int]
     clause: tuple[int, int]
     sentence: tuple[int, int]
+    deducted: bool = False  # stated after a deduction (剔除…后, 去重后) in its sentence: the court's figure
 
 
 def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
@@ -121,20 +127,17 @@ def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
         preceding = text[max(0, match.start() - 6) : match.start()]
         total = preceding.endswith("共") or any(word in preceding for word in _TOTAL_WORDS)
         approx = bool(match["approx1"] or match["approx2"]) or preceding.endswith(_APPROX_BEFORE)
+        deduction = _DEDUCTION.search(text, sentence[0], match.start()) if "除" in text[sentence[0] : match.start()] or "重" in text[sentence[0] : match.start()] else None
+        deducted = deduction is not None and (
+            _COURT_FIGURE_BEFORE.search(text, deduction.end(), match.start()) is not None or "后" in text[deduction.end() : match.start()]
+        )
         found.append(
-            _Count(round(number), approx, total, (match.start("number"), match.end()), clause, sentence)
+            _Count(round(number), approx, total, (match.start("number"), match.end()), clause, sentence, deducted)
         )
     return found
 
 
-# Pseudonymised names as published: 张某, 李某某, 黄某伦, 李某甲, 刘某1 (a common surname, then 某).
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
-    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
-)
-_PSEUDONYM = re.compile(rf"[{_SURNAMES}]某(?:某|[甲乙丙丁戊]|[0-9]|[{_CJK}](?![公司小区地市县单位平台网站]))?")
+_PSEUDONYM = re.compile(PSEUDONYM)
 _PAYER_BEFORE = ("从", "向", "自")
 _GROUP = re.compile(r"等人|及其|伙同|共同|合伙|[二两三四五六七八九十0-9]+名?人(?!民)")
 _RECIPIENT_BEFORE = ("给予", "分给", "付给", "支付给", "给")
@@ -216,6 +219,16 @@ def _choose_count(
         pool = _attributed(candidates, whose, defendant, "info_count", "figure", notes)
         if not pool:
             return None
+    deducted = [c for c in pool if c.deducted]
+    if deducted:
+        chosen = deducted[-1]
+        raw = [c for c in pool if not c.deducted and c.sentence == chosen.sentence and c.span[0] < chosen.span[0]]
+        if raw:
+            notes.append(
+                f"info_count: the court's figure after deduction ({chosen.value}) was taken; raw figure "
+                f"{max(raw, key=lambda c: c.value).value} at {list(max(raw, key=lambda c: c.value).span)}"
+            )
+        return chosen
     totals = [c for c in pool if c.total]
     if totals:
         return max(totals, key=lambda c: c.value)
@@ -757,7 +770,20 @@ def _extract_gains(
         # "近5万元" is just under 50,000: the amount is unknown, and a threshold may lie in between.
         notes.append(f"illegal_gains_yuan: stated only as an upper bound ({text[span[0] - 1 : span[1]]}); left null")
         return
+    court = _COURT_GAIN.search(text, span[1], _sentence_bounds(text, span[0], limit=300)[1])
+    if court is not None:
+        court_value = parse_number(court["amount"])
+        if court_value is not None:
+            notes.append(f"illegal_gains_yuan: the court's figure (其中…认定) was taken; raw figure {value:g} at {list(span)}")
+            value, span = court_value, (court.start("amount"), court.end())
     fields["illegal_gains_yuan"] = Extracted(value, span)
+
+
+# "违法所得共计8万元，其中经查实认定6万元": the amount the court found within a larger stated one.
+_COURT_GAIN = re.compile(
+    rf"其中[^{_SENTENCE_END}]{{0,20}}?(?:认定|核实|查实|确认)[^{_SENTENCE_END}]{{0,20}}?"
+    rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
+)
 
 
 def _extract_circumstances(

@@ -15,6 +15,15 @@ T = TypeVar("T")
 # Markers of the operative part; a second-instance text quotes the first instance's earlier.
 OPERATIVE_MARKERS = ("判决如下", "裁定如下", "决定如下")
 
+# Pseudonymised names as published: 张某, 李某某, 黄某伦, 李某甲, 刘某1 (a common surname, then 某).
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑"
+)
+PSEUDONYM = rf"[{_SURNAMES}]某(?:某|[甲乙丙丁戊]|[0-9]|[\u4e00-\u9fff](?![公司小区地市县单位平台网站]))?"
+
 
 def find_all(text: str, word: str, start: int = 0, end: int | None = None) -> Iterator[int]:
     """Start of every non-overlapping occurrence of `word` in text[start:end], in order (none for "")."""

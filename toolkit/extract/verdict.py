@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, find_all, first_of, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, find_all, first_of, last_of
 from toolkit.numerals import parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
@@ -38,6 +38,9 @@ _OPERATIVE_END_RE = re.compile(
 )
 _OPERATIVE_MAX_CHARS = 6000
 _PROSE_MAX_CHARS = 200_000
+# Hard bound per document on the defendants read (the largest real multi-defendant judgments name
+# well under a hundred); a note says when it was reached.
+MAX_DEFENDANTS = 200
 
 # The party section (当事人) runs from the title to the first mention of the prosecution or the case.
 # (Found with str.find: faster than a regex alternation, which tries each word at every character.)
@@ -70,6 +73,16 @@ _NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12
 # The end of every such list ("、陈某五名被告人"); a search for it starts at 、 and is much cheaper.
 _NAME_LIST_END_RE = re.compile(r"、[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
 _NOT_NAME_CHARS = frozenset("的了是该此")
+_DURATION_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:年|个月|月)")  # 判处三年有期徒刑: 三年 is no name
+# Prose without role words: 乙某有期徒刑1年6个月 (a name opening a clause, right before its penalty) …
+_CLAUSE_HEAD_NAME_RE = re.compile(
+    r"[，,\s]*(?:对)?(?![判处并被均各分决执改以获])([\u4e00-\u9fff]{1,2}某{1,2}[甲乙丙丁0-9]?|[\u4e00-\u9fff]{2,3}?)"
+    r"(?=有期徒刑|拘役|管制|无期徒刑|死刑)"
+)
+# … and a pseudonymised name earlier in the sentence: 外卖骑手孙某因出售…条信息被判处… (not 向/从/给 孙某)
+_PSEUDONYM_RE = re.compile(PSEUDONYM)
+_FUNCTION_CHARS = frozenset("因被犯以于在等将把向从对曾多已利通自非为经均也又还和与及是")  # 孙某因… : 孙某
+_NOT_SUBJECT_BEFORE = ("向", "从", "给", "被害人", "与", "帮助", "为")
 _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", "其", "各", "均", "上述", "以上", "二人", "三人", "两人", "单位", "人"})
 
 # An item number 一、 must not continue a word; the look-behind sits after the first numeral (it
@@ -77,8 +90,11 @@ _NOT_NAMES = frozenset({"相应", "相关", "本案", "该案", "各被告人", 
 _CLAUSE_BREAK_RE = re.compile(r"[；;。\n]|[一二三四五六七八九十](?<![\w].)[一二三四五六七八九十]{0,2}[、．.](?!\d)")
 _PAREN_RE = re.compile(r"[（(][^（()）]{0,400}[)）]")
 
+# news style puts the duration first: 被判处三年有期徒刑 (a short number, not a year such as 2019年)
+_DURATION_FIRST = rf"[{_NUM}](?<![0-9０-９].)[{_NUM}]{{0,2}}\s*(?:年|个月|個月)(?:\s*[零又]?\s*[{_NUM}]{{1,3}}\s*(?:个月|個月|月))?"
 _PRINCIPAL_RE = re.compile(
     rf"(?P<kind>有期徒刑|拘役|管制)\s*(?P<dur>{_DURATION})"
+    rf"|(?P<dur2>{_DURATION_FIRST})(?P<kind2>有期徒刑|拘役|管制)"
     r"|(?P<life>无期徒刑)"
     r"|(?P<dsusp>死刑[，,]?\s*缓期[二两2]年执行)"
     r"|(?P<death>死刑)"
@@ -163,11 +179,11 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
         begin, end = operative_span
         if _TEMPLATE_RE.search(text, begin, end):
             return [], ["verdict: the operative part is a drafting template (写明…/××), not a decision"]
-        units, order = _read_region(text, begin, end, names, prose=False)
+        units, order = _read_region(text, begin, end, names, prose=False, notes=notes)
         operative = text[begin:end]
         if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
             marker = text.rfind("如下", 0, begin)
-            account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True)
+            account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True, notes=notes)
             if account_order:
                 notes.append("verdict: appeal dismissed / original judgment upheld; sentence read from the text's account of the first-instance judgment")
                 for name in account_order:
@@ -178,8 +194,11 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
                 notes.append("verdict: original judgment upheld but the first-instance sentence is not quoted in the text")
     else:
         notes.append("verdict: no operative part (判决如下/裁定如下); read as prose, last stated sentence per defendant wins")
-        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True)
+        if len(text) > _PROSE_MAX_CHARS:
+            notes.append(f"verdict: text without an operative part is longer than {_PROSE_MAX_CHARS:,} characters; read the first {_PROSE_MAX_CHARS:,}")
+        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True, notes=notes)
     entries = [_resolve(name, units[name]) for name in order if name]
+    notes = list(dict.fromkeys(notes))  # a bound noted while reading two regions is one note
     if not entries:
         if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
             notes.append("verdict: remanded for retrial (发回重审); this document imposes no sentence")
@@ -202,18 +221,22 @@ def operative_part(text: str) -> tuple[int, int] | None:
 def party_names(text: str) -> list[str]:
     """Defendants named in the party section (被告人X，男…; 被告单位…), in order."""
     names: list[str] = []
+    seen: set[str] = set()
     end = first_of(text, _PARTY_SECTION_END, 0, 20_000)
     for match in _PARTY_NAME_RE.finditer(text, 0, end[0] if end else min(len(text), 1000)):
         name = _clean_name(match.group(1) or match.group(2))
-        if name and name not in names:
+        if name and name not in seen:
+            seen.add(name)
             names.append(name)
+            if len(names) == MAX_DEFENDANTS:
+                break
     return names
 
 
 def _clean_name(name: str) -> str | None:
     name = _ROLE_PREFIX_RE.sub("", name, count=1).strip()
     if (
-        len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit()
+        len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
         or not _NOT_NAME_CHARS.isdisjoint(name)
     ):
         return None
@@ -240,58 +263,86 @@ def _clauses(work: str, offset: int) -> list[tuple[int, int, bool]]:
 
 
 def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
-    """Known names in a clause; `names` longest first so 李某 does not also match inside 李某某."""
+    """Known names in a clause; `names` longest first so 李某 does not also match inside 李某某.
+
+    Linear in the clause: each character is claimed by at most one name (a set of claimed positions,
+    not a scan over every earlier match).
+    """
     found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[int] = set()
     for name in names:
+        size = len(name)
         for pos in find_all(clause, name):
-            end = pos + len(name)
-            if not any(s < end and pos < e for s, e in taken):
-                found.append((pos, name))
-                taken.append((pos, end))
+            if taken and (pos in taken or pos + size - 1 in taken or any(i in taken for i in range(pos + 1, pos + size - 1))):
+                continue
+            found.append((pos, name))
+            taken.update(range(pos, pos + size))
     found.sort()
     return found
 
 
-def _discover_names(work: str, prose: bool) -> list[str]:
-    names: list[str] = []
+def _discover_names(work: str, prose: bool, notes: list[str]) -> list[str]:
+    """Names read from role words, lists and prose, in order of appearance; at most MAX_DEFENDANTS.
+
+    Linear in `work`: a chain of names (被告人甲、乙、丙…) is read once, and a role word inside a chain
+    already read is skipped instead of starting the chain again.
+    """
+    names: dict[str, None] = {}  # ordered set
+
+    def add(raw: str | None) -> bool:
+        """Adds a cleaned name; False once the bound is reached."""
+        name = _clean_name(raw) if raw else None
+        if name and name not in names:
+            if len(names) >= MAX_DEFENDANTS:
+                notes.append(f"verdict: more than {MAX_DEFENDANTS} defendant names in one document; read the first {MAX_DEFENDANTS}")
+                return False
+            names[name] = None
+        return True
+
     listed = _NAME_LIST_RE.finditer(work) if _NAME_LIST_END_RE.search(work) else ()
     for match in listed:
         for raw in match.group(1).split("、"):
-            name = _clean_name(raw)
-            if name and name not in names:
-                names.append(name)
+            if not add(raw):
+                return _shortest_readings(names)
+    chain_end = 0
     for match in _LEAD_NAME_RE.finditer(work):
-        name = _clean_name(match.group(1))
+        if match.start() < chain_end:
+            continue  # inside a chain of names already read
+        name = match.group(1)
+        cleaned = _clean_name(name)
         # 被告人违反国家有关规定，… — a long "name" ended by a comma is the start of a sentence
-        if name and len(name) > 4 and "·" not in name and work[match.end() : match.end() + 1] in "，,":
-            name = None
-        if name and name not in names:
-            names.append(name)
-        pos = match.end()
-        chain = _NAME_CHAIN_RE.match(work, pos)
+        if not (cleaned and len(cleaned) > 4 and "·" not in cleaned and work[match.end() : match.end() + 1] in "，,"):
+            if not add(name):
+                return _shortest_readings(names)
+        chain = _NAME_CHAIN_RE.match(work, match.end())
         while chain:
-            extra = _clean_name(chain.group(1))
-            if extra and extra not in names:
-                names.append(extra)
-            chain = _NAME_CHAIN_RE.match(work, chain.end())
+            if not add(chain.group(1)):
+                return _shortest_readings(names)
+            chain_end = chain.end()
+            chain = _NAME_CHAIN_RE.match(work, chain_end)
     if prose or not names:
         for match in _PROSE_NAME_RE.finditer(work):
-            name = _clean_name(match.group(1) or match.group(2) or match.group(3))
-            if name and name not in names:
-                names.append(name)
-    # "被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name
-    return [name for name in names if not any(other != name and name.startswith(other) for other in names)]
+            if not add(match.group(1) or match.group(2) or match.group(3)):
+                break
+    return _shortest_readings(names)
+
+
+def _shortest_readings(names: dict[str, None]) -> list[str]:
+    """"被告人阿杰为非法牟利，" and "被告人阿杰犯…": the shorter reading is the name (linear: prefixes are looked up)."""
+    return [name for name in names if not any(name[:size] in names for size in range(2, len(name)))]
 
 
 def _read_region(
-    text: str, begin: int, end: int, party_names: list[str], prose: bool
+    text: str, begin: int, end: int, party_names: list[str], prose: bool, notes: list[str]
 ) -> tuple[dict[str, list[_Unit]], list[str]]:
     work = _blank_parentheticals(text[begin:end])
     names = list(party_names)
-    for name in _discover_names(work, prose):
+    for name in _discover_names(work, prose, notes):
         if name not in names and not any(name in known or known in name for known in names):
             names.append(name)
+    if len(names) > MAX_DEFENDANTS:
+        notes.append(f"verdict: more than {MAX_DEFENDANTS} defendant names in one document; read the first {MAX_DEFENDANTS}")
+        del names[MAX_DEFENDANTS:]
     longest_first = sorted(names, key=len, reverse=True)
     units: dict[str, list[_Unit]] = {}
     order: list[str] = []
@@ -310,6 +361,12 @@ def _read_region(
         if prose and _NOT_A_SENTENCE_RE.search(clause):
             continue
         found = _names_in(clause, longest_first)
+        if prose and not found and ("徒刑" in clause or "拘役" in clause or "管制" in clause or "罚金" in clause or "死刑" in clause):
+            name = _prose_subject(clause, bool(subjects) and "判" not in clause)
+            if name is not None and len(names) < MAX_DEFENDANTS:
+                names.append(name)
+                longest_first = sorted(names, key=len, reverse=True)
+                found = _names_in(clause, longest_first)
         if found:
             subjects = []
             for _, name in found:
@@ -339,6 +396,28 @@ def _read_region(
     else:
         order = [name for name in order if any(u.decides() or u.charges for u in units[name])]
     return units, order
+
+
+def _prose_subject(clause: str, continues: bool) -> str | None:
+    """In prose, the defendant of a penalty clause that names nobody known: a name opening the clause
+    right before its penalty (乙某有期徒刑…), else — unless the clause continues the previous subject —
+    the last pseudonym before the penalty that is not an object (向/从/给…)."""
+    head = _CLAUSE_HEAD_NAME_RE.match(clause)
+    if head is not None:
+        name = _clean_name(head.group(1))
+        if name:
+            return name
+    if continues:
+        return None
+    penalty = _PRINCIPAL_RE.search(clause) or _FINE_WORD_RE.search(clause)
+    if penalty is None:
+        return None
+    subject = None
+    for match in _PSEUDONYM_RE.finditer(clause, 0, penalty.start()):
+        if not clause[max(0, match.start() - 3) : match.start()].endswith(_NOT_SUBJECT_BEFORE):
+            name = match.group()
+            subject = _clean_name(name[:-1] if len(name) == 3 and name[-1] in _FUNCTION_CHARS else name)
+    return subject
 
 
 def _split_by_subject(
@@ -427,6 +506,8 @@ def _principal_of(match: re.Match, start: int) -> tuple[str, int | None, tuple[i
     span = (start + match.start(), start + match.end())
     if match.group("kind"):
         return (_KIND[match.group("kind")], parse_duration_months(match.group("dur")), span)
+    if match.group("kind2"):
+        return (_KIND[match.group("kind2")], parse_duration_months(match.group("dur2")), span)
     if match.group("life"):
         return ("life", None, span)
     if match.group("dsusp"):
