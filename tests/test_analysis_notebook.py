@@ -35,8 +35,11 @@ def test_notebook_05_on_a_parser_output_table(tmp_path):
     assert "2026-11-28" in text
     # The synthetic series has events in every year: the segmented model is estimated.
     assert "level change rate ratio" in text
+    # A user's corpus: figures go to figures/<corpus name>/, never over the committed figures.
     for stem in ("05_probation_by_group", "05_before_after_reform", "05_term_vs_items", "05_term_by_tier"):
-        assert (figures / f"{stem}.png").exists() and (figures / f"{stem}.svg").exists()
+        assert (figures / "synthetic-corpus" / f"{stem}.png").exists()
+        assert (figures / "synthetic-corpus" / f"{stem}.svg").exists()
+    assert not list(figures.glob("*.png")), "a user's corpus must not write the top-level figures"
 
 
 @pytest.mark.shared
@@ -66,4 +69,4 @@ def test_parser_output_from_real_judgments_feeds_the_analyses(shared_data, tmp_p
     assert tiers.loc[~charged, "tier"].isna().all()
     figures = tmp_path / "figures"
     run_notebook(NOTEBOOK, tmp_path / "executed", figures, parameters={"corpus_path": str(table)})
-    assert (figures / "05_term_vs_items.png").exists()
+    assert list(figures.glob("*/05_term_vs_items.png")) and not list(figures.glob("*.png"))

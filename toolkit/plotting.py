@@ -49,9 +49,9 @@ def setup(context: str = "notebook") -> None:
     matplotlib.rcParams["svg.fonttype"] = "path"
 
 
-def save_figure(fig: plt.Figure, name: str) -> list[Path]:
-    """Save `fig` as figures/<name>.png and .svg (no timestamps, so reruns are byte-stable)."""
-    out = figures_dir()
+def save_figure(fig: plt.Figure, name: str, folder: Path | None = None) -> list[Path]:
+    """Save `fig` as <folder or figures/>/<name>.png and .svg (no timestamps, so reruns are byte-stable)."""
+    out = Path(folder) if folder is not None else figures_dir()
     paths = [out / f"{name}.png", out / f"{name}.svg"]
     fig.savefig(paths[0], dpi=150, bbox_inches="tight", metadata={"Software": None})
     fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})

@@ -9,6 +9,13 @@ Model, for periods t = 0..T-1 with the reform taking effect at period t0:
 - exp(b3): slope change, the ratio by which the per-period growth factor changes;
 - exp(b2 + b3 * k): the rate ratio k periods after the reform.
 
+Several breakpoints (e.g. Amendment IX, 2015-11, and the 2017 Interpretation, 2017-06):
+`segmented_fit` adds a level step and a slope change per breakpoint; each breakpoint's effect
+is against the trend of the segment just before it. `its_feasibility` decides, with a reason,
+whether a series can carry the model at all (enough periods per segment, events in every
+segment, a finite maximum-likelihood fit) so a notebook says so instead of drawing a
+counterfactual the data cannot support.
+
 Families: Poisson (GLM) and negative binomial (NB2, dispersion estimated by maximum
 likelihood). Standard errors are HAC (Newey-West, Bartlett kernel), because monthly court
 counts are autocorrelated; the default lag is floor(4 * (T/100)**(2/9)) (Newey & West 1994).
@@ -69,18 +76,7 @@ class ITSResult:
 
     def table(self) -> pd.DataFrame:
         """Coefficients on the log scale and as ratios, with HAC standard errors."""
-        z = stats.norm.isf(self.alpha / 2)
-        se = np.sqrt(np.diag(self.cov.values))
-        out = pd.DataFrame({
-            "coef": self.params.values,
-            "se_hac": se,
-            "z": self.params.values / se,
-            "p": 2 * stats.norm.sf(np.abs(self.params.values / se)),
-            "ratio": np.exp(self.params.values),
-            "ratio_low": np.exp(self.params.values - z * se),
-            "ratio_high": np.exp(self.params.values + z * se),
-        }, index=list(PARAM_NAMES))
-        return out
+        return _coefficient_table(self.params, self.cov.values, self.alpha)
 
 
 def _ratio_interval(params: np.ndarray, cov: np.ndarray, weights: np.ndarray, alpha: float, method: str) -> Interval:
@@ -121,11 +117,13 @@ def newey_west_lags(n_periods: int) -> int:
 
 def period_counts(
     frame: pd.DataFrame, freq: str = "M", date_column: str = "judgment_date",
-    start: str | None = None, end: str | None = None,
+    start: str | None = None, end: str | None = None, allow_empty: bool = False,
 ) -> pd.Series:
     """Defendants per month ("M") or year ("Y") from a date column, with empty periods as 0.
 
-    Rows without a parseable date are dropped; their number is in the result's attrs.
+    Rows without a parseable date are dropped; their number is in the result's attrs. With
+    no parseable date at all this raises, unless `allow_empty` (then the series is empty, and
+    `its_feasibility` says "no dated ...").
     """
     if freq not in ("M", "Y"):
         raise ValueError(f"freq must be 'M' (monthly) or 'Y' (yearly), got {freq!r}")
@@ -143,6 +141,10 @@ def period_counts(
         undated = int(dates.isna().sum())
         dates = dates.dropna()
     if dates.empty and (start is None or end is None):
+        if allow_empty:
+            empty = pd.Series([], index=pd.PeriodIndex([], freq=freq, name="period"), dtype=int)
+            empty.attrs.update(undated_rows=undated, outside_range=0)
+            return empty
         raise ValueError(f"no parseable dates in {date_column!r}: cannot build a time series")
     periods = dates.dt.to_period(freq)
     first = pd.Period(start, freq) if start else periods.min()
@@ -155,51 +157,296 @@ def period_counts(
     return counts
 
 
-def _reform_position(index: pd.Index, reform) -> tuple[int, str]:
+def _breakpoint_position(index: pd.Index, breakpoint) -> tuple[int, str]:
+    """Index of the first period under the new regime, and the breakpoint's label."""
     if isinstance(index, pd.PeriodIndex):
-        reform_period = pd.Period(reform, index.freq)
-        position = int(np.searchsorted(index.asi8, reform_period.ordinal))
-        return position, str(reform_period)
+        period = pd.Period(breakpoint, index.freq)
+        position = int(np.searchsorted(index.asi8, period.ordinal))
+        return position, str(period)
     values = np.asarray(index)
-    position = int(np.searchsorted(values, reform))
-    return position, str(reform)
+    position = int(np.searchsorted(values, breakpoint))
+    return position, str(breakpoint)
 
 
-def segmented_regression(
-    counts: pd.Series, reform, family: str = "poisson", exposure: pd.Series | np.ndarray | None = None,
-    hac_lags: int | None = None, alpha: float = 0.05,
-) -> ITSResult:
-    """Fit the segmented regression to a count series indexed by period (see module docstring).
+def _as_breakpoints(breakpoints) -> list:
+    if isinstance(breakpoints, (str, int, np.integer, pd.Period, pd.Timestamp)) or not hasattr(breakpoints, "__iter__"):
+        return [breakpoints]
+    listed = list(breakpoints)
+    if not listed:
+        raise ValueError("give at least one breakpoint")
+    return listed
 
-    `reform` is the first period under the new regime (e.g. "2017-06" for monthly counts
-    and the 2017 Interpretation). Raises ValueError, with the reason, when the series cannot
-    identify the model: too few periods on either side, no events at all, or a segment with
-    no events (its log rate would be minus infinity).
+
+def _design(n_periods: int, positions: tuple[int, ...]) -> np.ndarray:
+    """Columns: intercept, trend, then per breakpoint a level step and a slope change."""
+    t = np.arange(n_periods, dtype=float)
+    columns = [np.ones_like(t), t]
+    for position in positions:
+        post = (t >= position).astype(float)
+        columns += [post, (t - position) * post]
+    return np.column_stack(columns)
+
+
+def _segment_bounds(n_periods: int, positions: tuple[int, ...]) -> list[tuple[int, int]]:
+    edges = [0, *positions, n_periods]
+    return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Whether a count series can carry a segmented regression at these breakpoints, and why not.
+
+    `code` is "ok" or one of: "no_series" (no dated records at all), "too_few_periods",
+    "no_events", "empty_segment", "mle_diverges". `reason` is a sentence a notebook can print
+    as it stands. `segments` lists each segment's first and last period, periods and events.
     """
-    check_alpha(alpha)
-    if family not in FAMILIES:
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+
+    ok: bool
+    code: str
+    reason: str | None
+    segments: pd.DataFrame
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _check_counts(counts) -> tuple[pd.Series, np.ndarray]:
     if not isinstance(counts, pd.Series):
         counts = pd.Series(counts)
     y = counts.to_numpy(dtype=float)
     if np.any(~np.isfinite(y)) or np.any(y < 0) or np.any(y != np.round(y)):
         raise ValueError("counts must be non-negative whole numbers without gaps (use 0 for empty periods)")
-    position, label = _reform_position(counts.index, reform)
-    n_pre, n_post = position, len(y) - position
-    if n_pre < MIN_PERIODS_PER_SEGMENT or n_post < MIN_PERIODS_PER_SEGMENT:
-        raise ValueError(
-            f"reform {label}: {n_pre} period(s) before and {n_post} after; the segmented model needs "
-            f"at least {MIN_PERIODS_PER_SEGMENT} on each side"
-        )
+    return counts, y
+
+
+def its_feasibility(
+    counts: pd.Series, breakpoints, min_periods: int = MIN_PERIODS_PER_SEGMENT, what: str = "events",
+) -> Feasibility:
+    """Decide whether `counts` can carry a segmented regression with these breakpoints.
+
+    It cannot when the series is empty (no dated records), when a segment has fewer than
+    `min_periods` periods (a breakpoint outside the series leaves a segment with none), when
+    there are no events at all (e.g. no case of the crime), when a segment has no events (its
+    log rate is minus infinity), or when zero counts make the likelihood diverge (Haberman's
+    condition, `poisson_mle_exists`). `what` names the events in the reason ("personal-
+    information judgments"). Badly formed input (negative or fractional counts, breakpoints
+    not in increasing order) raises ValueError instead: that is a caller's error, not the data's.
+    """
+    counts, y = _check_counts(counts)
+    if min_periods < 1:
+        raise ValueError(f"min_periods must be at least 1, got {min_periods}")
+    listed = _as_breakpoints(breakpoints)
+    empty_frame = pd.DataFrame(columns=["segment", "first", "last", "periods", "events"])
+    if len(y) == 0:
+        return Feasibility(False, "no_series", f"no dated {what}: there is no time series to model", empty_frame)
+    located = [_breakpoint_position(counts.index, b) for b in listed]
+    positions = tuple(p for p, _ in located)
+    labels = tuple(label for _, label in located)
+    if list(positions) != sorted(positions) or len(set(labels)) != len(labels):
+        raise ValueError(f"breakpoints must be distinct and in increasing order, got {labels}")
+    bounds = _segment_bounds(len(y), positions)
+    names = ([f"before {labels[0]}"] + [f"{labels[i]} to before {labels[i + 1]}" for i in range(len(labels) - 1)]
+             + [f"from {labels[-1]}"])
+    periods = [str(p) for p in counts.index]
+    segments = pd.DataFrame([
+        {"segment": name, "first": periods[a] if b > a else None, "last": periods[b - 1] if b > a else None,
+         "periods": b - a, "events": int(y[a:b].sum())}
+        for name, (a, b) in zip(names, bounds)
+    ])
     if y.sum() == 0:
-        raise ValueError("no events in any period: there is no rate to model")
-    for name, segment in (("before", y[:position]), ("after", y[position:])):
-        if segment.sum() == 0:
-            raise ValueError(
-                f"no events in any period {name} the reform ({label}): the log rate of that segment is "
-                "minus infinity, so level and slope change are not estimable; report the counts and "
-                "an exact upper bound instead"
-            )
+        return Feasibility(False, "no_events", f"no {what} in any period: there is no rate to model (no events)",
+                           segments)
+    sizes = [b - a for a, b in bounds]
+    if min(sizes) < min_periods:
+        if len(labels) == 1:
+            reason = (f"reform {labels[0]}: {sizes[0]} period(s) before and {sizes[1]} after; the segmented model "
+                      f"needs at least {min_periods} on each side")
+        else:
+            short = "; ".join(f"{n}: {s}" for n, s in zip(names, sizes) if s < min_periods)
+            reason = (f"breakpoints {', '.join(labels)} over {periods[0]} to {periods[-1]}: the segmented model "
+                      f"needs at least {min_periods} periods per segment, and these have fewer ({short})")
+        return Feasibility(False, "too_few_periods", reason, segments)
+    for name, (a, b) in zip(names, bounds):
+        if y[a:b].sum() == 0:
+            if len(labels) == 1:
+                where = f"{'before' if a == 0 else 'after'} the reform ({labels[0]})"
+            else:
+                where = f"of the segment {name}"
+            return Feasibility(False, "empty_segment", (
+                f"no {what} in any period {where}: the log rate of that segment is minus infinity, so level "
+                "and slope change are not estimable; report the counts and an exact upper bound instead"), segments)
+    if not poisson_mle_exists(_design(len(y), positions), y):
+        return Feasibility(False, "mle_diverges", (
+            f"{'reform' if len(labels) == 1 else 'breakpoints'} {', '.join(labels)}: the zero counts make the "
+            "maximum-likelihood fit diverge (e.g. a segment whose counts are positive only at one end, such as "
+            "1, 0, 0): a segment's trend would be minus infinity. Use a longer or coarser series, or report the "
+            "counts with exact intervals instead"), segments)
+    return Feasibility(True, "ok", None, segments)
+
+
+@dataclass(frozen=True)
+class SegmentedResult:
+    """A segmented regression with one or more breakpoints (see the module docstring).
+
+    With breakpoints p_1 < ... < p_k the model is
+        log E[y_t] = b0 + b1 t + sum_j [c_j post_j(t) + d_j (t - p_j) post_j(t)] + log(exposure_t),
+    so exp(c_j) is the rate ratio at p_j against the preceding segment's trend extended, and
+    exp(d_j) the ratio by which the per-period growth factor changes at p_j. `at(j)` gives the
+    result for breakpoint j as an ITSResult (statements and plots for one reform take it).
+    """
+
+    family: str
+    periods: pd.Index
+    counts: np.ndarray
+    exposure: np.ndarray
+    positions: tuple[int, ...]
+    labels: tuple[str, ...]
+    params: pd.Series  # log scale: intercept, trend, then level_change@<label>, slope_change@<label> per breakpoint
+    cov: pd.DataFrame  # HAC covariance
+    hac_lags: int
+    fitted: np.ndarray
+    pearson_dispersion: float
+    nb_alpha: float | None
+    alpha: float = 0.05
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.counts)
+
+    @property
+    def method(self) -> str:
+        return f"HAC({self.hac_lags})"
+
+    def _index(self, breakpoint) -> int:
+        if isinstance(breakpoint, (int, np.integer)) and 0 <= breakpoint < len(self.labels):
+            return int(breakpoint)
+        label = str(breakpoint)
+        if label not in self.labels:
+            raise KeyError(f"no breakpoint {breakpoint!r}; breakpoints are {self.labels}")
+        return self.labels.index(label)
+
+    def _interval(self, weights: np.ndarray) -> Interval:
+        return _ratio_interval(self.params.values, self.cov.values, weights, self.alpha, self.method)
+
+    def _weights(self, name: str) -> np.ndarray:
+        weights = np.zeros(len(self.params))
+        weights[list(self.params.index).index(name)] = 1.0
+        return weights
+
+    def level_change(self, breakpoint) -> Interval:
+        return self._interval(self._weights(f"level_change@{self.labels[self._index(breakpoint)]}"))
+
+    def slope_change(self, breakpoint) -> Interval:
+        return self._interval(self._weights(f"slope_change@{self.labels[self._index(breakpoint)]}"))
+
+    def segment_trend(self, segment: int) -> Interval:
+        """Growth factor per period within segment 0..k (0: before the first breakpoint)."""
+        weights = self._weights("trend")
+        for label in self.labels[:segment]:
+            weights += self._weights(f"slope_change@{label}")
+        return self._interval(weights)
+
+    def _local_transform(self, j: int) -> np.ndarray:
+        """Rows: intercept and trend of segment j's line (before breakpoint j), level c_j, slope d_j."""
+        names = list(self.params.index)
+        L = np.zeros((4, len(names)))
+        L[0, names.index("intercept")] = 1.0
+        L[1, names.index("trend")] = 1.0
+        for label, position in zip(self.labels[:j], self.positions[:j]):
+            L[0, names.index(f"level_change@{label}")] = 1.0
+            L[0, names.index(f"slope_change@{label}")] = -float(position)
+            L[1, names.index(f"slope_change@{label}")] = 1.0
+        L[2, names.index(f"level_change@{self.labels[j]}")] = 1.0
+        L[3, names.index(f"slope_change@{self.labels[j]}")] = 1.0
+        return L
+
+    def counterfactual(self, breakpoint) -> np.ndarray:
+        """The line of the segment before `breakpoint` extended over every period (no change there)."""
+        local = self._local_transform(self._index(breakpoint)) @ self.params.values
+        t = np.arange(self.n_periods, dtype=float)
+        return np.exp(local[0] + local[1] * t + np.log(self.exposure))
+
+    def at(self, breakpoint) -> ITSResult:
+        """Breakpoint j as a one-reform ITSResult: its level and slope change against the preceding segment."""
+        j = self._index(breakpoint)
+        L = self._local_transform(j)
+        params = L @ self.params.values
+        cov = L @ self.cov.values @ L.T
+        method = self.method
+        bounds = _segment_bounds(self.n_periods, self.positions)
+        (a, b), (c, d) = bounds[j], bounds[j + 1]
+        notes = list(self.warnings)
+        if len(self.labels) > 1:
+            notes.append(f"one of {len(self.labels)} breakpoints ({', '.join(self.labels)}); the comparison is "
+                         f"with the segment {self.periods[a]}–{self.periods[b - 1]}")
+        simple = None
+        try:
+            simple = rate_ratio_interval(int(self.counts[c:d].sum()), float(self.exposure[c:d].sum()),
+                                         int(self.counts[a:b].sum()), float(self.exposure[a:b].sum()), self.alpha)
+        except ValueError as error:
+            notes.append(f"simple before/after ratio not available: {error}")
+        return ITSResult(
+            family=self.family, periods=self.periods, counts=self.counts, exposure=self.exposure,
+            reform_position=self.positions[j], reform_label=self.labels[j],
+            params=pd.Series(params, index=list(PARAM_NAMES)),
+            cov=pd.DataFrame(cov, index=list(PARAM_NAMES), columns=list(PARAM_NAMES)), hac_lags=self.hac_lags,
+            level_change=_ratio_interval(params, cov, np.array([0, 0, 1.0, 0]), self.alpha, method),
+            slope_change=_ratio_interval(params, cov, np.array([0, 0, 0, 1.0]), self.alpha, method),
+            pre_trend=_ratio_interval(params, cov, np.array([0, 1.0, 0, 0]), self.alpha, method),
+            fitted=self.fitted, counterfactual=self.counterfactual(j), pearson_dispersion=self.pearson_dispersion,
+            nb_alpha=self.nb_alpha, simple_ratio=simple, alpha=self.alpha, warnings=tuple(notes),
+        )
+
+    def effects(self) -> pd.DataFrame:
+        """One row per breakpoint: level change and slope change (ratios) with their intervals."""
+        rows = []
+        for j, label in enumerate(self.labels):
+            level, slope = self.level_change(j), self.slope_change(j)
+            rows.append({"breakpoint": label, "level_change": level.estimate, "level_low": level.low,
+                         "level_high": level.high, "slope_change": slope.estimate, "slope_low": slope.low,
+                         "slope_high": slope.high, "method": level.method})
+        return pd.DataFrame(rows)
+
+    def table(self) -> pd.DataFrame:
+        """Coefficients on the log scale and as ratios, with HAC standard errors."""
+        return _coefficient_table(self.params, self.cov.values, self.alpha)
+
+
+def _coefficient_table(params: pd.Series, cov: np.ndarray, alpha: float) -> pd.DataFrame:
+    z = stats.norm.isf(alpha / 2)
+    se = np.sqrt(np.diag(cov))
+    values = params.values
+    return pd.DataFrame({
+        "coef": values,
+        "se_hac": se,
+        "z": values / se,
+        "p": 2 * stats.norm.sf(np.abs(values / se)),
+        "ratio": np.exp(values),
+        "ratio_low": np.exp(values - z * se),
+        "ratio_high": np.exp(values + z * se),
+    }, index=list(params.index))
+
+
+def segmented_fit(
+    counts: pd.Series, breakpoints, family: str = "poisson", exposure: pd.Series | np.ndarray | None = None,
+    hac_lags: int | None = None, alpha: float = 0.05, min_periods: int = MIN_PERIODS_PER_SEGMENT,
+) -> SegmentedResult:
+    """Fit the segmented regression with one or more breakpoints (e.g. ["2015-11", "2017-06"]).
+
+    Each breakpoint is the first period under its new regime. Raises ValueError with the
+    reason `its_feasibility` gives when the series cannot carry the model.
+    """
+    check_alpha(alpha)
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+    counts, y = _check_counts(counts)
+    feasibility = its_feasibility(counts, breakpoints, min_periods=min_periods)
+    if not feasibility.ok:
+        raise ValueError(feasibility.reason)
+    located = [_breakpoint_position(counts.index, b) for b in _as_breakpoints(breakpoints)]
+    positions = tuple(p for p, _ in located)
+    labels = tuple(label for _, label in located)
     if exposure is None:
         exposure_values = np.ones_like(y)
     else:
@@ -207,16 +454,9 @@ def segmented_regression(
         if exposure_values.shape != y.shape or np.any(exposure_values <= 0):
             raise ValueError("exposure must be positive and have one value per period")
 
-    t = np.arange(len(y), dtype=float)
-    post = (t >= position).astype(float)
-    since = (t - position) * post
-    design = np.column_stack([np.ones_like(t), t, post, since])
-    if not poisson_mle_exists(design, y):
-        raise ValueError(
-            f"reform {label}: the zero counts make the maximum-likelihood fit diverge (e.g. a segment whose "
-            "counts are positive only at one end, such as 1, 0, 0): a segment's trend would be minus infinity. "
-            "Use a longer or coarser series, or report the counts with exact intervals instead"
-        )
+    design = _design(len(y), positions)
+    k = design.shape[1]
+    names = ["intercept", "trend"] + [f"{kind}@{label}" for label in labels for kind in ("level_change", "slope_change")]
     offset = np.log(exposure_values)
     lags = newey_west_lags(len(y)) if hac_lags is None else int(hac_lags)
     notes: list[str] = []
@@ -241,9 +481,9 @@ def segmented_regression(
             model = sm.NegativeBinomial(y, design, loglike_method="nb2", offset=offset)
             start = np.append(poisson.params, 0.1)
             fit = model.fit(start_params=start, cov_type="HAC", cov_kwds={"maxlags": lags}, disp=0, maxiter=500)
-            params = np.asarray(fit.params)[:4]
-            cov = np.asarray(fit.cov_params())[:4, :4]
-            nb_alpha = float(np.asarray(fit.params)[4])
+            params = np.asarray(fit.params)[:k]
+            cov = np.asarray(fit.cov_params())[:k, :k]
+            nb_alpha = float(np.asarray(fit.params)[k])
             if not fit.mle_retvals.get("converged", True):
                 notes.append("negative-binomial fit did not converge; the Poisson fit is more reliable here")
             if nb_alpha < 1e-6:
@@ -254,29 +494,27 @@ def segmented_regression(
             notes.append(text)
     if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
         raise ValueError("the HAC covariance is not positive (too few periods for the lag chosen?)")
-
-    params_s = pd.Series(params, index=list(PARAM_NAMES))
-    cov_df = pd.DataFrame(cov, index=list(PARAM_NAMES), columns=list(PARAM_NAMES))
-    method = f"HAC({lags})"
-    fitted = np.exp(design @ params + offset)
-    counterfactual = np.exp(design[:, :2] @ params[:2] + offset)
-    simple = None
-    try:
-        simple = rate_ratio_interval(
-            int(y[position:].sum()), float(exposure_values[position:].sum()),
-            int(y[:position].sum()), float(exposure_values[:position].sum()), alpha,
-        )
-    except ValueError as error:
-        notes.append(f"simple before/after ratio not available: {error}")
-    return ITSResult(
+    return SegmentedResult(
         family=family, periods=counts.index, counts=y.astype(int), exposure=exposure_values,
-        reform_position=position, reform_label=label, params=params_s, cov=cov_df, hac_lags=lags,
-        level_change=_ratio_interval(params, cov, np.array([0, 0, 1.0, 0]), alpha, method),
-        slope_change=_ratio_interval(params, cov, np.array([0, 0, 0, 1.0]), alpha, method),
-        pre_trend=_ratio_interval(params, cov, np.array([0, 1.0, 0, 0]), alpha, method),
-        fitted=fitted, counterfactual=counterfactual, pearson_dispersion=dispersion,
-        nb_alpha=nb_alpha, simple_ratio=simple, alpha=alpha, warnings=tuple(notes),
+        positions=positions, labels=labels, params=pd.Series(params, index=names),
+        cov=pd.DataFrame(cov, index=names, columns=names), hac_lags=lags,
+        fitted=np.exp(design @ params + offset), pearson_dispersion=dispersion, nb_alpha=nb_alpha,
+        alpha=alpha, warnings=tuple(notes),
     )
+
+
+def segmented_regression(
+    counts: pd.Series, reform, family: str = "poisson", exposure: pd.Series | np.ndarray | None = None,
+    hac_lags: int | None = None, alpha: float = 0.05,
+) -> ITSResult:
+    """Fit the segmented regression to a count series indexed by period (see module docstring).
+
+    `reform` is the first period under the new regime (e.g. "2017-06" for monthly counts
+    and the 2017 Interpretation). Raises ValueError, with the reason, when the series cannot
+    identify the model: too few periods on either side, no events at all, or a segment with
+    no events (its log rate would be minus infinity). Several breakpoints: `segmented_fit`.
+    """
+    return segmented_fit(counts, [reform], family=family, exposure=exposure, hac_lags=hac_lags, alpha=alpha).at(0)
 
 
 def plot_its(result: ITSResult, ax=None, title: str | None = None, ylabel: str = "人数 / count"):
@@ -306,4 +544,55 @@ def plot_its(result: ITSResult, ax=None, title: str | None = None, ylabel: str =
         f"RR {lc.estimate:.2f} ({lc.low:.2f}–{lc.high:.2f}), {lc.method}"
     ))
     ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+_PLOT_TEXT = {
+    "zh": {"observed": "观测值", "fitted": "拟合：{first}至{last}", "counterfactual": "反事实：{first}至{last}的趋势延续",
+           "breakpoint": "断点：{label}", "ylabel": "数量", "title": "分段{family}回归（HAC标准误，滞后{lags}期）",
+           "poisson": "泊松", "negbin": "负二项"},
+    "en": {"observed": "observed", "fitted": "fitted, {first} to {last}",
+           "counterfactual": "counterfactual: trend of {first} to {last} extended", "breakpoint": "breakpoint: {label}",
+           "ylabel": "count", "title": "Segmented {family} regression (HAC errors, {lags} lags)",
+           "poisson": "Poisson", "negbin": "negative-binomial"},
+}
+
+
+def plot_segmented(result: SegmentedResult, ax=None, lang: str = "zh", ylabel: str | None = None,
+                   title: str | None = None, breakpoint_names: dict[str, str] | None = None):
+    """Observed counts, each segment's fit, and at each breakpoint the preceding trend extended (dashed).
+
+    Every line has a legend entry; `breakpoint_names` maps a breakpoint label (e.g. "2017-06")
+    to the name shown for it. All text is in one language (`lang`: "zh" or "en").
+    """
+    import matplotlib.pyplot as plt
+
+    if lang not in _PLOT_TEXT:
+        raise ValueError(f"lang must be one of {sorted(_PLOT_TEXT)}, got {lang!r}")
+    text = _PLOT_TEXT[lang]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+    else:
+        fig = ax.figure
+    x = np.arange(result.n_periods)
+    periods = [str(p) for p in result.periods]
+    bounds = _segment_bounds(result.n_periods, result.positions)
+    ax.scatter(x, result.counts, color="0.35", s=14, label=text["observed"], zorder=3)
+    for i, (a, b) in enumerate(bounds):
+        ax.plot(x[a:b], result.fitted[a:b], color=f"C{i}", lw=2,
+                label=text["fitted"].format(first=periods[a], last=periods[b - 1]))
+    for j in range(len(result.labels)):
+        (a, b), (c, d) = bounds[j], bounds[j + 1]
+        ax.plot(x[c:d], result.counterfactual(j)[c:d], color=f"C{j}", lw=1.5, ls="--",
+                label=text["counterfactual"].format(first=periods[a], last=periods[b - 1]))
+    for j, label in enumerate(result.labels):
+        name = (breakpoint_names or {}).get(label, label)
+        ax.axvline(result.positions[j] - 0.5, color="0.3", lw=1, ls=(0, (1, 1 + 2 * j)),
+                   label=text["breakpoint"].format(label=name))
+    step = max(1, len(periods) // 12)
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(periods[::step], rotation=45, ha="right")
+    ax.set_ylabel(ylabel or text["ylabel"])
+    ax.set_title(title or text["title"].format(family=text[result.family], lags=result.hac_lags), fontsize=10)
+    ax.legend(fontsize=7, loc="upper left")
     return fig
