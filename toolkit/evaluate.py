@@ -496,6 +496,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.pred).is_dir() and (Path(args.pred) / "datapackage.json").is_file():
+        args.pred = str(Path(args.pred) / "defendants.parquet")  # a `judgstat dataset` package
     for path in (args.pred, args.gold) + ((args.known_label_errors,) if args.known_label_errors else ()):
         if not Path(path).is_file():
             raise UsageError(f"file not found: {path}")
@@ -505,12 +507,14 @@ def run(args: argparse.Namespace) -> int:
         report = evaluate_files(args.pred, args.gold, args.gold_format, args.aggregate, args.known_label_errors)
     except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read input as UTF-8 text (byte {exc.start}): convert it to UTF-8 JSON Lines") from None
-    print(format_report(report, args.max_listed))
     if args.json:
         Path(args.json).write_text(json.dumps(report.summary(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    if report.matched == 0:
-        print("judgstat evaluate: error: 0 gold records matched a prediction; no accuracy to report", file=sys.stderr)
+    if report.matched == 0:  # no accuracy table: every percentage would be over nothing
+        print(f"judgstat evaluate: error: 0 of {report.gold_total} gold records matched a prediction in {args.pred}; "
+              "no accuracy to report (check that the ids and names of the two files refer to the same documents)",
+              file=sys.stderr)
         return 1
+    print(format_report(report, args.max_listed))
     return 0
 
 
