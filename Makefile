@@ -8,10 +8,11 @@ STAMP := $(VENV)/.judgstat-installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test,dask]'
+	@echo "installing judgstat and its dependencies into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dask]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 

@@ -264,7 +264,7 @@ def test_figure_with_no_usable_rows_still_draws():
 
     plotting.setup()
     fig = s.plot_term_vs_items(frame_of([sentenced(0, None, "other", 12)]))
-    assert any("no custodial" in t.get_text() for t in fig.axes[0].texts)
+    assert any("没有同时载明信息条数的实刑判决" in t.get_text() for t in fig.axes[0].texts)
 
 
 def test_term_by_tier_figure_shades_ranges():

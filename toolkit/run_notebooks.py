@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +36,48 @@ def run_notebook(
     previous = os.environ.get("JUDGSTAT_FIGURES_DIR")
     os.environ["JUDGSTAT_FIGURES_DIR"] = str(figures.resolve())
     try:
-        papermill.execute_notebook(
-            str(path),
-            str(out),
-            parameters=parameters or {},
-            cwd=str(path.parent),
-            kernel_name="python3",
-            execution_timeout=timeout,
-            progress_bar=False,
-        )
+        with _kernel_stderr_to(output_dir / f"{path.stem}.kernel.log"):
+            papermill.execute_notebook(
+                str(path),
+                str(out),
+                parameters=parameters or {},
+                cwd=str(path.parent),
+                kernel_name="python3",
+                execution_timeout=timeout,
+                progress_bar=False,
+            )
     finally:
         if previous is None:
             os.environ.pop("JUDGSTAT_FIGURES_DIR", None)
         else:
             os.environ["JUDGSTAT_FIGURES_DIR"] = previous
     return out
+
+
+@contextlib.contextmanager
+def _kernel_stderr_to(log_path: Path):
+    """Send what the kernel process writes to stderr (its start-up notices about the TCP transport, the
+    KeyboardInterrupt it logs when shut down) to a log beside the executed copy instead of the user's terminal.
+
+    The kernel is a child process that inherits file descriptor 2, so the descriptor itself is redirected.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _figure_states(folder: Path) -> dict[Path, tuple[int, str]]:
+    """Every PNG under `folder` with its modification time and content hash."""
+    if not folder.is_dir():
+        return {}
+    return {p: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(folder.rglob("*.png"))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,12 +90,26 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("no notebooks found in notebooks/", file=sys.stderr)
         return 1
+    failed = 0
     for path in paths:
-        print(f"running {path.name} ...", flush=True)
-        out = run_notebook(path, args.output_dir, args.figures)
-        print(f"  executed copy: {out}")
-    print(f"figures in {args.figures}")
-    return 0
+        before = _figure_states(args.figures)
+        started = time.perf_counter()
+        try:
+            run_notebook(path, args.output_dir, args.figures)
+        except Exception as exc:  # papermill's execution error names the cell; the executed copy shows it
+            failed += 1
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            print(f"{path.name}: FAILED ({reason}); see {args.output_dir / path.name} and "
+                  f"{args.output_dir / (path.stem + '.kernel.log')}", flush=True)
+            continue
+        after = _figure_states(args.figures)
+        written = [p for p, state in after.items() if before.get(p) != state]
+        changed = [p for p in written if p not in before or before[p][1] != after[p][1]]
+        listed = ", ".join(p.relative_to(args.figures).as_posix() for p in written) or "none"
+        print(f"{path.name}: ok in {time.perf_counter() - started:.0f} s; figures written: {listed}"
+              + (f" ({len(changed)} with new content)" if written else ""), flush=True)
+    print(f"{len(paths) - failed} of {len(paths)} notebooks ran; figures in {args.figures}; executed copies in {args.output_dir}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

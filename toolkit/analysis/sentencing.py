@@ -665,22 +665,28 @@ def plot_term_vs_items(frame: pd.DataFrame, ax=None, title: str | None = None):
     if other.any():
         ax.scatter(items[other], term[other], s=28, alpha=0.6, color="0.5", marker="x", label=f"类别不明 (n={int(other.sum())})")
     ax.set_xscale("log")
-    multiplier = float(load_rules().especially_serious_multiplier)
+    multiplier = load_rules().especially_serious_multiplier
     for gid, _, threshold in item_thresholds():
         ax.axvline(threshold, color=colours[gid], lw=1.2)
-        ax.axvline(threshold * multiplier, color=colours[gid], lw=1, ls=":")
+        ax.axvline(threshold * float(multiplier), color=colours[gid], lw=1, ls=":")
         ax.annotate(f"{threshold:,}", (threshold, 1.0), xycoords=("data", "axes fraction"),
-                    ha="left", va="top", fontsize=8, color=colours[gid])
+                    ha="left", va="bottom", fontsize=8, color=colours[gid])
     boundary = long_custody_threshold_months()
     ax.axhline(boundary, color="0.4", lw=1, ls="--")
-    ax.annotate(f"{boundary} 个月", (1.0, boundary), xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=8)
-    ax.set_xlabel("信息条数（对数刻度）/ items (log scale)")
-    ax.set_ylabel("刑期（月）/ term (months)")
-    ax.set_title(title or f"刑期与信息条数 term vs item count (n={int(usable.sum())})")
-    if usable.any():
-        ax.legend(fontsize=8, loc="upper left")
-    else:
-        ax.text(0.5, 0.5, "no custodial sentence with an item count", transform=ax.transAxes, ha="center")
+    ax.set_xlabel("信息条数（对数刻度）")
+    ax.set_ylabel("刑期（月）")
+    ax.set_title(title or f"刑期与信息条数（n={int(usable.sum())}）", pad=14)
+    from matplotlib.lines import Line2D
+
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [
+        Line2D([], [], color="0.3", lw=1.2, label="实线：该类信息“情节严重”的条数标准"),
+        Line2D([], [], color="0.3", lw=1, ls=":", label=f"点线：“情节特别严重”标准（×{float(multiplier):g}）"),
+        Line2D([], [], color="0.4", lw=1, ls="--", label=f"虚线：{boundary}个月（两档法定刑的分界）"),
+    ]
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if not usable.any():
+        ax.text(0.5, 0.5, "没有同时载明信息条数的实刑判决", transform=ax.transAxes, ha="center")
     return fig
 
 
@@ -713,8 +719,9 @@ def plot_term_by_tier(frame: pd.DataFrame, ax=None, title: str | None = None):
             ax.scatter(x + jitter, values, s=14, color="#4C72B0", alpha=0.7, zorder=3)
     counts = [int(((tiers == t) & terms.notna()).sum()) for t in order]
     ax.set_xticks(range(1, len(order) + 1))
-    ax.set_xticklabels([f"{TIER_LABELS_ZH.get(t, '未知')}\n(n={n})" for t, n in zip(order, counts)])
+    ax.set_xticklabels([f"{TIER_LABELS_ZH.get(t, '档次不明')}\n(n={n})" for t, n in zip(order, counts)])
     ax.set_xlim(0.4, len(order) + 0.6)
-    ax.set_ylabel("刑期（月）/ term (months)")
-    ax.set_title(title or "各档次刑期 term by tier (shaded: statutory range)", fontsize=10)
+    ax.set_xlabel("情节档次（按本工具的档次引擎）")
+    ax.set_ylabel("刑期（月）")
+    ax.set_title(title or "各档次的刑期（阴影：该档法定刑幅度）", fontsize=10)
     return fig
