@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.judgstat-installed
 
-.PHONY: reproduce test install clean-venv
+.PHONY: reproduce test install clean-venv app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test,dask]'
+	$(BIN)/python -m pip install -e '.[test,dask,app]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -22,6 +22,10 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The tier calculator as a stand-alone page on 127.0.0.1 (Voilà); PORT=8866 by default.
+app: $(STAMP)
+	$(BIN)/python -m toolkit.cli app $(if $(PORT),--port $(PORT))
 
 clean-venv:
 	rm -rf $(VENV)
