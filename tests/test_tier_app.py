@@ -150,3 +150,53 @@ def test_app_cli_reports_a_port_in_use(capsys):
         assert main(["app", "--port", str(port)]) == 1
     err = capsys.readouterr().err
     assert f"port {port}" in err and "in use" in err and err.count("\n") == 1
+
+
+def test_server_log_noise_is_dropped():
+    import io
+
+    log = io.StringIO("[Voila] WARNING | Notebook tier_calculator.ipynb is not trusted\n"
+                      "[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
+                      "[Voila] ERROR | a real problem\n")
+    out = io.StringIO()
+    app_cli.relay_log(log, out)
+    assert out.getvalue() == "[Voila] ERROR | a real problem\n"
+
+
+def test_judgstat_app_serves_and_a_kill_stops_its_server(tmp_path):
+    import importlib.util
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if importlib.util.find_spec("voila") is None:
+        pytest.skip("Voilà is not installed (make install installs the 'app' extra)")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "app", "--port", str(port)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert app.poll() is None, f"judgstat app exited: {app.stderr.read()}"
+                assert time.monotonic() < deadline, "judgstat app did not serve within 60 s"
+                time.sleep(0.3)
+        app.send_signal(signal.SIGTERM)
+        out, err = app.communicate(timeout=20)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0
+    assert out.strip() == f"tier calculator: http://127.0.0.1:{port}/  (Ctrl-C stops it)"
+    assert "without encryption" not in err and "not trusted" not in err
+    with pytest.raises(ConnectionRefusedError):  # nothing listens any more: the server did not outlive its command
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()

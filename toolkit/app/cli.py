@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import IO
 
 from toolkit.cli import UsageError
 from toolkit.paths import REPO_ROOT
@@ -21,6 +25,8 @@ from toolkit.paths import REPO_ROOT
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 APP_NOTEBOOK = REPO_ROOT / "notebooks" / "app" / "tier_calculator.ipynb"
+# Server and kernel log lines that say nothing a user of a page on 127.0.0.1 can act on.
+NOISE = re.compile(r"running over TCP without encryption|is not trusted|websocket_ping_timeout")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +68,34 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"tier calculator: http://{HOST}:{args.port}/  (Ctrl-C stops it)", flush=True)
+    server = subprocess.Popen(voila_command(APP_NOTEBOOK, args.port, args.open), cwd=APP_NOTEBOOK.parent,
+                              stderr=subprocess.PIPE, text=True, errors="replace")
+    relay = threading.Thread(target=relay_log, args=(server.stderr, sys.stderr), daemon=True)
+    relay.start()
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)  # a `kill` of this process also ends the server it started
     try:
-        return subprocess.call(voila_command(APP_NOTEBOOK, args.port, args.open), cwd=APP_NOTEBOOK.parent)
+        code = server.wait()
+        relay.join(timeout=2)
+        return code
     except KeyboardInterrupt:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def relay_log(source: IO[str], target: IO[str]) -> None:
+    """Copy the server's log to `target`, less the NOISE lines."""
+    for line in source:
+        if not NOISE.search(line):
+            target.write(line)
+            target.flush()
