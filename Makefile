@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.judgstat-installed
 
-.PHONY: reproduce test install clean-venv
+.PHONY: reproduce test install clean-venv app
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "installing judgstat and its dependencies into $(VENV) (the first time takes a few minutes)"
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dask]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dask,app]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -23,6 +23,10 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The tier calculator as a stand-alone page on 127.0.0.1 (Voilà); PORT=8866 by default.
+app: $(STAMP)
+	$(BIN)/python -m toolkit.cli app $(if $(PORT),--port $(PORT))
 
 clean-venv:
 	rm -rf $(VENV)

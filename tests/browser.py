@@ -25,6 +25,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-extensions",
+    # Pages may link outside assets (Voilà's widget CSS loads icon fonts from a CDN): resolve no host name but
+    # localhost and 127.0.0.1 (the rule covers address literals too), so nothing leaves the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 )
 
 

@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "load": ("toolkit.loaders.cli", "read corpora (CAIL, JuDGE, LeCaRD, HTML/docx/txt, sheets) into a document store"),
     "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
     "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
+    "app": ("toolkit.app.cli", "the interactive tier calculator as a web page on 127.0.0.1 (Voilà)"),
 }
 
 
