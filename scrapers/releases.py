@@ -10,7 +10,7 @@ Channel codes change when a site is reorganised: pass --channel with the path yo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -200,3 +200,24 @@ def document_record(
         "sha256": normalised_text_sha256(release.text),
         "encoding": release.encoding,
     }
+
+
+def _spc_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    items, pages = parse_spc_list(body, args["url"])
+    return {"page_count": pages, "items": [asdict(i) for i in items]}
+
+
+def _spp_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    items, pages = trs.parse_list(body, args["url"])
+    return {"page_count": pages, "items": [asdict(i) for i in items]}
+
+
+def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    return document_record(body, **args)
+
+
+# scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
+EXAMPLES = {
+    "spc_list": ("list", _spc_list_example), "spc_article": ("document", _document_example),
+    "spp_list": ("list", _spp_list_example), "spp_article": ("document", _document_example),
+}

@@ -244,3 +244,16 @@ def document_record(
         "sha256": normalised_text_sha256(text),
         "encoding": "utf-8",
     }
+
+
+def _list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    count, rows = parse_list(body)
+    return {"count": count, "rowkeys": [row["rowkey"] for row in rows]}
+
+
+def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    return document_record(body, **args)
+
+
+# scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
+EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example)}

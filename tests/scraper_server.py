@@ -3,11 +3,15 @@
 FakeSites serves, from synthetic documents, the request/response shapes the source modules expect:
     wenshu  POST /website/parse/rest.q4w (list: cfg=...@queryDoc, detail: cfg=...@docInfoSearch),
             session cookie required (else a login page), result cap and paging like the real site
-    12309   GET  /12309/gj/<province>/zjxflws/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
-    spc     GET  /fabu/gengduo/<channel>.html?page=N, /fabu/xiangqing/<id>.html
-    spp     GET  /spp/<channel>/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
+    12309   POST /getFileListByPage (JSON body: codeId, page, size, fileType, channelWebPath, channelLevels;
+                 answer {"code": 200, "results": {"hits": {"total", "hits": [{url, title, createdTime, ...}]}}}),
+            GET  /12309/gj/<region>[/<sub>]/zjxflws/index.shtml (an empty shell, as on the real site),
+                 /12309/gj/<region>[/<sub>]/zjxflws/<yyyymm>/t<date>_<id>.shtml (.detail_con articles)
+    spc     GET  /zixun/gengduo/<channel>.html, <channel>_N.html, /zixun/xiangqing/<id>.html
+    spp     GET  /spp/<channel>/index.shtml, index_N.shtml (N >= 2), <yyyymm>/t<date>_<id>.shtml
     robots  GET  /robots.txt (settable)
-Faults are queued per path and consumed one per matching request: HTTP status (429/500/503, with
+Faults are queued per path (for the 12309 list: per "/getFileListByPage#<region>:<page>" too, see
+list_key) and consumed one per matching request: HTTP status (429/500/503, with
 optional Retry-After), a slow response, a truncated body (Content-Length larger than the body), a
 captcha/login/any page, or a dropped connection.
 
@@ -24,7 +28,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -124,6 +128,8 @@ class Seen:
     form: dict[str, str]
     headers: dict[str, str]
     at: float
+    json: Any = None  # a JSON request body
+    key: str = ""  # the finer fault key of a 12309 list request (list_key)
 
 
 @dataclass
@@ -195,9 +201,9 @@ class FakeSites:
         self.wenshu_cookie = "SESSION=valid-session"
         self.wenshu_cap = 600
         self.wenshu_withdrawn: set[str] = set()  # listed, but the detail says the document does not exist
-        # 12309: province path -> list of (article id, title, day)
+        # 12309: channel key ("sh", or "bj/bjshrq" for a county below 北京) -> list of (article id, title, day)
         self.procuratorate: dict[str, list[tuple[str, str, str]]] = {}
-        self.trs_page_size = 3
+        self.trs_page_size = 3  # spc / spp list pages; the 12309 list pages hold the requested size
         # spc / spp: channel path -> list of (article id, title, day)
         self.spc: dict[str, list[tuple[str, str, str]]] = {}
         self.spp: dict[str, list[tuple[str, str, str]]] = {}
@@ -241,19 +247,31 @@ class FakeSites:
 
     def requests_to(self, path_prefix: str) -> list[Seen]:
         with self.lock:
-            return [s for s in self.seen if s.path.startswith(path_prefix)]
+            return [s for s in self.seen if s.path.startswith(path_prefix) or (s.key and s.key.startswith(path_prefix))]
 
     # ---- dispatch
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
-        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        body_json, form = None, {}
+        if "json" in (handler.headers.get("Content-Type") or ""):
+            try:
+                body_json = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                body_json = None
+        else:
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        seen = Seen(method, parts.path, query, form, dict(handler.headers), time.monotonic())
+        key = ""
+        if parts.path == "/getFileListByPage" and isinstance(body_json, dict):
+            region = str(body_json.get("channelWebPath", "")).rstrip("/").rsplit("/", 1)[-1]
+            key = list_key(region, int(body_json.get("page") or 1))
+        seen = Seen(method, parts.path, query, form, dict(handler.headers), time.monotonic(), body_json, key)
         with self.lock:
             self.seen.append(seen)
-            fault = self.faults[parts.path].popleft() if self.faults[parts.path] else None
+            queue = self.faults[key] if key and self.faults[key] else self.faults[parts.path]
+            fault = queue.popleft() if queue else None
         try:
             if fault is not None and fault.kind == "drop":
                 handler.close_connection = True
@@ -296,8 +314,10 @@ class FakeSites:
             return Reply(200, "text/plain", self.robots_txt.encode("utf-8"))
         if path == "/website/parse/rest.q4w" and seen.method == "POST":
             return self._wenshu(seen)
+        if path == "/getFileListByPage" and seen.method == "POST":
+            return self._12309_list(seen)
         if path.startswith("/12309/gj/"):
-            return self._trs(path, self.procuratorate, "/12309/gj/", "/zjxflws/")
+            return self._12309_page(path)
         if path.startswith("/spp/"):
             return self._trs(path, self.spp, "/spp/", "/")
         if path.startswith("/fabu/"):
@@ -340,7 +360,51 @@ class FakeSites:
         return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
                         "result": json.dumps(result, ensure_ascii=False)})
 
-    # ---- TRS (12309, spp)
+    # ---- 12309
+    def procuratorate_levels(self, key: str) -> str:
+        """The channelLevels chain of a channel key: one made-up id per path segment."""
+        return "".join(f"/id-{segment}" for segment in key.split("/"))
+
+    def _12309_list(self, seen: Seen) -> Reply:
+        body = seen.json if isinstance(seen.json, dict) else {}
+        docs = [(key, *article) for key, articles in self.procuratorate.items() for article in articles]
+        if body.get("fileType") != "法律文书公开":
+            docs = []
+        levels, web_path = str(body.get("channelLevels") or ""), str(body.get("channelWebPath") or "")
+        if levels:
+            docs = [d for d in docs if self.procuratorate_levels(d[0]).startswith(levels)]
+        elif web_path != "/gj":
+            below = web_path.removeprefix("/gj/")
+            docs = [d for d in docs if d[0] == below or d[0].startswith(below + "/")]
+        docs.sort(key=lambda d: (d[3], d[1]), reverse=True)
+        page_number, size = int(body.get("page") or 1), int(body.get("size") or 15)
+        chunk = docs[(page_number - 1) * size : page_number * size]
+        hits = [
+            {
+                "url": f"{self.url}/12309/gj/{key}/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml",
+                "title": title,
+                "createdTime": int(datetime.fromisoformat(f"{day}T10:00:00+08:00").timestamp() * 1000),
+                "channelWebPath": f"/gj/{key}/zjxflws",
+                "channelLevels": self.procuratorate_levels(key),
+                "channel": [{"displayName": "最高人民检察院"}, {"displayName": key}, {"displayName": "法律文书公开"}],
+            }
+            for key, aid, title, day in chunk
+        ]
+        return as_json({"code": 200, "results": {"took": 1, "timed_out": False,
+                                                 "hits": {"total": len(docs), "max_score": None, "hits": hits}}})
+
+    def _12309_page(self, path: str) -> Reply:
+        rest = path.removeprefix("/12309/gj/")
+        if rest.endswith("/zjxflws/index.shtml") or rest.endswith("/zjxflws/"):
+            return html("<html><head><title>法律文书公开</title></head><body><ul id='impFile'></ul>"
+                        "<div id='page_div'></div><script src='/js/flwsgk.js'></script></body></html>")
+        for key, articles in self.procuratorate.items():
+            for aid, title, day in articles:
+                if rest == f"{key}/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml":
+                    return html(self._trs_article(aid, title, day))
+        return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+    # ---- TRS (spp)
     def _trs(self, path: str, channels: dict[str, list[tuple[str, str, str]]], prefix: str, suffix: str) -> Reply:
         for channel, articles in channels.items():
             root = f"{prefix}{channel}{suffix}"
@@ -395,6 +459,11 @@ class FakeSites:
                         "</p></div></div></body></html>"
                     )
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+
+def list_key(region: str, page_number: int) -> str:
+    """Fault key of one 12309 list request: region code ("sh") and page number."""
+    return f"/getFileListByPage#{region}:{page_number}"
 
 
 def procuratorate_articles(province_index: int, count: int) -> list[tuple[str, str, str]]:

@@ -173,6 +173,68 @@ def test_12309_filters_by_province_and_document_type(sites, tmp_path: Path) -> N
     assert all(d["court"] == "测试市测试区人民检察院" and d["case_number"].startswith("测检刑诉〔") for d in docs)
 
 
+def test_12309_sends_the_json_list_request_the_site_expects(sites, tmp_path: Path) -> None:  # noqa: F811
+    sites.procuratorate["sxa"] = procuratorate_articles(1, 17)  # two list pages of 15
+    assert scrape(tmp_path, "12309", sites.url, "--province", "山西") == 0
+    lists = sites.requests_to("/getFileListByPage")
+    assert [s.method for s in lists] == ["POST", "POST"]
+    assert all(s.headers["Content-Type"].startswith("application/json") for s in lists)
+    assert [s.json for s in lists] == [
+        {"codeId": "", "page": n, "size": 15, "fileType": "法律文书公开", "channelWebPath": "/gj/sxa", "channelLevels": ""}
+        for n in (1, 2)
+    ]
+    wanted = sorted(f"12309:{aid}" for aid, title, _ in sites.procuratorate["sxa"] if not title.endswith("抗诉书"))
+    assert sorted(d["id"] for d in records(tmp_path)) == wanted
+    last_run = json.loads((tmp_path / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    pages = last_run["stats"]["channels"]["山西"]["pages"]
+    assert {page: p["listed"] for page, p in pages.items()} == {"1": 15, "2": 2}
+    assert last_run["stats"]["channels"]["山西"]["wanted"] == len(wanted)
+
+
+def test_12309_county_channel_through_channel_levels(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.procuratorate["bj"] = procuratorate_articles(1, 4)
+    sites.procuratorate["bj/bjshrq"] = procuratorate_articles(2, 3)
+    levels = sites.procuratorate_levels("bj/bjshrq")
+    channel = f"/12309/gj/bj/bjshrq/zjxflws/index.shtml?channelLevels={levels}"
+    assert scrape(tmp_path, "12309", sites.url, "--channel", channel) == 0
+    assert {s.json["channelLevels"] for s in sites.requests_to("/getFileListByPage")} == {levels}
+    assert sorted(d["id"] for d in records(tmp_path)) == sorted(
+        f"12309:{aid}" for aid, title, _ in sites.procuratorate["bj/bjshrq"] if not title.endswith("抗诉书"))
+    assert "channel /12309/gj/bj/bjshrq/zjxflws/index.shtml: 2 documents wanted of 3 listed" in capsys.readouterr().err
+
+
+def test_12309_default_run_asks_every_province_once(sites, tmp_path: Path) -> None:  # noqa: F811
+    from scrapers.procuratorate_12309 import DEFAULT_PROVINCES, PROVINCE_PATHS
+
+    for index, name in enumerate(DEFAULT_PROVINCES):
+        sites.procuratorate[PROVINCE_PATHS[name]] = procuratorate_articles(index, 1)
+    assert scrape(tmp_path, "12309", sites.url) == 0
+    paths = [s.json["channelWebPath"] for s in sites.requests_to("/getFileListByPage")]
+    assert sorted(paths) == sorted(f"/gj/{PROVINCE_PATHS[name]}" for name in DEFAULT_PROVINCES)
+    assert "/gj" not in paths  # the SPP channel lists everything below it; it is asked for only by name
+
+
+def test_12309_channel_without_documents_is_an_error(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.procuratorate["sh"] = procuratorate_articles(1, 3)
+    assert scrape(tmp_path, "12309", sites.url, "--province", "上海", "--province", "天津") == 1
+    err = capsys.readouterr().err
+    assert "channel 天津 lists no documents at all" in err and "rejected" in err
+    assert len(list((tmp_path / "rejected").iterdir())) == 1
+    assert len(records(tmp_path)) == 2  # 上海 was collected before
+
+
+def test_12309_short_page_before_the_last_is_an_error(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    from scraper_server import list_key
+
+    sites.procuratorate["sh"] = procuratorate_articles(1, 20)
+    truncated = {"code": 200, "results": {"hits": {"total": 20, "hits": []}}}
+    sites.inject(list_key("sh", 1), page(json.dumps(truncated).encode()))
+    assert scrape(tmp_path, "12309", sites.url, "--province", "上海") == 1
+    err = capsys.readouterr().err
+    assert "page 1 of 2 lists no items although the total is 20" in err and "rejected" in err
+    assert manifest(tmp_path) == []
+
+
 def test_spc_release_pages(sites, tmp_path: Path) -> None:  # noqa: F811
     sites.spc["104"] = [(str(400000 + i), f"典型案例第{i}批" if i % 2 else f"新闻{i}", f"2023-0{1 + i % 9}-1{i % 10}")
                         for i in range(8)]
