@@ -225,15 +225,6 @@ def require_listed(scraper: Scraper, channel: str, listed_total: int, last_body:
         )
 
 
-def require_all_pages(scraper: Scraper, channel: str, fetched: int, announced: int, last_body: bytes, url: str) -> None:
-    """Pagination that ends before the page count the site announces is an error, never a silent stop."""
-    if fetched < announced:
-        raise scraper.keep_and_fail(
-            f"{url}: channel {channel} announces {announced} pages but paging stopped after {fetched}",
-            last_body,
-        )
-
-
 def send_json_bodies(client: PoliteClient) -> None:
     """Make the client send a Request.post_json body as application/json instead of a form.
 

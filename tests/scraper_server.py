@@ -204,7 +204,8 @@ class FakeSites:
         # 12309: channel key ("sh", or "bj/bjshrq" for a county below 北京) -> list of (article id, title, day)
         self.procuratorate: dict[str, list[tuple[str, str, str]]] = {}
         self.trs_page_size = 3  # spc / spp list pages; the 12309 list pages hold the requested size
-        # spc / spp: channel path -> list of (article id, title, day)
+        # spc: list path without ".html" ("/zixun/gengduo/104") -> list of (article id, title, day)
+        # spp: channel ("zgjdxal", or "xwfbh/wsfbt") -> list of (article id, title, day)
         self.spc: dict[str, list[tuple[str, str, str]]] = {}
         self.spp: dict[str, list[tuple[str, str, str]]] = {}
         self.server: ThreadingHTTPServer | None = None
@@ -319,8 +320,8 @@ class FakeSites:
         if path.startswith("/12309/gj/"):
             return self._12309_page(path)
         if path.startswith("/spp/"):
-            return self._trs(path, self.spp, "/spp/", "/")
-        if path.startswith("/fabu/"):
+            return self._spp(path)
+        if "/gengduo/" in path or "/xiangqing/" in path:
             return self._spc(seen)
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 
@@ -404,27 +405,35 @@ class FakeSites:
                     return html(self._trs_article(aid, title, day))
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 
-    # ---- TRS (spp)
-    def _trs(self, path: str, channels: dict[str, list[tuple[str, str, str]]], prefix: str, suffix: str) -> Reply:
-        for channel, articles in channels.items():
-            root = f"{prefix}{channel}{suffix}"
+    # ---- spp (TRS channels, pages counted from 1: index.shtml, index_2.shtml, ...)
+    def _spp(self, path: str) -> Reply:
+        for channel, articles in self.spp.items():
+            root = f"/spp/{channel}/"
             if not path.startswith(root):
                 continue
             rest = path[len(root):]
             if rest in ("", "index.shtml") or (rest.startswith("index_") and rest.endswith(".shtml")):
-                index = 0 if rest in ("", "index.shtml") else int(rest[6:-6])
+                number = 1 if rest in ("", "index.shtml") else int(rest[6:-6])
                 size = self.trs_page_size
                 pages = max(1, -(-len(articles) // size))
-                chunk = articles[index * size : (index + 1) * size]
+                if number > pages or number == 1 and rest.startswith("index_"):
+                    break
+                chunk = articles[(number - 1) * size : number * size]
                 items = "".join(
-                    f'<li><a href="./{day[:7].replace("-", "")}/{aid}.shtml" title="{title}">{title}</a><span>{day}</span></li>'
+                    f'<li><a href="./{day[:7].replace("-", "")}/{aid}.shtml" target="_blank">{title}</a><span>{day}</span></li>'
                     for aid, title, day in chunk
                 )
-                return html(f"<html><head><title>列表</title></head><body><ul class='list_ul'>{items}</ul>"
-                            f"<script>createPageHTML({pages}, {index}, \"index\", \"shtml\");</script></body></html>")
+                return html(f"<html><head><title>列表</title></head><body><div class='commonList_con'>"
+                            f"<ul class='li_line'>{items}</ul></div><div id='page_div'></div>"
+                            f"<script>createPageHTML('page_div', {pages}, {number}, 'index', 'shtml', {len(articles)});"
+                            "</script></body></html>")
             for aid, title, day in articles:
-                if rest.endswith(f"/{aid}.shtml"):
-                    return html(self._trs_article(aid, title, day))
+                if rest == f"{day[:7].replace('-', '')}/{aid}.shtml":
+                    return html(
+                        f"<html><head><title>{title}</title></head><body><div class='detail_tit'>{title}</div>"
+                        f"<div class='detail_extend1 fl'>时间：{day} 09:00:00　来源：最高人民检察院</div>"
+                        f"<div id='fontzoom'><p>{title}正文（示例）。</p></div></body></html>"
+                    )
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 
     @staticmethod
@@ -436,27 +445,35 @@ class FakeSites:
             f"<p>编号{aid}的示例文书正文。</p><p>二〇二二年三月一日</p></div></body></html>"
         )
 
-    # ---- spc
+    # ---- spc (/zixun/gengduo/104.html, 104_2.html, ...; keys of self.spc are list paths without .html)
     def _spc(self, seen: Seen) -> Reply:
         path = seen.path
         for channel, articles in self.spc.items():
-            if path == f"/fabu/gengduo/{channel}.html":
-                size = self.trs_page_size
-                number = int(seen.query.get("page", "1"))
-                pages = max(1, -(-len(articles) // size))
+            section = channel.split("/")[1]
+            size = self.trs_page_size
+            pages = max(1, -(-len(articles) // size))
+            number = 1 if path == f"{channel}.html" else None
+            if path.startswith(f"{channel}_") and path.endswith(".html") and path[len(channel) + 1 : -5].isdigit():
+                number = int(path[len(channel) + 1 : -5])
+            if number is not None and 1 <= number <= pages:
                 chunk = articles[(number - 1) * size : number * size]
                 items = "".join(
-                    f'<li><a href="/fabu/xiangqing/{aid}.html" title="{title}">{title}</a><i class="date">{day}</i></li>'
+                    f'<li><a title="{title}" target="_blank" href="/{section}/xiangqing/{aid}.html">{title}</a>'
+                    f' <i class="date">{day}</i></li>'
                     for aid, title, day in chunk
                 )
-                pager = f'<div class="page"><a href="/fabu/gengduo/{channel}.html?page={pages}">尾页</a></div>'
-                return html(f"<html><body><div class='sec_list'><ul>{items}</ul></div>{pager}</body></html>")
+                links = "".join(f'<li><a href="{channel}{"" if n == 1 else f"_{n}"}.html">{n}</a></li>'
+                                for n in range(max(1, number - 2), min(pages, number + 2) + 1))
+                if number < pages:
+                    links += f'<li class="next"><a href="{channel}_{number + 1}.html">下一页</a></li>'
+                return html(f"<html><body><div class='sec_list'><ul>{items}</ul></div>"
+                            f"<div class='page'><ul id='yw1'>{links}</ul></div></body></html>")
             for aid, title, day in articles:
-                if path == f"/fabu/xiangqing/{aid}.html":
+                if path == f"/{section}/xiangqing/{aid}.html":
                     return html(
-                        f"<html><body><div class='detail'><div class='title'>{title}</div><div class='message'><ul>"
-                        f"<li>发布时间：{day} 09:00:00</li></ul></div><div class='txt_txt' id='zoom'><p>{title}正文（示例）。"
-                        "</p></div></div></body></html>"
+                        f"<html><body><div class='detail'><div class='title'>{title}</div><div class='detail_mes'>"
+                        f"<ul class='message'><li>来源：新闻局</li><li>发布时间：{day} 09:00:00</li></ul></div>"
+                        f"<div class='txt_txt' id='zoom'><p>{title}正文（示例）。</p></div></div></body></html>"
                     )
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 

@@ -235,24 +235,82 @@ def test_12309_short_page_before_the_last_is_an_error(sites, tmp_path: Path, cap
     assert manifest(tmp_path) == []
 
 
-def test_spc_release_pages(sites, tmp_path: Path) -> None:  # noqa: F811
-    sites.spc["104"] = [(str(400000 + i), f"典型案例第{i}批" if i % 2 else f"新闻{i}", f"2023-0{1 + i % 9}-1{i % 10}")
-                        for i in range(8)]
+def spc_articles(count: int) -> list[tuple[str, str, str]]:
+    return [(str(400000 + i), f"典型案例第{i}批" if i % 2 else f"新闻{i}", f"2023-0{1 + i % 9}-1{i % 10}")
+            for i in range(count)]
+
+
+def test_spc_typical_cases_under_zixun_with_numbered_pages(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.spc["/zixun/gengduo/104"] = spc_articles(8)  # 3 per page: 104.html, 104_2.html, 104_3.html
     assert scrape(tmp_path, "spc", sites.url, "--channel", "typical-cases", "--query", "典型案例") == 0
     docs = records(tmp_path)
-    assert sorted(d["id"] for d in docs) == sorted(f"spc:{aid}" for aid, t, _ in sites.spc["104"] if "典型案例" in t)
-    assert sorted(s.query.get("page", "1") for s in sites.requests_to("/fabu/gengduo/")) == ["1", "2", "3"]
+    assert sorted(d["id"] for d in docs) == sorted(
+        f"spc:{aid}" for aid, t, _ in sites.spc["/zixun/gengduo/104"] if "典型案例" in t)
+    assert [s.path for s in sites.requests_to("/zixun/gengduo/")] == [
+        "/zixun/gengduo/104.html", "/zixun/gengduo/104_2.html", "/zixun/gengduo/104_3.html"]
     one = next(d for d in docs if d["id"] == "spc:400001")
-    assert (one["title"], one["date"], one["source"]) == ("典型案例第1批", "2023-02-11", "spc/html")
+    assert (one["title"], one["date"], one["source"], one["metadata"]["origin"]) == (
+        "典型案例第1批", "2023-02-11", "spc/html", "新闻局")
+    assert "channel typical-cases: 4 documents wanted of 8 listed (p1: 3 listed/1 wanted" in capsys.readouterr().err
 
 
-def test_spp_release_pages_and_custom_channel(sites, tmp_path: Path) -> None:  # noqa: F811
+def test_spc_guiding_cases_and_a_custom_list_path(sites, tmp_path: Path) -> None:  # noqa: F811
+    sites.spc["/shenpan/gengduo/77"] = spc_articles(4)
+    assert scrape(tmp_path / "a", "spc", sites.url, "--channel", "guiding-cases") == 0
+    assert len(records(tmp_path / "a")) == 4
+    sites.spc["/fabu/gengduo/16"] = spc_articles(2)
+    assert scrape(tmp_path / "b", "spc", sites.url, "--channel", "/fabu/gengduo/16.html") == 0
+    assert len(records(tmp_path / "b")) == 2
+
+
+def test_spc_pager_announcing_a_missing_page_stops_the_run(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.spc["/zixun/gengduo/104"] = spc_articles(3)  # one page, but the page says there is a next one
+    listing = ("<html><body><div class='sec_list'><ul>"
+               + "".join(f'<li><a href="/zixun/xiangqing/{aid}.html">{t}</a><i class="date">{d}</i></li>'
+                         for aid, t, d in sites.spc["/zixun/gengduo/104"])
+               + "</ul></div><div class='page'><a href='/zixun/gengduo/104_2.html'>下一页</a></div></body></html>")
+    sites.inject("/zixun/gengduo/104.html", page(listing.encode()))
+    assert scrape(tmp_path, "spc", sites.url) == 1
+    assert "/zixun/gengduo/104_2.html: HTTP 404" in capsys.readouterr().err
+
+
+def test_spc_list_without_links_is_an_error_with_the_page_kept(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.spc["/zixun/gengduo/104"] = spc_articles(3)
+    moved = b"<html><body><div class='sec_list'><ul><li><a href='/fabu/new/1'>x</a></li></ul></div></body></html>"
+    sites.inject("/zixun/gengduo/104.html", page(moved))
+    assert scrape(tmp_path, "spc", sites.url) == 1
+    err = capsys.readouterr().err
+    assert "holds no article links" in err and "rejected" in err
+    assert manifest(tmp_path) == []
+
+
+def test_spc_has_no_statistics_channel(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    assert scrape(tmp_path, "spc", sites.url, "--channel", "statistics") == 2
+    assert "unknown channel 'statistics'" in capsys.readouterr().err
+
+
+def test_spp_typical_and_guiding_cases_page_from_index_2(sites, tmp_path: Path) -> None:  # noqa: F811
+    sites.spp["zgjdxal"] = [(f"t2023030{i}_60{i}", f"典型案例{i}", f"2023-03-0{i + 1}") for i in range(7)]
+    sites.spp["jczdal"] = [("t20220307_547759", "第三十五批指导性案例", "2022-03-07")]
+    assert scrape(tmp_path / "t", "spp", sites.url, "--channel", "typical-cases") == 0
+    assert [s.path for s in sites.requests_to("/spp/zgjdxal/index")] == [
+        "/spp/zgjdxal/index.shtml", "/spp/zgjdxal/index_2.shtml", "/spp/zgjdxal/index_3.shtml"]
+    docs = records(tmp_path / "t")
+    assert len(docs) == 7 and {d["source"] for d in docs} == {"spp/html"}
+    assert sorted(d["date"] for d in docs) == [f"2023-03-0{i + 1}" for i in range(7)]
+    assert {d["metadata"]["origin"] for d in docs} == {"最高人民检察院"}
+    assert scrape(tmp_path / "g", "spp", sites.url, "--channel", "guiding-cases") == 0
+    assert [d["title"] for d in records(tmp_path / "g")] == ["第三十五批指导性案例"]
+
+
+def test_spp_custom_channel_and_implausible_dates(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
     sites.spp["xwfbh/wsfbt"] = [(f"t2023030{i}_60{i}", f"{2015 + i}年全国检察机关主要办案数据", f"2023-03-0{i + 1}")
                                for i in range(5)]
-    assert scrape(tmp_path, "spp", sites.url, "--channel", "/spp/xwfbh/wsfbt/") == 0
-    docs = records(tmp_path)
-    assert len(docs) == 5 and {d["source"] for d in docs} == {"spp/html"}
-    assert sorted(d["date"] for d in docs) == [f"2023-03-0{i + 1}" for i in range(5)]
+    assert scrape(tmp_path / "ok", "spp", sites.url, "--channel", "/spp/xwfbh/wsfbt/") == 0
+    assert len(records(tmp_path / "ok")) == 5
+    sites.spp["xwfbh/wsfbt"][0] = ("t19990301_600", "旧文", "1999-03-01")
+    assert scrape(tmp_path / "bad", "spp", sites.url, "--channel", "/spp/xwfbh/wsfbt/") == 1
+    assert "listed date 1999-03-01 is outside the plausible range 2000-01-01.." in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -264,6 +322,8 @@ def test_spp_release_pages_and_custom_channel(sites, tmp_path: Path) -> None:  #
         (["12309", "--rate", "0"], "--rate 0"),
         (["wenshu", "--query", "x", "--date-from", "2019/01/01"], "--date-from '2019/01/01': expected YYYY-MM-DD"),
         (["spc", "--channel", "nonsense"], "unknown channel 'nonsense'"),
+        (["spc", "--channel", "/zixun/xiangqing/1.html"], "expected a list path like /zixun/gengduo/104.html"),
+        (["12309", "--channel", "/12309/gj/bj/index.shtml"], "expected a 12309 list page"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(sites, tmp_path: Path, capsys, monkeypatch, extra, message) -> None:  # noqa: F811
