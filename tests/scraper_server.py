@@ -339,15 +339,18 @@ class FakeSites:
         if not cfg.endswith("@queryDoc"):
             return as_json({"code": 5, "success": False, "description": "参数错误", "result": ""})
         hits = list(self.wenshu_docs)
-        for condition in json.loads(seen.form.get("queryCondition", "[]")):
+        conditions = json.loads(seen.form.get("queryCondition", "[]"))
+        if {"key": "s8", "value": "02"} not in conditions:
+            hits = []  # every fake judgment is criminal: without the s8 condition nothing matches
+        for condition in conditions:
             key, value = condition["key"], condition["value"]
             if key == "cprq":
                 low, high = value.split(" TO ")
                 hits = [d for d in hits if low <= d.day <= high]
             elif key == "s33":
                 hits = [d for d in hits if d.province == value]
-            elif key == "s4":
-                hits = [d for d in hits if d.level == value]
+            elif key == "s4":  # court level as a code
+                hits = [d for d in hits if {"1": "最高法院", "2": "高级法院", "3": "中级法院", "4": "基层法院"}.get(value) == d.level]
             elif key == "s21":
                 hits = [d for d in hits if value in "侵犯公民个人信息"]
         hits.sort(key=lambda d: (d.day, d.doc_id), reverse=True)

@@ -79,6 +79,35 @@ def test_wenshu_error_codes() -> None:
         wenshu.decode_result(b"<html><body>hello</body></html>")
 
 
+@pytest.mark.parametrize(
+    "code, error, advice",
+    [
+        (9, wenshu.SessionExpiredError, "export a fresh cookie"),
+        (-9, wenshu.RateLimitedError, "wait several hours"),
+        (-12, wenshu.BannedError, "do not switch accounts or addresses"),
+    ],
+)
+def test_wenshu_answer_codes_are_distinct_stops(code: int, error: type[Exception], advice: str) -> None:
+    body = json.dumps({"code": code, "description": None, "secretKey": None, "result": None, "success": False})
+    with pytest.raises(error, match=advice) as caught:
+        wenshu.decode_result(body.encode(), "https://wenshu.court.gov.cn/website/parse/rest.q4w")
+    others = {wenshu.SessionExpiredError, wenshu.RateLimitedError, wenshu.BannedError} - {error}
+    assert not isinstance(caught.value, tuple(others))
+    assert f"code {code}:" in str(caught.value)
+
+
+def test_wenshu_conditions_put_s8_inside_and_s4_as_a_code() -> None:
+    partition = wenshu.Partition("2019-01-01", "2019-01-01", "上海市", "4")
+    request = wenshu.list_request("https://wenshu.court.gov.cn", "侵犯公民个人信息", partition, 1)
+    form = dict(request.data)
+    assert "s8" not in form
+    assert json.loads(form["queryCondition"]) == [
+        {"key": "s21", "value": "侵犯公民个人信息"}, {"key": "s8", "value": "02"},
+        {"key": "cprq", "value": "2019-01-01 TO 2019-01-01"}, {"key": "s33", "value": "上海市"}, {"key": "s4", "value": "4"}]
+    assert partition.describe() == "2019-01-01..2019-01-01 上海市 基层法院"
+    assert [p.level for p in wenshu.Partition("2019-01-01", "2019-01-01", "上海市").split()] == ["1", "2", "3", "4"]
+
+
 def test_wenshu_detail_without_fields_gives_nulls_and_reasons() -> None:
     body = json.dumps({"code": 1, "success": True, "result": {"qwContent": "<div>某某法院</div><div>正文</div>"}})
     record = wenshu.document_record(body.encode(), doc_id="x1", url="u", source_ref="r")

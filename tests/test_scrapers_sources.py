@@ -112,6 +112,25 @@ def test_wenshu_encrypted_payload_stops_and_stores_nothing(sites, tmp_path: Path
     assert manifest(out) == []
 
 
+@pytest.mark.parametrize("code, words", [(9, "export a fresh cookie"), (-9, "rate-limiting"), (-12, "banned")])
+def test_wenshu_answer_codes_stop_the_run_with_advice(sites, tmp_path: Path, cookie_file, capsys, code, words) -> None:  # noqa: F811
+    sites.wenshu_docs = judgments(3)
+    answer = json.dumps({"code": code, "description": None, "secretKey": None, "result": None, "success": False})
+    sites.inject(WENSHU, page(answer.encode()))
+    out = tmp_path / "out"
+    assert wenshu_run(out, sites, cookie_file) == 1
+    err = capsys.readouterr().err
+    assert f"code {code}:" in err and words in err and "rejected" in err
+    assert len(sites.requests_to(WENSHU)) == 1  # no retry
+    assert manifest(out) == []
+
+
+def test_wenshu_query_without_results_is_reported(sites, tmp_path: Path, cookie_file, capsys) -> None:  # noqa: F811
+    sites.wenshu_docs = judgments(3, start="2021-01-01")
+    assert wenshu_run(tmp_path / "out", sites, cookie_file) == 0
+    assert "found no documents at all" in capsys.readouterr().err
+
+
 def test_wenshu_withdrawn_document_is_skipped_and_reported(sites, tmp_path: Path, cookie_file, capsys) -> None:  # noqa: F811
     sites.wenshu_docs = judgments(4)
     sites.wenshu_withdrawn = {"doc0002"}
@@ -140,6 +159,10 @@ def test_wenshu_splits_by_date_then_province_then_level(sites, tmp_path: Path, c
     assert sorted(d["id"] for d in records(out)) == sorted(f"wenshu:{j.doc_id}" for j in sites.wenshu_docs)
     keys = [{c["key"] for c in conditions} for conditions in list_conditions(sites)]
     assert any(KEY_COURT_PROVINCE in k for k in keys) and any(KEY_COURT_LEVEL in k for k in keys)
+    levels = {c["value"] for conditions in list_conditions(sites) for c in conditions if c["key"] == KEY_COURT_LEVEL}
+    assert levels <= {"1", "2", "3", "4"}
+    assert all({"key": "s8", "value": "02"} in conditions for conditions in list_conditions(sites))
+    assert all("s8" not in s.form for s in sites.requests_to(WENSHU))
     dates = {c["value"] for conditions in list_conditions(sites) for c in conditions if c["key"] == "cprq"}
     assert "2019-05-05 TO 2019-05-05" in dates
     assert json.loads((out / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])["notes"] == []
