@@ -326,6 +326,41 @@ def test_spp_typical_and_guiding_cases_page_from_index_2(sites, tmp_path: Path) 
     assert [d["title"] for d in records(tmp_path / "g")] == ["第三十五批指导性案例"]
 
 
+def test_spp_counter_announcing_a_missing_page_stops_the_run(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.spp["zgjdxal"] = [("t20230301_601", "典型案例", "2023-03-01")]
+    claims_two = ("<html><body><div class='commonList_con'><ul class='li_line'><li><a href='./202303/t20230301_601.shtml'>"
+                  "典型案例</a><span>2023-03-01</span></li></ul></div>"
+                  "<script>createPageHTML('page_div', 2, 1, 'index', 'shtml', 2);</script></body></html>")
+    sites.inject("/spp/zgjdxal/index.shtml", page(claims_two.encode()))
+    assert scrape(tmp_path, "spp", sites.url) == 1
+    assert "/spp/zgjdxal/index_2.shtml: HTTP 404" in capsys.readouterr().err
+
+
+def test_spp_list_markup_without_links_is_an_error(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
+    sites.spp["zgjdxal"] = [("t20230301_601", "典型案例", "2023-03-01")]
+    sites.inject("/spp/zgjdxal/index.shtml", page(b"<html><body><ul class='li_line'></ul></body></html>"))
+    assert scrape(tmp_path, "spp", sites.url) == 1
+    err = capsys.readouterr().err
+    assert "the list markup is there but it holds no article links" in err and "rejected" in err
+
+
+def test_stored_list_pages_are_checked_again_on_every_run(sites, tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: F811
+    from scrapers import procuratorate_12309
+    from scrapers.runner import Sanity
+
+    sites.procuratorate["sh"] = procuratorate_articles(1, 6)
+    assert scrape(tmp_path, "12309", sites.url, "--province", "上海") == 0
+    capsys.readouterr()
+    before = len(sites.seen)
+    stricter = Sanity(max_items_per_page=5, full_page_items=5, earliest_date="2014-01-01")
+    monkeypatch.setattr(procuratorate_12309, "SANITY", stricter)
+    assert scrape(tmp_path, "12309", sites.url, "--province", "上海") == 1
+    err = capsys.readouterr().err
+    assert "6 items on one list page, more than the 5" in err and "the page is kept in" in err
+    assert len(list((tmp_path / "rejected").iterdir())) == 1
+    assert [s.path for s in sites.seen[before:]] == []  # the stored page was checked, nothing was fetched
+
+
 def test_spp_custom_channel_and_implausible_dates(sites, tmp_path: Path, capsys) -> None:  # noqa: F811
     sites.spp["xwfbh/wsfbt"] = [(f"t2023030{i}_60{i}", f"{2015 + i}年全国检察机关主要办案数据", f"2023-03-0{i + 1}")
                                for i in range(5)]
