@@ -127,6 +127,9 @@ def list_request(base_url: str, channel: Channel, page: int) -> Request:
 
 
 def _listed_date(value: Any) -> str | None:
+    """createdTime: epoch milliseconds (a number, or digits in a string) or a date string."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value / 1000, tz=BEIJING).date().isoformat()
     return parse_date(str(value)) if value else None

@@ -136,6 +136,9 @@ def test_12309_list_answers_of_another_shape_raise() -> None:
     assert ok.total == 1 and ok.items[0].url == base + hit["url"] and ok.items[0].date == "2023-01-05"
     wrapped = {"code": 200, "results": {"hits": {"total": 1, "hits": [{"_source": hit}]}}}
     assert procuratorate_12309.parse_list(answer(wrapped), "u", base).items == ok.items
+    for created in ("1672905600000", "2023-01-05 16:00:00"):
+        other = {"code": 200, "results": {"hits": {"total": 1, "hits": [{**hit, "createdTime": created}]}}}
+        assert procuratorate_12309.parse_list(answer(other), "u", base).items[0].date == "2023-01-05"
     bad = [
         ({"code": 500, "err": "x"}, "code 500"),
         ({"code": 200, "results": {"list": []}}, "no results.hits"),
