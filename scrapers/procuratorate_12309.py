@@ -1,36 +1,59 @@
 """12309 China Procuratorate Network (12309中国检察网): published final legal documents.
 
-Layout modelled (TRS content system, see scrapers/trs.py): each province has a channel of final
-legal documents (终结性法律文书) at /12309/gj/<province>/zjxflws/, paged index.shtml, index_1.shtml, ...;
-each article page holds one document: 起诉书, 不起诉决定书, 刑事抗诉书, ... named at the end of its
-title. Filtering by document type and keyword happens on the list titles, so documents that are not
-wanted are never requested.
+Shape implemented (evidence in scrapers/README.md): the list pages /12309/gj/<region>/zjxflws/index.shtml
+are empty shells that the site's own script fills from a JSON POST to /getFileListByPage:
+    request   {"codeId": "", "page": N, "size": 15, "fileType": "法律文书公开",
+               "channelWebPath": "/gj/<region>" (the list page's path without /12309 and /zjxflws/...),
+               "channelLevels": "" or the /id/id/... chain a city or county list page carries in its URL}
+    response  {"code": 200, "results": {"hits": {"total": T, "hits": [{"url", "title", "createdTime", ...}]}}}
+Each article page (…/zjxflws/YYYYMM/tYYYYMMDD_N.shtml) holds one document (起诉书, 不起诉决定书,
+刑事抗诉书, …, named at the end of its title) in .detail_con. Filtering by document type and keyword
+happens on the list titles, so documents that are not wanted are never requested.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapers.errors import SiteChangedError
-from scrapers.pagetext import last_chinese_date
-from scrapers.runner import Scraper
+from scrapers.pagetext import last_chinese_date, parse_date
+from scrapers.runner import Sanity, Scraper, require_listed, send_json_bodies
 from scrapers.store import Request
-from scrapers.trs import list_page_url, parse_article, parse_list
+from scrapers.trs import ARTICLE_HREF, parse_article
 from toolkit.schema import normalised_text_sha256
 
 NAME = "12309"
 DEFAULT_BASE_URL = "https://www.12309.gov.cn"
 NEEDS_COOKIE = False
-CHANNEL_PATH = "/12309/gj/{province}/zjxflws/"
+LIST_ENDPOINT = "/getFileListByPage"
+PAGE_SIZE = 15  # the site's default page size (controller: Number(req.body.size) || 15)
+FILE_TYPE = "法律文书公开"  # the channelName of final legal documents in the site's search index
+SUCCESS_CODE = 200
+BEIJING = timezone(timedelta(hours=8))  # createdTime is epoch milliseconds; dates are Beijing dates
 
+# Region codes as the site's own server lists them (regionIDList), plus the SPP's own channel "/gj".
 PROVINCE_PATHS = {
-    "最高检": "zgj", "北京": "bj", "天津": "tj", "河北": "heb", "山西": "sx", "内蒙古": "nmg", "辽宁": "ln",
+    "最高检": "", "北京": "bj", "天津": "tj", "河北": "heb", "山西": "sxa", "内蒙古": "nmg", "辽宁": "ln",
     "吉林": "jl", "黑龙江": "hlj", "上海": "sh", "江苏": "js", "浙江": "zj", "安徽": "ah", "福建": "fj",
     "江西": "jx", "山东": "sd", "河南": "hen", "湖北": "hub", "湖南": "hun", "广东": "gd", "广西": "gx",
-    "海南": "hain", "重庆": "cq", "四川": "sc", "贵州": "gz", "云南": "yn", "西藏": "xz", "陕西": "shanxi",
-    "甘肃": "gs", "青海": "qh", "宁夏": "nx", "新疆": "xj", "兵团": "bt",
+    "海南": "han", "重庆": "cq", "四川": "sc", "贵州": "gz", "云南": "yn", "西藏": "xz", "陕西": "sxb",
+    "甘肃": "gs", "青海": "qh", "宁夏": "nx", "新疆": "xj", "兵团": "jsbt",
 }
+# The SPP channel "/gj" matches every document below it (the server matches any ancestor channel), so
+# a default run asks each province instead and 最高检 is there for an explicit --province 最高检.
+DEFAULT_PROVINCES = tuple(name for name, code in PROVINCE_PATHS.items() if code)
+CHANNEL_URL = re.compile(r"^/12309(/gj(?:/[A-Za-z0-9]+)*)/zjxflws/(?:index\.shtml)?$")
+
+# Plausible list pages: at most one page size of items, full pages before the last one, and
+# publication dates from 2014 (the year the procuratorates' case-information disclosure began) on.
+SANITY = Sanity(max_items_per_page=PAGE_SIZE, full_page_items=PAGE_SIZE, earliest_date="2014-01-01")
+
 # Longest first: 不起诉决定书 must win over 起诉书.
 DOC_TYPES = ("不起诉决定书", "刑事抗诉书", "起诉书")
 DEFAULT_DOC_TYPES = ("起诉书", "不起诉决定书")
@@ -41,34 +64,154 @@ DOCUMENT_NUMBER = re.compile(
 PROCURATORATE = re.compile(r"^[\u4e00-\u9fa5]{2,30}人民检察院", re.M)
 
 
+@dataclass(frozen=True)
+class Channel:
+    label: str  # what the user asked for: a province name or a list-page path
+    web_path: str  # channelWebPath
+    levels: str = ""  # channelLevels (city and county list pages)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    url: str
+    title: str
+    date: str | None
+    article_id: str  # t20230105_563210
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: list[ListItem]
+    total: int
+
+    @property
+    def page_count(self) -> int:
+        return math.ceil(self.total / PAGE_SIZE)
+
+
 def doc_type_of(title: str) -> str | None:
     compact = re.sub(r"\s+", "", title)
     return next((kind for kind in DOC_TYPES if kind in compact), None)
 
 
-def channel_url(base_url: str, province: str) -> str:
-    return base_url.rstrip("/") + CHANNEL_PATH.format(province=PROVINCE_PATHS[province])
+def province_channel(province: str) -> Channel:
+    code = PROVINCE_PATHS[province]
+    return Channel(province, "/gj" + (f"/{code}" if code else ""))
 
 
-def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
-    provinces = options.get("provinces") or list(PROVINCE_PATHS)
+def channel_from_url(value: str) -> Channel:
+    """A city or county list page as the browser shows it: /12309/gj/…/zjxflws/index.shtml?channelLevels=/…"""
+    parts = urlsplit(value)
+    match = CHANNEL_URL.match(parts.path)
+    if match is None:
+        raise ValueError(
+            f"--channel {value!r}: expected a 12309 list page such as "
+            "/12309/gj/bj/bjshrq/zjxflws/index.shtml?channelLevels=/…"
+        )
+    levels = (parse_qs(parts.query).get("channelLevels") or [""])[0]
+    return Channel(parts.path, match.group(1), levels)
+
+
+def list_request(base_url: str, channel: Channel, page: int) -> Request:
+    return Request.post_json(
+        base_url.rstrip("/") + LIST_ENDPOINT,
+        {
+            "codeId": "",
+            "page": page,
+            "size": PAGE_SIZE,
+            "fileType": FILE_TYPE,
+            "channelWebPath": channel.web_path,
+            "channelLevels": channel.levels,
+        },
+    )
+
+
+def _listed_date(value: Any) -> str | None:
+    """createdTime: epoch milliseconds (a number, or digits in a string) or a date string."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=BEIJING).date().isoformat()
+    return parse_date(str(value)) if value else None
+
+
+def parse_list(body: bytes, url: str, base_url: str) -> ListPage:
+    """One /getFileListByPage answer. Raises SiteChangedError for any other shape."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SiteChangedError(f"{url}: expected a JSON answer from getFileListByPage, got something else") from None
+    if not isinstance(payload, dict) or payload.get("code") not in (SUCCESS_CODE, str(SUCCESS_CODE)):
+        code = payload.get("code") if isinstance(payload, dict) else None
+        raise SiteChangedError(f"{url}: getFileListByPage answered code {code!r}, not {SUCCESS_CODE}")
+    hits = (payload.get("results") or {}).get("hits") if isinstance(payload.get("results"), dict) else None
+    if not isinstance(hits, dict) or not isinstance(hits.get("hits"), list) or "total" not in hits:
+        raise SiteChangedError(f"{url}: no results.hits.hits / results.hits.total; the list answer changed")
+    total = hits["total"]["value"] if isinstance(hits["total"], dict) else hits["total"]
+    if not isinstance(total, int):
+        raise SiteChangedError(f"{url}: results.hits.total is {total!r}, not a count")
+    host = urlsplit(base_url).netloc
+    items = []
+    for index, hit in enumerate(hits["hits"]):
+        source = hit.get("_source", hit) if isinstance(hit, dict) else None
+        if not isinstance(source, dict) or not source.get("url") or not source.get("title"):
+            raise SiteChangedError(f"{url}: list hit {index} has no url/title")
+        article_url = urljoin(base_url.rstrip("/") + "/", str(source["url"]))
+        if urlsplit(article_url).netloc != host:
+            raise SiteChangedError(f"{url}: list hit {index} points to another host ({article_url}); refusing it")
+        match = ARTICLE_HREF.search(urlsplit(article_url).path)
+        if match is None:
+            raise SiteChangedError(f"{url}: list hit {index} URL {article_url} is not a tYYYYMMDD_N article")
+        items.append(ListItem(article_url, str(source["title"]).strip(), _listed_date(source.get("createdTime")),
+                              f"t{match.group(1)}_{match.group(2)}"))
+    return ListPage(items, total)
+
+
+def _channels(options: dict[str, Any]) -> list[Channel]:
+    provinces = options.get("provinces") or ([] if options.get("channel") else list(DEFAULT_PROVINCES))
     unknown = [p for p in provinces if p not in PROVINCE_PATHS]
     if unknown:
         raise ValueError(f"unknown province {unknown}; choose from {', '.join(PROVINCE_PATHS)}")
+    channels = [province_channel(p) for p in provinces]
+    if options.get("channel"):
+        channels.append(channel_from_url(options["channel"]))
+    return channels
+
+
+def _list_checker(url: str, base_url: str, page: int):
+    def check(body: bytes) -> ListPage:
+        listing = parse_list(body, url, base_url)
+        if listing.total > 0 and page <= listing.page_count and not listing.items:
+            raise SiteChangedError(
+                f"{url}: page {page} of {listing.page_count} lists no items although the total is {listing.total}"
+            )
+        SANITY.check_page(url, len(listing.items), (i.date for i in listing.items),
+                          last_page=page >= listing.page_count)
+        return listing
+
+    return check
+
+
+def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
+    send_json_bodies(scraper.client)
+    channels = _channels(options)
     wanted_types = tuple(options.get("doc_types") or DEFAULT_DOC_TYPES)
     keyword = options.get("query") or ""
     seen: set[str] = set()
-    for province in provinces:
-        channel = channel_url(base_url, province)
-        page_index, page_count = 0, 1
-        while page_index < page_count:
-            request = Request.get(list_page_url(channel, page_index))
-            body = scraper.fetch(request, kind="list", validate=_list_validator(request.url))
-            items, page_count = parse_list(body, request.url)
+    for channel in channels:
+        page, page_count = 1, 1
+        while page <= page_count:
+            request = list_request(base_url, channel, page)
+            body, listing = scraper.fetch_list(request, _list_checker(request.url, base_url, page),
+                                               extra={"channel": channel.label, "page": page})
+            if page == 1:
+                require_listed(scraper, channel.label, listing.total, body, request.url)
+            page_count = max(page_count, listing.page_count)
             chosen = [
-                item for item in items
+                item for item in listing.items
                 if doc_type_of(item.title) in wanted_types and keyword in item.title and item.url not in seen
             ]
+            scraper.record_page(channel.label, page, len(listing.items), len(chosen))
             scraper.expect_documents(len(chosen))
             for item in chosen:
                 seen.add(item.url)
@@ -77,16 +220,9 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
                     kind="document",
                     doc_id=item.article_id,
                     validate=_article_validator(item.url),
-                    extra={"province": province, "list_title": item.title, "list_date": item.date},
+                    extra={"province": channel.label, "list_title": item.title, "list_date": item.date},
                 )
-            page_index += 1
-
-
-def _list_validator(url: str):
-    def check(body: bytes) -> None:
-        parse_list(body, url)
-
-    return check
+            page += 1
 
 
 def _article_validator(url: str):
@@ -144,3 +280,16 @@ def document_record(
         "sha256": normalised_text_sha256(article.text),
         "encoding": article.encoding,
     }
+
+
+def _list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    listing = parse_list(body, args["url"], args["base_url"])
+    return {"total": listing.total, "page_count": listing.page_count, "items": [asdict(i) for i in listing.items]}
+
+
+def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    return document_record(body, **args)
+
+
+# scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
+EXAMPLES = {"12309_list": ("list", _list_example), "12309_detail": ("document", _document_example)}

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable, TextIO
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, TextIO
 
 from tqdm import tqdm
 
 from scrapers.client import PoliteClient
-from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError
-from scrapers.store import RawStore, Request
+from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError, SiteChangedError
+from scrapers.store import JSON_BODY_FIELD, RawStore, Request
 
 
 @dataclass
@@ -33,6 +33,8 @@ class RunStats:
     documents_new: int = 0
     documents_reused: int = 0
     shortfalls: int = 0  # query partitions that could not be collected completely
+    # channel -> {"pages": {page: {"listed": n, "wanted": m}}, "listed": total, "wanted": total}
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Scraper:
@@ -137,3 +139,110 @@ class Scraper:
 
     def close(self) -> None:
         self.bar.close()
+        for line in self.summary_lines():
+            print(f"judgstat scrape {self.source}: {line}", file=sys.stderr)
+
+    # -- listing health (issue #16 items 4 and 5): no silent empty runs, per-channel summary -------
+    def fetch_list(
+        self,
+        request: Request,
+        check: Callable[[bytes], Any],
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[bytes, Any]:
+        """(body, check(body)): a list page fetched or reused from the store, checked on every run.
+
+        A new page that fails its check is kept under rejected/ and never stored; a stored page that
+        fails it now (the checks changed since it was stored) is kept under rejected/ as well.
+        """
+        body = self.fetch(request, kind="list", validate=check, extra=extra)
+        assert body is not None  # a list page that is gone raises instead
+        try:
+            return body, check(body)
+        except ScrapeError as exc:
+            raise self.keep_and_fail(str(exc), body) from None
+
+    def keep_and_fail(self, message: str, body: bytes, kind: str = "list") -> SiteChangedError:
+        """A SiteChangedError whose message says where the offending page is kept."""
+        kept = self.store.reject(f"{self.source}-{kind}", body)
+        return SiteChangedError(f"{message} (the page is kept in {kept})")
+
+    def record_page(self, channel: str, page: int | str, listed: int, wanted: int) -> None:
+        tally = self.stats.channels.setdefault(channel, {"pages": {}, "listed": 0, "wanted": 0})
+        tally["pages"][str(page)] = {"listed": listed, "wanted": wanted}
+        tally["listed"] = sum(p["listed"] for p in tally["pages"].values())
+        tally["wanted"] = sum(p["wanted"] for p in tally["pages"].values())
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for channel, tally in self.stats.channels.items():
+            pages = ", ".join(f"p{page}: {p['listed']} listed/{p['wanted']} wanted" for page, p in tally["pages"].items())
+            lines.append(f"channel {channel}: {tally['wanted']} documents wanted of {tally['listed']} listed ({pages})")
+        return lines
+
+
+@dataclass(frozen=True)
+class Sanity:
+    """What a healthy list page of one source looks like; checked on every page of every run.
+
+    Each source module declares its own SANITY (the numbers are data, with their reasons there).
+    """
+
+    max_items_per_page: int  # more than this: the parser is reading something other than the list
+    full_page_items: int | None  # a page before the last that has fewer items than this: a gap
+    earliest_date: str  # ISO; a listed date before this is implausible for the source
+    future_days: int = 2  # a listed date after today + this many days is implausible
+
+    def check_page(
+        self, url: str, count: int, dates: Iterable[str | None], *, last_page: bool, today: date | None = None
+    ) -> None:
+        if count > self.max_items_per_page:
+            raise SiteChangedError(
+                f"{url}: {count} items on one list page, more than the {self.max_items_per_page} this source "
+                "ever shows; the parser is probably reading the wrong part of the page"
+            )
+        if not last_page and self.full_page_items is not None and count < self.full_page_items:
+            raise SiteChangedError(
+                f"{url}: {count} items on a page that is not the last one (a full page has "
+                f"{self.full_page_items}); the list would have a gap"
+            )
+        latest = ((today or date.today()) + timedelta(days=self.future_days)).isoformat()
+        for value in dates:
+            if value is not None and not self.earliest_date <= value <= latest:
+                raise SiteChangedError(
+                    f"{url}: listed date {value} is outside the plausible range {self.earliest_date}..{latest}; "
+                    "the list layout or its date field has probably changed"
+                )
+
+
+def require_listed(scraper: Scraper, channel: str, listed_total: int, last_body: bytes, url: str) -> None:
+    """A channel that lists no item at all is an error (the site changed), never a run with 0 documents."""
+    if listed_total == 0:
+        raise scraper.keep_and_fail(
+            f"{url}: channel {channel} lists no documents at all; the site has probably changed "
+            "(or the channel path is wrong)",
+            last_body,
+        )
+
+
+def send_json_bodies(client: PoliteClient) -> None:
+    """Make the client send a Request.post_json body as application/json instead of a form.
+
+    PoliteClient hands request.data to requests as form pairs; a JSON body (one JSON_BODY_FIELD pair)
+    is turned into the raw JSON text here. Every politeness rule still applies: only the encoding of
+    the body changes. Idempotent.
+    """
+    session = client.session
+    original = session.request
+    if getattr(original, "sends_json_bodies", False):
+        return
+
+    def request(method: str, url: str, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if isinstance(data, list) and len(data) == 1 and data[0][0] == JSON_BODY_FIELD:
+            kwargs["data"] = data[0][1].encode("utf-8")
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": "application/json;charset=UTF-8"}
+        return original(method, url, **kwargs)
+
+    request.sends_json_bodies = True  # type: ignore[attr-defined]
+    session.request = request  # type: ignore[method-assign]

@@ -24,6 +24,9 @@ from typing import Any, Iterator
 
 MANIFEST_NAME = "manifest.jsonl"
 RAW_DIR = "raw"
+# A JSON request body travels as the single data pair (JSON_BODY_FIELD, text): part of the request key
+# like any form field, and readable in the manifest.
+JSON_BODY_FIELD = "__json_body__"
 REJECTED_DIR = "rejected"
 STORE_FORMAT_VERSION = 1
 
@@ -48,6 +51,17 @@ class Request:
     @classmethod
     def post(cls, url: str, data: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> "Request":
         return cls("POST", url, _pairs(params), _pairs(data))
+
+    @classmethod
+    def post_json(cls, url: str, payload: dict[str, Any]) -> "Request":
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return cls("POST", url, (), ((JSON_BODY_FIELD, text),))
+
+    @property
+    def json_body(self) -> str | None:
+        if len(self.data) == 1 and self.data[0][0] == JSON_BODY_FIELD:
+            return self.data[0][1]
+        return None
 
     @property
     def key(self) -> str:

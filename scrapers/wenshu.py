@@ -1,19 +1,27 @@
 """China Judgments Online (中国裁判文书网, wenshu.court.gov.cn): list and detail endpoints.
 
-Request shape (as publicly described for the site's web front end): both endpoints are form POSTs to
-/website/parse/rest.q4w, told apart by `cfg`:
-    list    cfg=...SearchDataDsoDTO@queryDoc      pageNum, pageSize, sortFields, queryCondition (JSON list of
-                                                   {"key", "value"}), s8 (case type; 02 = criminal)
+What works and what does not is told in scrapers/README.md ("China Judgments Online"). In short: since
+late 2019 the site encrypts every list and detail answer (3DES, key in `secretKey`) and expects
+client-made `ciphertext`, `__RequestVerificationToken` and `pageId` fields; since 2021 it also wants a
+login and sits behind a web-application firewall. judgstat never re-implements a site's encryption, so
+plain HTTP with this module stops at the first encrypted answer (JavaScriptRequiredError). The module
+is kept for the plaintext answers it can read (the browser route of `--fetcher browser`, which lets the
+site's own scripts run in the user's own logged-in browser, and tests), and it reads the site's
+answer codes so that an expired session, a rate limit and a ban are each told apart.
+
+Request shape (public crawler code, see the README): form POSTs to /website/parse/rest.q4w, told
+apart by `cfg`:
+    list    cfg=...SearchDataDsoDTO@queryDoc      pageNum, pageSize, sortFields, queryCondition: a JSON
+                                                   list of {"key", "value"} holding s21 (full text),
+                                                   cprq (judgment dates), s8 (case type; 02 = criminal),
+                                                   s33 (court province), s4 (court level, codes 1-4)
     detail  cfg=...SearchDataDsoDTO@docInfoSearch  docId
-Response: {"code": 1, "success": true, "description": "", "result": <JSON text>, "secretKey": ...}.
+Answer: {"code": 1, "success": true, "description": "", "result": <JSON text>, "secretKey": ...}.
     list result   {"queryResult": {"resultCount": N, "resultList": [{"rowkey", "1" title, "2" court,
                    "7" case number, "31" judgment date, ...}]}}
     detail result {"s1" title, "s2" court, "s7" case number, "s31" judgment date, "qwContent" full-text HTML, ...}
 
 Searching needs the user's own logged-in session: the cookie is sent as a header only.
-The public site has at times returned `result` encrypted, to be decrypted by its own JavaScript.
-judgstat never runs or re-implements a site's JavaScript: such a response stops the run with a
-clear message (JavaScriptRequiredError); nothing is stored for it.
 
 A query whose result count exceeds the site's cap (only the first RESULT_CAP hits can be paged
 through) is split: date range halves until one day, then by the court's province, then by court
@@ -28,9 +36,16 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from scrapers.errors import DocumentGoneError, JavaScriptRequiredError, LoginRequiredError, SiteChangedError
+from scrapers.errors import (
+    BlockedError,
+    DocumentGoneError,
+    JavaScriptRequiredError,
+    LoginRequiredError,
+    SiteChangedError,
+    StopRun,
+)
 from scrapers.pagetext import html_to_text, parse_date
-from scrapers.runner import Scraper
+from scrapers.runner import Sanity, Scraper
 from scrapers.store import Request
 from toolkit.schema import normalised_text_sha256
 
@@ -47,6 +62,7 @@ KEY_FULL_TEXT = "s21"
 KEY_JUDGMENT_DATE = "cprq"  # value "YYYY-MM-DD TO YYYY-MM-DD"
 KEY_COURT_PROVINCE = "s33"
 KEY_COURT_LEVEL = "s4"
+KEY_CASE_TYPE = "s8"
 CASE_TYPE_CRIMINAL = "02"
 RESULT_CAP = 600
 PAGE_SIZE = 15
@@ -58,7 +74,38 @@ COURT_PROVINCES = (
     "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
     "宁夏回族自治区", "新疆维吾尔自治区", "新疆维吾尔自治区高级人民法院生产建设兵团分院", "最高人民法院",
 )
-COURT_LEVELS = ("最高法院", "高级法院", "中级法院", "基层法院")
+# s4 takes codes, not names (order UNVERIFIED, see scrapers/README.md).
+COURT_LEVELS = {"1": "最高法院", "2": "高级法院", "3": "中级法院", "4": "基层法院"}
+# Plausible list pages: at most PAGE_SIZE rows, full pages before the last, judgment dates from 1985 on.
+SANITY = Sanity(max_items_per_page=PAGE_SIZE, full_page_items=PAGE_SIZE, earliest_date="1985-01-01")
+
+
+class SessionExpiredError(LoginRequiredError):
+    """Answer code 9: the session is not (or no longer) usable."""
+
+
+class RateLimitedError(StopRun):
+    """Answer code -9: the site is limiting this account or address."""
+
+
+class BannedError(BlockedError):
+    """Answer code -12: the site has banned this account or address."""
+
+
+# The site's answer codes (code 1 = success), each a distinct stop with what the user should do.
+ANSWER_CODES: dict[int, tuple[type[StopRun], str]] = {
+    9: (SessionExpiredError,
+        "code 9: the site does not accept this session (expired or logged out; one public report also "
+        "shows code 9 for a request the site cannot parse). Log in again in your browser with your own "
+        "account, export a fresh cookie (--cookie-file) and rerun; if it persists, see 'When a site "
+        "changes' in scrapers/README.md"),
+    -9: (RateLimitedError,
+         "code -9: the site is rate-limiting this account or address. Stop now, wait several hours, "
+         "rerun with a lower --rate (e.g. 0.1); everything stored so far is kept"),
+    -12: (BannedError,
+          "code -12: the site has banned this account or address. Do not retry and do not switch "
+          "accounts or addresses to get around it; check the site's terms and contact the site"),
+}
 
 GONE_WORDS = ("不存在", "已删除", "已撤回", "已下线")  # a detail that was withdrawn: skipped and reported
 DETAIL_FIELDS = {"title": "s1", "court": "s2", "case_number": "s7", "date": "s31", "html": "qwContent"}
@@ -73,6 +120,7 @@ class Partition:
 
     def conditions(self, query: str) -> list[dict[str, str]]:
         conditions = [{"key": KEY_FULL_TEXT, "value": query}] if query else []
+        conditions.append({"key": KEY_CASE_TYPE, "value": CASE_TYPE_CRIMINAL})
         conditions.append({"key": KEY_JUDGMENT_DATE, "value": f"{self.date_from} TO {self.date_to}"})
         if self.province:
             conditions.append({"key": KEY_COURT_PROVINCE, "value": self.province})
@@ -81,7 +129,7 @@ class Partition:
         return conditions
 
     def describe(self) -> str:
-        parts = [f"{self.date_from}..{self.date_to}", self.province or "", self.level or ""]
+        parts = [f"{self.date_from}..{self.date_to}", self.province or "", COURT_LEVELS.get(self.level or "", "")]
         return " ".join(p for p in parts if p)
 
     def split(self) -> list["Partition"]:
@@ -105,7 +153,6 @@ def list_request(base_url: str, query: str, partition: Partition, page: int) -> 
         base_url.rstrip("/") + ENDPOINT,
         {
             "cfg": LIST_CFG,
-            "s8": CASE_TYPE_CRIMINAL,
             "sortFields": "s50:desc",
             "pageNum": page,
             "pageSize": PAGE_SIZE,
@@ -130,6 +177,14 @@ def decode_result(body: bytes, url: str = "wenshu") -> dict[str, Any]:
     if payload.get("code") not in (1, "1") or payload.get("success") is False:
         if any(word in description for word in GONE_WORDS):
             raise DocumentGoneError(f"{url}: the site says {description!r}")
+        try:
+            code = int(payload.get("code"))
+        except (TypeError, ValueError):
+            code = None
+        if code in ANSWER_CODES:
+            error, advice = ANSWER_CODES[code]
+            said = f" (the site says {description!r})" if description else ""
+            raise error(f"{url}: {advice}{said}")
         if "登录" in description or "登陆" in description:
             raise LoginRequiredError(f"{url}: the site says {description!r}; log in again and export a fresh cookie")
         raise SiteChangedError(f"{url}: the site returned code {payload.get('code')!r}: {description!r}")
@@ -141,9 +196,10 @@ def decode_result(body: bytes, url: str = "wenshu") -> dict[str, Any]:
             decoded = json.loads(result)
         except json.JSONDecodeError:
             raise JavaScriptRequiredError(
-                f"{url}: the 'result' field is encrypted (the site decrypts it with its own JavaScript, key "
-                "'secretKey'). judgstat never runs or re-implements a site's JavaScript, so it stops here; "
-                "use the site's own download function for your account, or another lawful source"
+                f"{url}: the 'result' field is encrypted (3DES; the site decrypts it with its own JavaScript, "
+                "key 'secretKey'). judgstat never runs or re-implements a site's JavaScript or encryption over "
+                "plain HTTP, so it stops here. Use the browser route with your own login (--fetcher browser), "
+                "or save the judgment pages from your browser and read them with `judgstat load`"
             ) from None
         if isinstance(decoded, dict):
             return decoded
@@ -169,6 +225,21 @@ def parse_list(body: bytes, url: str = "wenshu") -> tuple[int, list[dict[str, An
     return int(query_result.get("resultCount") or 0), rows
 
 
+def _list_checker(url: str, page: int, cap: int):
+    """A list page parsed and checked: no empty page inside the announced range, plausible rows and dates."""
+
+    def check(body: bytes) -> tuple[int, list[dict[str, Any]]]:
+        count, rows = parse_list(body, url)
+        pages = math.ceil(min(count, cap) / PAGE_SIZE)
+        if page <= pages and not rows:
+            raise SiteChangedError(f"{url}: page {page} of {pages} has no rows although the site counts {count}")
+        dates = [parse_date(str(row.get("31") or "")) for row in rows]
+        SANITY.check_page(url, len(rows), dates, last_page=page >= pages)
+        return count, rows
+
+    return check
+
+
 def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
     query = options.get("query") or ""
     date_from = options.get("date_from") or DEFAULT_DATE_FROM
@@ -176,13 +247,12 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
     cap = int(options.get("result_cap") or RESULT_CAP)
     seen: set[str] = set()
     pending = [Partition(date_from, date_to)]
+    listed = 0
     while pending:
         partition = pending.pop(0)
         first = list_request(base_url, query, partition, 1)
-        count, rows = parse_list(
-            scraper.fetch(first, kind="list", validate=_validate(first.url), extra={"partition": partition.describe()}),
-            first.url,
-        )
+        _, (count, rows) = scraper.fetch_list(first, _list_checker(first.url, 1, cap),
+                                              extra={"partition": partition.describe()})
         if count > cap:
             smaller = partition.split()
             if smaller:
@@ -199,9 +269,11 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
         for page in range(1, pages + 1):
             if page > 1:
                 request = list_request(base_url, query, partition, page)
-                _, rows = parse_list(
-                    scraper.fetch(request, kind="list", validate=_validate(request.url)), request.url
-                )
+                _, (_, rows) = scraper.fetch_list(request, _list_checker(request.url, page, cap),
+                                                  extra={"partition": partition.describe()})
+            chosen = [row for row in rows if str(row["rowkey"]) not in seen]
+            listed += len(rows)
+            scraper.record_page(partition.describe(), page, len(rows), len(chosen))
             for row in rows:
                 doc_id = str(row["rowkey"])
                 if doc_id in seen:
@@ -210,6 +282,9 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
                 detail = detail_request(base_url, doc_id)
                 scraper.fetch(detail, kind="document", doc_id=doc_id, validate=_validate(detail.url))
 
+    if listed == 0:
+        scraper.note(f"wenshu: the query {query!r} from {date_from} to {date_to} found no documents at all; "
+                     "check the query words and dates in the site's own search form")
 
 def document_record(
     body: bytes, *, doc_id: str, url: str, source_ref: str, extra: dict[str, Any] | None = None
@@ -244,3 +319,16 @@ def document_record(
         "sha256": normalised_text_sha256(text),
         "encoding": "utf-8",
     }
+
+
+def _list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    count, rows = parse_list(body)
+    return {"count": count, "rowkeys": [row["rowkey"] for row in rows]}
+
+
+def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    return document_record(body, **args)
+
+
+# scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
+EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example)}

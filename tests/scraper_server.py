@@ -3,11 +3,15 @@
 FakeSites serves, from synthetic documents, the request/response shapes the source modules expect:
     wenshu  POST /website/parse/rest.q4w (list: cfg=...@queryDoc, detail: cfg=...@docInfoSearch),
             session cookie required (else a login page), result cap and paging like the real site
-    12309   GET  /12309/gj/<province>/zjxflws/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
-    spc     GET  /fabu/gengduo/<channel>.html?page=N, /fabu/xiangqing/<id>.html
-    spp     GET  /spp/<channel>/index.shtml, index_N.shtml, <yyyymm>/t<date>_<id>.shtml
+    12309   POST /getFileListByPage (JSON body: codeId, page, size, fileType, channelWebPath, channelLevels;
+                 answer {"code": 200, "results": {"hits": {"total", "hits": [{url, title, createdTime, ...}]}}}),
+            GET  /12309/gj/<region>[/<sub>]/zjxflws/index.shtml (an empty shell, as on the real site),
+                 /12309/gj/<region>[/<sub>]/zjxflws/<yyyymm>/t<date>_<id>.shtml (.detail_con articles)
+    spc     GET  /zixun/gengduo/<channel>.html, <channel>_N.html, /zixun/xiangqing/<id>.html
+    spp     GET  /spp/<channel>/index.shtml, index_N.shtml (N >= 2), <yyyymm>/t<date>_<id>.shtml
     robots  GET  /robots.txt (settable)
-Faults are queued per path and consumed one per matching request: HTTP status (429/500/503, with
+Faults are queued per path (for the 12309 list: per "/getFileListByPage#<region>:<page>" too, see
+list_key) and consumed one per matching request: HTTP status (429/500/503, with
 optional Retry-After), a slow response, a truncated body (Content-Length larger than the body), a
 captcha/login/any page, or a dropped connection.
 
@@ -24,7 +28,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
@@ -124,6 +128,8 @@ class Seen:
     form: dict[str, str]
     headers: dict[str, str]
     at: float
+    json: Any = None  # a JSON request body
+    key: str = ""  # the finer fault key of a 12309 list request (list_key)
 
 
 @dataclass
@@ -195,10 +201,11 @@ class FakeSites:
         self.wenshu_cookie = "SESSION=valid-session"
         self.wenshu_cap = 600
         self.wenshu_withdrawn: set[str] = set()  # listed, but the detail says the document does not exist
-        # 12309: province path -> list of (article id, title, day)
+        # 12309: channel key ("sh", or "bj/bjshrq" for a county below 北京) -> list of (article id, title, day)
         self.procuratorate: dict[str, list[tuple[str, str, str]]] = {}
-        self.trs_page_size = 3
-        # spc / spp: channel path -> list of (article id, title, day)
+        self.trs_page_size = 3  # spc / spp list pages; the 12309 list pages hold the requested size
+        # spc: list path without ".html" ("/zixun/gengduo/104") -> list of (article id, title, day)
+        # spp: channel ("zgjdxal", or "xwfbh/wsfbt") -> list of (article id, title, day)
         self.spc: dict[str, list[tuple[str, str, str]]] = {}
         self.spp: dict[str, list[tuple[str, str, str]]] = {}
         self.server: ThreadingHTTPServer | None = None
@@ -241,19 +248,31 @@ class FakeSites:
 
     def requests_to(self, path_prefix: str) -> list[Seen]:
         with self.lock:
-            return [s for s in self.seen if s.path.startswith(path_prefix)]
+            return [s for s in self.seen if s.path.startswith(path_prefix) or (s.key and s.key.startswith(path_prefix))]
 
     # ---- dispatch
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length) if length else b""
-        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        body_json, form = None, {}
+        if "json" in (handler.headers.get("Content-Type") or ""):
+            try:
+                body_json = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                body_json = None
+        else:
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        seen = Seen(method, parts.path, query, form, dict(handler.headers), time.monotonic())
+        key = ""
+        if parts.path == "/getFileListByPage" and isinstance(body_json, dict):
+            region = str(body_json.get("channelWebPath", "")).rstrip("/").rsplit("/", 1)[-1]
+            key = list_key(region, int(body_json.get("page") or 1))
+        seen = Seen(method, parts.path, query, form, dict(handler.headers), time.monotonic(), body_json, key)
         with self.lock:
             self.seen.append(seen)
-            fault = self.faults[parts.path].popleft() if self.faults[parts.path] else None
+            queue = self.faults[key] if key and self.faults[key] else self.faults[parts.path]
+            fault = queue.popleft() if queue else None
         try:
             if fault is not None and fault.kind == "drop":
                 handler.close_connection = True
@@ -296,11 +315,13 @@ class FakeSites:
             return Reply(200, "text/plain", self.robots_txt.encode("utf-8"))
         if path == "/website/parse/rest.q4w" and seen.method == "POST":
             return self._wenshu(seen)
+        if path == "/getFileListByPage" and seen.method == "POST":
+            return self._12309_list(seen)
         if path.startswith("/12309/gj/"):
-            return self._trs(path, self.procuratorate, "/12309/gj/", "/zjxflws/")
+            return self._12309_page(path)
         if path.startswith("/spp/"):
-            return self._trs(path, self.spp, "/spp/", "/")
-        if path.startswith("/fabu/"):
+            return self._spp(path)
+        if "/gengduo/" in path or "/xiangqing/" in path:
             return self._spc(seen)
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 
@@ -318,15 +339,18 @@ class FakeSites:
         if not cfg.endswith("@queryDoc"):
             return as_json({"code": 5, "success": False, "description": "参数错误", "result": ""})
         hits = list(self.wenshu_docs)
-        for condition in json.loads(seen.form.get("queryCondition", "[]")):
+        conditions = json.loads(seen.form.get("queryCondition", "[]"))
+        if {"key": "s8", "value": "02"} not in conditions:
+            hits = []  # every fake judgment is criminal: without the s8 condition nothing matches
+        for condition in conditions:
             key, value = condition["key"], condition["value"]
             if key == "cprq":
                 low, high = value.split(" TO ")
                 hits = [d for d in hits if low <= d.day <= high]
             elif key == "s33":
                 hits = [d for d in hits if d.province == value]
-            elif key == "s4":
-                hits = [d for d in hits if d.level == value]
+            elif key == "s4":  # court level as a code
+                hits = [d for d in hits if {"1": "最高法院", "2": "高级法院", "3": "中级法院", "4": "基层法院"}.get(value) == d.level]
             elif key == "s21":
                 hits = [d for d in hits if value in "侵犯公民个人信息"]
         hits.sort(key=lambda d: (d.day, d.doc_id), reverse=True)
@@ -340,27 +364,79 @@ class FakeSites:
         return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
                         "result": json.dumps(result, ensure_ascii=False)})
 
-    # ---- TRS (12309, spp)
-    def _trs(self, path: str, channels: dict[str, list[tuple[str, str, str]]], prefix: str, suffix: str) -> Reply:
-        for channel, articles in channels.items():
-            root = f"{prefix}{channel}{suffix}"
+    # ---- 12309
+    def procuratorate_levels(self, key: str) -> str:
+        """The channelLevels chain of a channel key: one made-up id per path segment."""
+        return "".join(f"/id-{segment}" for segment in key.split("/"))
+
+    def _12309_list(self, seen: Seen) -> Reply:
+        body = seen.json if isinstance(seen.json, dict) else {}
+        docs = [(key, *article) for key, articles in self.procuratorate.items() for article in articles]
+        if body.get("fileType") != "法律文书公开":
+            docs = []
+        levels, web_path = str(body.get("channelLevels") or ""), str(body.get("channelWebPath") or "")
+        if levels:
+            docs = [d for d in docs if self.procuratorate_levels(d[0]).startswith(levels)]
+        elif web_path != "/gj":
+            below = web_path.removeprefix("/gj/")
+            docs = [d for d in docs if d[0] == below or d[0].startswith(below + "/")]
+        docs.sort(key=lambda d: (d[3], d[1]), reverse=True)
+        page_number, size = int(body.get("page") or 1), int(body.get("size") or 15)
+        chunk = docs[(page_number - 1) * size : page_number * size]
+        hits = [
+            {
+                "url": f"{self.url}/12309/gj/{key}/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml",
+                "title": title,
+                "createdTime": int(datetime.fromisoformat(f"{day}T10:00:00+08:00").timestamp() * 1000),
+                "channelWebPath": f"/gj/{key}/zjxflws",
+                "channelLevels": self.procuratorate_levels(key),
+                "channel": [{"displayName": "最高人民检察院"}, {"displayName": key}, {"displayName": "法律文书公开"}],
+            }
+            for key, aid, title, day in chunk
+        ]
+        return as_json({"code": 200, "results": {"took": 1, "timed_out": False,
+                                                 "hits": {"total": len(docs), "max_score": None, "hits": hits}}})
+
+    def _12309_page(self, path: str) -> Reply:
+        rest = path.removeprefix("/12309/gj/")
+        if rest.endswith("/zjxflws/index.shtml") or rest.endswith("/zjxflws/"):
+            return html("<html><head><title>法律文书公开</title></head><body><ul id='impFile'></ul>"
+                        "<div id='page_div'></div><script src='/js/flwsgk.js'></script></body></html>")
+        for key, articles in self.procuratorate.items():
+            for aid, title, day in articles:
+                if rest == f"{key}/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml":
+                    return html(self._trs_article(aid, title, day))
+        return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+    # ---- spp (TRS channels, pages counted from 1: index.shtml, index_2.shtml, ...)
+    def _spp(self, path: str) -> Reply:
+        for channel, articles in self.spp.items():
+            root = f"/spp/{channel}/"
             if not path.startswith(root):
                 continue
             rest = path[len(root):]
             if rest in ("", "index.shtml") or (rest.startswith("index_") and rest.endswith(".shtml")):
-                index = 0 if rest in ("", "index.shtml") else int(rest[6:-6])
+                number = 1 if rest in ("", "index.shtml") else int(rest[6:-6])
                 size = self.trs_page_size
                 pages = max(1, -(-len(articles) // size))
-                chunk = articles[index * size : (index + 1) * size]
+                if number > pages or number == 1 and rest.startswith("index_"):
+                    break
+                chunk = articles[(number - 1) * size : number * size]
                 items = "".join(
-                    f'<li><a href="./{day[:7].replace("-", "")}/{aid}.shtml" title="{title}">{title}</a><span>{day}</span></li>'
+                    f'<li><a href="./{day[:7].replace("-", "")}/{aid}.shtml" target="_blank">{title}</a><span>{day}</span></li>'
                     for aid, title, day in chunk
                 )
-                return html(f"<html><head><title>列表</title></head><body><ul class='list_ul'>{items}</ul>"
-                            f"<script>createPageHTML({pages}, {index}, \"index\", \"shtml\");</script></body></html>")
+                return html(f"<html><head><title>列表</title></head><body><div class='commonList_con'>"
+                            f"<ul class='li_line'>{items}</ul></div><div id='page_div'></div>"
+                            f"<script>createPageHTML('page_div', {pages}, {number}, 'index', 'shtml', {len(articles)});"
+                            "</script></body></html>")
             for aid, title, day in articles:
-                if rest.endswith(f"/{aid}.shtml"):
-                    return html(self._trs_article(aid, title, day))
+                if rest == f"{day[:7].replace('-', '')}/{aid}.shtml":
+                    return html(
+                        f"<html><head><title>{title}</title></head><body><div class='detail_tit'>{title}</div>"
+                        f"<div class='detail_extend1 fl'>时间：{day} 09:00:00　来源：最高人民检察院</div>"
+                        f"<div id='fontzoom'><p>{title}正文（示例）。</p></div></body></html>"
+                    )
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
 
     @staticmethod
@@ -372,29 +448,42 @@ class FakeSites:
             f"<p>编号{aid}的示例文书正文。</p><p>二〇二二年三月一日</p></div></body></html>"
         )
 
-    # ---- spc
+    # ---- spc (/zixun/gengduo/104.html, 104_2.html, ...; keys of self.spc are list paths without .html)
     def _spc(self, seen: Seen) -> Reply:
         path = seen.path
         for channel, articles in self.spc.items():
-            if path == f"/fabu/gengduo/{channel}.html":
-                size = self.trs_page_size
-                number = int(seen.query.get("page", "1"))
-                pages = max(1, -(-len(articles) // size))
+            section = channel.split("/")[1]
+            size = self.trs_page_size
+            pages = max(1, -(-len(articles) // size))
+            number = 1 if path == f"{channel}.html" else None
+            if path.startswith(f"{channel}_") and path.endswith(".html") and path[len(channel) + 1 : -5].isdigit():
+                number = int(path[len(channel) + 1 : -5])
+            if number is not None and 1 <= number <= pages:
                 chunk = articles[(number - 1) * size : number * size]
                 items = "".join(
-                    f'<li><a href="/fabu/xiangqing/{aid}.html" title="{title}">{title}</a><i class="date">{day}</i></li>'
+                    f'<li><a title="{title}" target="_blank" href="/{section}/xiangqing/{aid}.html">{title}</a>'
+                    f' <i class="date">{day}</i></li>'
                     for aid, title, day in chunk
                 )
-                pager = f'<div class="page"><a href="/fabu/gengduo/{channel}.html?page={pages}">尾页</a></div>'
-                return html(f"<html><body><div class='sec_list'><ul>{items}</ul></div>{pager}</body></html>")
+                links = "".join(f'<li><a href="{channel}{"" if n == 1 else f"_{n}"}.html">{n}</a></li>'
+                                for n in range(max(1, number - 2), min(pages, number + 2) + 1))
+                if number < pages:
+                    links += f'<li class="next"><a href="{channel}_{number + 1}.html">下一页</a></li>'
+                return html(f"<html><body><div class='sec_list'><ul>{items}</ul></div>"
+                            f"<div class='page'><ul id='yw1'>{links}</ul></div></body></html>")
             for aid, title, day in articles:
-                if path == f"/fabu/xiangqing/{aid}.html":
+                if path == f"/{section}/xiangqing/{aid}.html":
                     return html(
-                        f"<html><body><div class='detail'><div class='title'>{title}</div><div class='message'><ul>"
-                        f"<li>发布时间：{day} 09:00:00</li></ul></div><div class='txt_txt' id='zoom'><p>{title}正文（示例）。"
-                        "</p></div></div></body></html>"
+                        f"<html><body><div class='detail'><div class='title'>{title}</div><div class='detail_mes'>"
+                        f"<ul class='message'><li>来源：新闻局</li><li>发布时间：{day} 09:00:00</li></ul></div>"
+                        f"<div class='txt_txt' id='zoom'><p>{title}正文（示例）。</p></div></div></body></html>"
                     )
         return html("<html><head><title>404</title></head><body>not found</body></html>", 404)
+
+
+def list_key(region: str, page_number: int) -> str:
+    """Fault key of one 12309 list request: region code ("sh") and page number."""
+    return f"/getFileListByPage#{region}:{page_number}"
 
 
 def procuratorate_articles(province_index: int, count: int) -> list[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from scraper_server import (  # noqa: F401 (fixtures)
     drop,
+    list_key,
     loopback_only,
     manifest,
     page,
@@ -24,11 +25,12 @@ from scraper_server import (  # noqa: F401 (fixtures)
 
 from toolkit.loaders import scrape_store
 
-LIST = "/12309/gj/sh/zjxflws/index.shtml"
-LIST2 = "/12309/gj/sh/zjxflws/index_1.shtml"
+LIST = list_key("sh", 1)  # POST /getFileListByPage for 上海, page 1
+LIST2 = list_key("sh", 2)
 
 
-def setup_12309(sites, count: int = 7) -> list[str]:  # noqa: F811
+def setup_12309(sites, count: int = 20) -> list[str]:  # noqa: F811
+    """count articles for 上海; 15 per list page, so the default 20 make two list pages."""
     sites.procuratorate["sh"] = procuratorate_articles(1, count)
     return sorted(f"12309:{aid}" for aid, title, _ in sites.procuratorate["sh"]
                   if title.endswith(("起诉书", "不起诉决定书")) and not title.endswith("抗诉书"))
@@ -131,7 +133,7 @@ def test_stop_pages_stop_at_once_and_are_kept_aside(sites, tmp_path: Path, capsy
     assert words in err and "rejected" in err
     assert len(sites.requests_to(LIST2)) == 1  # no retry flood
     assert len(list((tmp_path / "rejected").iterdir())) == 1
-    assert all(e["url"].find("index_1") < 0 for e in manifest(tmp_path))  # the stop page is not in the store
+    assert not any('"page":2' in e["data"].get("__json_body__", "") for e in manifest(tmp_path))  # not stored
     assert run_12309(tmp_path, sites) == 0  # once the site is fine again, a rerun finishes the set
     assert loaded_ids(tmp_path) == wanted
     assert_store_consistent(tmp_path)
@@ -176,7 +178,8 @@ def test_changed_layout_stops_with_site_changed(sites, tmp_path: Path, capsys) -
     setup_12309(sites)
     sites.inject(LIST, page(b"<html><head><title>new look</title></head><body><div>redesigned</div></body></html>"))
     assert run_12309(tmp_path, sites) == 1
-    assert "layout has changed" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "expected a JSON answer from getFileListByPage" in err and "rejected" in err
     assert manifest(tmp_path) == []
 
 

@@ -64,8 +64,7 @@ def document_lines(out: Path) -> int:
 
 @pytest.mark.parametrize("kill_after", [1, 5, 10])
 def test_kill_mid_run_then_rerun_gives_exactly_the_full_set(sites, tmp_path: Path, kill_after: int) -> None:  # noqa: F811
-    sites.procuratorate["sh"] = procuratorate_articles(1, 30)
-    sites.trs_page_size = 5
+    sites.procuratorate["sh"] = procuratorate_articles(1, 30)  # two list pages of 15, 20 wanted documents
     wanted = wanted_ids(sites)
     command = [sys.executable, str(REPO / "tests" / "scraper_server.py"), "scrape", "12309", "--province", "上海",
                "--out", str(tmp_path), "--base-url", sites.url, *FAST, "--rate", "25"]
