@@ -14,6 +14,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapers.client import Politeness, PoliteClient, user_agent
 from scrapers.errors import BoundReached, ScrapeError
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=4, help="retries on connection errors, 5xx, 429 (default 4)")
     parser.add_argument("--backoff", type=float, default=2.0, help="backoff base in seconds (default 2)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--allow-host", action="append", metavar="HOST",
+                        help="another host name the run may contact (repeatable); default: the base URL's host only")
     parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")
     wenshu = parser.add_argument_group("wenshu")
     wenshu.add_argument("--cookie-file", type=Path, help="file holding YOUR logged-in session cookie (never logged)")
@@ -146,32 +149,56 @@ def run(args: argparse.Namespace) -> int:
         store = RawStore.open(args.out)
     except StoreError as exc:
         raise _usage(str(exc)) from None
-    client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact))
+    allowed_hosts = allowed_hosts_for(module, base_url, args.allow_host)
+    client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact), allowed_hosts=allowed_hosts)
     scraper = Scraper(args.source, store, client, Bounds(args.max_requests, until), progress=not args.no_progress)
-    _log_run(args, base_url, "started", cookie_given=cookie is not None)
-    status, code = "finished", 0
+    _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts))
+    # Whatever ends the run (an error of any kind, Ctrl-C, a kill signal turned into SystemExit), the
+    # finally block records how in runs.jsonl; this status is what is left when nothing else is known.
+    status, code = "ended unexpectedly (interrupted or an internal error); rerun the same command to continue", 1
     try:
-        module.crawl(scraper, base_url, options)
-    except BoundReached as exc:
-        status = f"stopped: {exc}; rerun the same command to continue"
-    except ScrapeError as exc:
-        status, code = f"failed: {exc}", 1
-    except KeyboardInterrupt:
-        status, code = "interrupted; rerun the same command to continue", 130
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+        try:
+            module.crawl(scraper, base_url, options)
+            status, code = "finished", 0
+        except BoundReached as exc:
+            status, code = f"stopped: {exc}; rerun the same command to continue", 0
+        except ScrapeError as exc:
+            status, code = f"failed: {exc}", 1
+        except KeyboardInterrupt:
+            status, code = "interrupted; rerun the same command to continue", 130
+        except ValueError as exc:  # a source module refusing its options (unknown channel, province, ...)
+            status, code = f"bad options: {exc}", 2
+            raise _usage(str(exc)) from None
+        except BaseException as exc:  # a bug or SystemExit: recorded, then left to show itself
+            status, code = f"crashed: {type(exc).__name__}: {str(exc)[:300]}", 1
+            raise
     finally:
         scraper.close()
-    stats = scraper.stats
-    print(
-        f"judgstat scrape {args.source}: {status}. documents: {stats.documents_new} new, "
-        f"{stats.documents_reused} already stored; network requests: {client.requests_sent}; out: {args.out}",
-        file=sys.stderr,
-    )
-    for message in scraper.messages:
-        print(f"judgstat scrape {args.source}: warning: {message}", file=sys.stderr)
-    _log_run(args, base_url, status, cookie_given=cookie is not None, stats=vars(stats), notes=scraper.messages)
+        stats = scraper.stats
+        if code != 2:  # a usage error gets its one line from toolkit.cli, nothing else
+            print(
+                f"judgstat scrape {args.source}: {status}. documents: {stats.documents_new} new, "
+                f"{stats.documents_reused} already stored; network requests: {client.requests_sent}; out: {args.out}",
+                file=sys.stderr,
+            )
+        for message in scraper.messages:
+            print(f"judgstat scrape {args.source}: warning: {message}", file=sys.stderr)
+        _log_run(args, base_url, status, cookie_given=cookie is not None, stats=vars(stats), notes=scraper.messages,
+                 exit_code=code)
     return code
+
+
+def allowed_hosts_for(module: Any, base_url: str, extra: list[str] | None) -> set[str]:
+    """Hosts a run may contact: the base URL's, those the source module declares, and --allow-host."""
+    try:
+        parts = urlsplit(base_url)
+        base_host = parts.hostname
+    except ValueError as exc:
+        raise _usage(f"--base-url {base_url!r}: not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not base_host:
+        raise _usage(f"--base-url {base_url!r}: expected http(s)://host[:port]")
+    hosts = {base_host} | set(getattr(module, "ALLOWED_HOSTS", ())) | set(extra or ())
+    return {h.lower() for h in hosts if h}
 
 
 def _log_run(args: argparse.Namespace, base_url: str, status: str, **fields: Any) -> None:

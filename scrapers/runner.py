@@ -10,7 +10,7 @@ from typing import Any, Callable, TextIO
 from tqdm import tqdm
 
 from scrapers.client import PoliteClient
-from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError
+from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError, SkippableError
 from scrapers.store import RawStore, Request
 
 
@@ -84,8 +84,8 @@ class Scraper:
         kind: "list" (navigation) or "document" (one document, loadable by toolkit.loaders.scrape_store).
         validate: raises SiteChangedError / JavaScriptRequiredError for a body of the wrong shape,
         which is then kept under rejected/ and never stored.
-        A document that is gone (404/410, DocumentGoneError) is reported with note() and None is
-        returned; a list page that is gone stops the run.
+        A document that is gone (404/410) or may not or cannot be fetched (robots.txt, host, redirect,
+        URL: SkippableError) is reported with note() and None is returned; such a list page stops the run.
         """
         if self.store.has(request.key):
             stored = self.store.read(request.key)
@@ -104,10 +104,11 @@ class Scraper:
                 except ScrapeError as exc:
                     exc.body = response.body  # type: ignore[attr-defined]
                     raise
-        except DocumentGoneError as exc:
+        except SkippableError as exc:  # gone, robots.txt, host not allowed, unusable URL or redirect
             if kind != "document":
                 raise
-            self.note(f"{self.source}: document {doc_id or request.url} skipped, no longer available ({exc})")
+            why = "no longer available" if isinstance(exc, DocumentGoneError) else "not fetched"
+            self.note(f"{self.source}: document {doc_id or request.url} skipped, {why} ({exc})")
             self.stats.shortfalls += 1
             self.bar.update(1)
             return None
