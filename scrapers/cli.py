@@ -37,6 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--allow-host", action="append", metavar="HOST",
                         help="another host name the run may contact (repeatable); default: the base URL's host only")
+    parser.add_argument("--fetcher", choices=("http", "browser"),
+                        help="http (plain requests) or browser (headless Chromium renders the site's JavaScript; "
+                             "only for sources that declare it); default: the source's first")
+    parser.add_argument("--browser-profile", type=Path, metavar="DIR",
+                        help="browser route: YOUR Chromium profile folder (your own login); default: a fresh one")
+    parser.add_argument("--daily-cap", type=int, metavar="N",
+                        help="browser route: at most N navigations per day (default and maximum 500)")
     parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")
     wenshu = parser.add_argument_group("wenshu")
     wenshu.add_argument("--cookie-file", type=Path, help="file holding YOUR logged-in session cookie (never logged)")
@@ -150,9 +157,20 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise _usage(str(exc)) from None
     allowed_hosts = allowed_hosts_for(module, base_url, args.allow_host)
+    fetcher_name = choose_fetcher(args, module)
     client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact), allowed_hosts=allowed_hosts)
-    scraper = Scraper(args.source, store, client, Bounds(args.max_requests, until), progress=not args.no_progress)
-    _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts))
+    fetcher: Any = client
+    if fetcher_name == "browser":
+        from scrapers.browser import COUNTER_NAME, DEFAULT_DAILY_CAP, BrowserFetcher
+
+        fetcher = BrowserFetcher(
+            client, profile_dir=args.browser_profile, daily_cap=args.daily_cap or DEFAULT_DAILY_CAP,
+            counter_path=Path(args.out) / COUNTER_NAME, wait_for=getattr(module, "BROWSER_WAIT_FOR", None),
+            render_timeout=args.timeout,
+        )
+    scraper = Scraper(args.source, store, fetcher, Bounds(args.max_requests, until), progress=not args.no_progress)
+    _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts),
+             fetcher=fetcher_name)
     # Whatever ends the run (an error of any kind, Ctrl-C, a kill signal turned into SystemExit), the
     # finally block records how in runs.jsonl; this status is what is left when nothing else is known.
     status, code = "ended unexpectedly (interrupted or an internal error); rerun the same command to continue", 1
@@ -174,11 +192,13 @@ def run(args: argparse.Namespace) -> int:
             raise
     finally:
         scraper.close()
+        if fetcher is not client:
+            fetcher.close()
         stats = scraper.stats
         if code != 2:  # a usage error gets its one line from toolkit.cli, nothing else
             print(
                 f"judgstat scrape {args.source}: {status}. documents: {stats.documents_new} new, "
-                f"{stats.documents_reused} already stored; network requests: {client.requests_sent}; out: {args.out}",
+                f"{stats.documents_reused} already stored; network requests: {fetcher.requests_sent}; out: {args.out}",
                 file=sys.stderr,
             )
         for message in scraper.messages:
@@ -186,6 +206,30 @@ def run(args: argparse.Namespace) -> int:
         _log_run(args, base_url, status, cookie_given=cookie is not None, stats=vars(stats), notes=scraper.messages,
                  exit_code=code)
     return code
+
+
+def choose_fetcher(args: argparse.Namespace, module: Any) -> str:
+    """--fetcher, checked against the FETCHERS the source module declares (default: its first; else http)."""
+    declared = tuple(getattr(module, "FETCHERS", ("http",)))
+    name = args.fetcher or declared[0]
+    if name not in declared:
+        raise _usage(f"--fetcher {name}: {args.source} supports {', '.join(declared)} only")
+    if name != "browser" and (args.browser_profile is not None or args.daily_cap is not None):
+        raise _usage("--browser-profile and --daily-cap are for --fetcher browser")
+    if name == "browser":
+        from scrapers.browser import DEFAULT_DAILY_CAP, chromium_paths
+
+        if args.daily_cap is not None and not 1 <= args.daily_cap <= DEFAULT_DAILY_CAP:
+            raise _usage(f"--daily-cap {args.daily_cap}: must be between 1 and {DEFAULT_DAILY_CAP} (it can only be lowered)")
+        try:
+            import selenium  # noqa: F401
+        except ImportError:
+            raise _usage("--fetcher browser needs Selenium: pip install selenium") from None
+        if None in chromium_paths():
+            raise _usage("--fetcher browser needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
+        if args.browser_profile is not None and args.browser_profile.exists() and not args.browser_profile.is_dir():
+            raise _usage(f"--browser-profile {args.browser_profile}: not a folder")
+    return name
 
 
 def allowed_hosts_for(module: Any, base_url: str, extra: list[str] | None) -> set[str]:
