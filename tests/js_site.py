@@ -104,6 +104,7 @@ class JsSite:
         self.docs = [(f"d{i}", f"某{i}侵犯公民个人信息案起诉书", f"2022-03-{i + 1:02d}") for i in range(count)]
         self.robots_txt = "User-agent: *\nAllow: /\n"
         self.faults: dict[str, deque[tuple[int, bytes]]] = defaultdict(deque)
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
         self.log: list[Hit] = []
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
@@ -161,8 +162,13 @@ class JsSite:
         status, content_type, body = self._route(handler.command, parts.path, query, form)
         if fault is not None:
             status, content_type, body = fault[0], "text/html; charset=utf-8", fault[1]
+        location = self.redirects.get(parts.path)
+        if location is not None:
+            status, body = 302, b"<html><body>moved</body></html>"
         try:
             handler.send_response(status)
+            if location is not None:
+                handler.send_header("Location", location)
             handler.send_header("Content-Type", content_type)
             handler.send_header("Content-Length", str(len(body)))
             handler.end_headers()

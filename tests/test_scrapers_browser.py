@@ -27,6 +27,7 @@ from scrapers.errors import (
     FetchError,
     LoginRequiredError,
     RetriesExhaustedError,
+    RobotsDisallowedError,
     SiteChangedError,
 )
 from scrapers.runner import Scraper
@@ -101,6 +102,17 @@ def test_transient_status_is_retried_with_backoff_then_given_up(chromium_module_
         js_site.inject("/doc/d1.html", 429)
     with pytest.raises(RetriesExhaustedError, match="3 browser navigations"):
         web.get(js_site.url + "/doc/d1.html")
+
+
+def test_browser_redirect_target_is_checked_before_its_page_is_accepted(chromium_module_driver, js_site, tmp_path) -> None:  # noqa: F811,E501
+    js_site.robots_txt = "User-agent: *\nDisallow: /doc/d4.html\n"
+    js_site.redirects["/doc/moved.html"] = "/doc/d0.html"
+    js_site.redirects["/doc/sneaky.html"] = "/doc/d4.html"
+    web = fetcher(chromium_module_driver, js_site, tmp_path)
+    moved = web.get(js_site.url + "/doc/moved.html")
+    assert moved.url == js_site.url + "/doc/d0.html" and moved.redirects == (js_site.url + "/doc/moved.html",)
+    with pytest.raises(RobotsDisallowedError, match="the browser was redirected there"):
+        web.get(js_site.url + "/doc/sneaky.html")
 
 
 def test_missing_document_is_skipped_and_recorded(chromium_module_driver, js_site, tmp_path) -> None:  # noqa: F811
