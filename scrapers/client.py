@@ -117,7 +117,6 @@ class PoliteClient:
         self.politeness = politeness or Politeness()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
-        self.session.trust_env = False  # no proxy or .netrc from the environment: what is sent is what we say
         self.user_agent = user_agent
         # Sent as a header only; it is never part of a request key, the manifest, or any message.
         self.cookie = cookie or None
@@ -331,7 +330,11 @@ class PoliteClient:
         # The adapter, not Session.send: even with allow_redirects=False the session parses a redirect's
         # Location to offer `response.next`, and a bad Location would raise there, before we see it.
         adapter = self.session.get_adapter(prepared.url)
-        with adapter.send(prepared, stream=True, timeout=(p.connect_timeout, p.read_timeout)) as raw:
+        settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)  # proxies, CA bundle
+        with adapter.send(
+            prepared, stream=True, timeout=(p.connect_timeout, p.read_timeout),
+            verify=settings["verify"], proxies=settings["proxies"], cert=settings["cert"],
+        ) as raw:
             extract_cookies_to_jar(self.session.cookies, prepared, raw.raw)
             status = raw.status_code
             if status in REDIRECT_STATUSES:
