@@ -14,6 +14,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapers.client import Politeness, PoliteClient, user_agent
 from scrapers.errors import BoundReached, ScrapeError
@@ -34,6 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retries", type=int, default=4, help="retries on connection errors, 5xx, 429 (default 4)")
     parser.add_argument("--backoff", type=float, default=2.0, help="backoff base in seconds (default 2)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--allow-host", action="append", metavar="HOST",
+                        help="another host name the run may contact (repeatable); default: the base URL's host only")
+    parser.add_argument("--fetcher", choices=("http", "browser"),
+                        help="http (plain requests) or browser (headless Chromium renders the site's JavaScript; "
+                             "only for sources that declare it); default: the source's first")
+    parser.add_argument("--browser-profile", type=Path, metavar="DIR",
+                        help="browser route: YOUR Chromium profile folder (your own login); default: a fresh one")
+    parser.add_argument("--daily-cap", type=int, metavar="N",
+                        help="browser route: at most N navigations per day (default and maximum 500)")
     parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")
     wenshu = parser.add_argument_group("wenshu")
     wenshu.add_argument("--cookie-file", type=Path, help="file holding YOUR logged-in session cookie (never logged)")
@@ -146,32 +156,93 @@ def run(args: argparse.Namespace) -> int:
         store = RawStore.open(args.out)
     except StoreError as exc:
         raise _usage(str(exc)) from None
-    client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact))
-    scraper = Scraper(args.source, store, client, Bounds(args.max_requests, until), progress=not args.no_progress)
-    _log_run(args, base_url, "started", cookie_given=cookie is not None)
-    status, code = "finished", 0
+    allowed_hosts = allowed_hosts_for(module, base_url, args.allow_host)
+    fetcher_name = choose_fetcher(args, module)
+    client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact), allowed_hosts=allowed_hosts)
+    fetcher: Any = client
+    if fetcher_name == "browser":
+        from scrapers.browser import COUNTER_NAME, DEFAULT_DAILY_CAP, BrowserFetcher
+
+        fetcher = BrowserFetcher(
+            client, profile_dir=args.browser_profile, daily_cap=args.daily_cap or DEFAULT_DAILY_CAP,
+            counter_path=Path(args.out) / COUNTER_NAME, wait_for=getattr(module, "BROWSER_WAIT_FOR", None),
+            render_timeout=args.timeout,
+        )
+    scraper = Scraper(args.source, store, fetcher, Bounds(args.max_requests, until), progress=not args.no_progress)
+    _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts),
+             fetcher=fetcher_name)
+    # Whatever ends the run (an error of any kind, Ctrl-C, a kill signal turned into SystemExit), the
+    # finally block records how in runs.jsonl; this status is what is left when nothing else is known.
+    status, code = "ended unexpectedly (interrupted or an internal error); rerun the same command to continue", 1
     try:
-        module.crawl(scraper, base_url, options)
-    except BoundReached as exc:
-        status = f"stopped: {exc}; rerun the same command to continue"
-    except ScrapeError as exc:
-        status, code = f"failed: {exc}", 1
-    except KeyboardInterrupt:
-        status, code = "interrupted; rerun the same command to continue", 130
-    except ValueError as exc:
-        raise _usage(str(exc)) from None
+        try:
+            module.crawl(scraper, base_url, options)
+            status, code = "finished", 0
+        except BoundReached as exc:
+            status, code = f"stopped: {exc}; rerun the same command to continue", 0
+        except ScrapeError as exc:
+            status, code = f"failed: {exc}", 1
+        except KeyboardInterrupt:
+            status, code = "interrupted; rerun the same command to continue", 130
+        except ValueError as exc:  # a source module refusing its options (unknown channel, province, ...)
+            status, code = f"bad options: {exc}", 2
+            raise _usage(str(exc)) from None
+        except BaseException as exc:  # a bug or SystemExit: recorded, then left to show itself
+            status, code = f"crashed: {type(exc).__name__}: {str(exc)[:300]}", 1
+            raise
     finally:
         scraper.close()
-    stats = scraper.stats
-    print(
-        f"judgstat scrape {args.source}: {status}. documents: {stats.documents_new} new, "
-        f"{stats.documents_reused} already stored; network requests: {client.requests_sent}; out: {args.out}",
-        file=sys.stderr,
-    )
-    for message in scraper.messages:
-        print(f"judgstat scrape {args.source}: warning: {message}", file=sys.stderr)
-    _log_run(args, base_url, status, cookie_given=cookie is not None, stats=vars(stats), notes=scraper.messages)
+        if fetcher is not client:
+            fetcher.close()
+        stats = scraper.stats
+        if code != 2:  # a usage error gets its one line from toolkit.cli, nothing else
+            print(
+                f"judgstat scrape {args.source}: {status}. documents: {stats.documents_new} new, "
+                f"{stats.documents_reused} already stored; network requests: {fetcher.requests_sent}; out: {args.out}",
+                file=sys.stderr,
+            )
+        for message in scraper.messages:
+            print(f"judgstat scrape {args.source}: warning: {message}", file=sys.stderr)
+        _log_run(args, base_url, status, cookie_given=cookie is not None, stats=vars(stats), notes=scraper.messages,
+                 exit_code=code)
     return code
+
+
+def choose_fetcher(args: argparse.Namespace, module: Any) -> str:
+    """--fetcher, checked against the FETCHERS the source module declares (default: its first; else http)."""
+    declared = tuple(getattr(module, "FETCHERS", ("http",)))
+    name = args.fetcher or declared[0]
+    if name not in declared:
+        raise _usage(f"--fetcher {name}: {args.source} supports {', '.join(declared)} only")
+    if name != "browser" and (args.browser_profile is not None or args.daily_cap is not None):
+        raise _usage("--browser-profile and --daily-cap are for --fetcher browser")
+    if name == "browser":
+        from scrapers.browser import DEFAULT_DAILY_CAP, chromium_paths
+
+        if args.daily_cap is not None and not 1 <= args.daily_cap <= DEFAULT_DAILY_CAP:
+            raise _usage(f"--daily-cap {args.daily_cap}: must be between 1 and {DEFAULT_DAILY_CAP} (it can only be lowered)")
+        try:
+            import selenium  # noqa: F401
+        except ImportError:
+            raise _usage("--fetcher browser needs Selenium: pip install selenium") from None
+        if None in chromium_paths():
+            raise _usage("--fetcher browser needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
+        if args.browser_profile is not None and args.browser_profile.exists() and not args.browser_profile.is_dir():
+            raise _usage(f"--browser-profile {args.browser_profile}: not a folder")
+    return name
+
+
+def allowed_hosts_for(module: Any, base_url: str, extra: list[str] | None) -> set[str]:
+    """Hosts a run may contact: the base URL's, those the source module declares, and --allow-host."""
+    try:
+        parts = urlsplit(base_url)
+        base_host = parts.hostname
+    except ValueError as exc:
+        raise _usage(f"--base-url {base_url!r}: not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not base_host:
+        raise _usage(f"--base-url {base_url!r}: expected http(s)://host[:port]")
+    hosts = {base_host} | set(getattr(module, "ALLOWED_HOSTS", ())) | set(extra or ())
+    return {h.lower() for h in hosts if h}
 
 
 def _log_run(args: argparse.Namespace, base_url: str, status: str, **fields: Any) -> None:

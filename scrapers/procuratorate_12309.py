@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapers.errors import SiteChangedError
 from scrapers.pagetext import last_chinese_date, parse_date
-from scrapers.runner import Sanity, Scraper, require_listed, send_json_bodies
+from scrapers.runner import Sanity, Scraper, require_listed
 from scrapers.store import Request
 from scrapers.trs import ARTICLE_HREF, parse_article
 from toolkit.schema import normalised_text_sha256
@@ -193,7 +193,6 @@ def _list_checker(url: str, base_url: str, page: int):
 
 
 def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
-    send_json_bodies(scraper.client)
     channels = _channels(options)
     wanted_types = tuple(options.get("doc_types") or DEFAULT_DOC_TYPES)
     keyword = options.get("query") or ""

@@ -10,8 +10,8 @@ from typing import Any, Callable, Iterable, TextIO
 from tqdm import tqdm
 
 from scrapers.client import PoliteClient
-from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError, SiteChangedError
-from scrapers.store import JSON_BODY_FIELD, RawStore, Request
+from scrapers.errors import BoundReached, DocumentGoneError, ScrapeError, SiteChangedError, SkippableError
+from scrapers.store import RawStore, Request
 
 
 @dataclass
@@ -86,8 +86,8 @@ class Scraper:
         kind: "list" (navigation) or "document" (one document, loadable by toolkit.loaders.scrape_store).
         validate: raises SiteChangedError / JavaScriptRequiredError for a body of the wrong shape,
         which is then kept under rejected/ and never stored.
-        A document that is gone (404/410, DocumentGoneError) is reported with note() and None is
-        returned; a list page that is gone stops the run.
+        A document that is gone (404/410) or may not or cannot be fetched (robots.txt, host, redirect,
+        URL: SkippableError) is reported with note() and None is returned; such a list page stops the run.
         """
         if self.store.has(request.key):
             stored = self.store.read(request.key)
@@ -106,10 +106,11 @@ class Scraper:
                 except ScrapeError as exc:
                     exc.body = response.body  # type: ignore[attr-defined]
                     raise
-        except DocumentGoneError as exc:
+        except SkippableError as exc:  # gone, robots.txt, host not allowed, unusable URL or redirect
             if kind != "document":
                 raise
-            self.note(f"{self.source}: document {doc_id or request.url} skipped, no longer available ({exc})")
+            why = "no longer available" if isinstance(exc, DocumentGoneError) else "not fetched"
+            self.note(f"{self.source}: document {doc_id or request.url} skipped, {why} ({exc})")
             self.stats.shortfalls += 1
             self.bar.update(1)
             return None
@@ -223,26 +224,3 @@ def require_listed(scraper: Scraper, channel: str, listed_total: int, last_body:
             "(or the channel path is wrong)",
             last_body,
         )
-
-
-def send_json_bodies(client: PoliteClient) -> None:
-    """Make the client send a Request.post_json body as application/json instead of a form.
-
-    PoliteClient hands request.data to requests as form pairs; a JSON body (one JSON_BODY_FIELD pair)
-    is turned into the raw JSON text here. Every politeness rule still applies: only the encoding of
-    the body changes. Idempotent.
-    """
-    session = client.session
-    original = session.request
-    if getattr(original, "sends_json_bodies", False):
-        return
-
-    def request(method: str, url: str, **kwargs: Any) -> Any:
-        data = kwargs.get("data")
-        if isinstance(data, list) and len(data) == 1 and data[0][0] == JSON_BODY_FIELD:
-            kwargs["data"] = data[0][1].encode("utf-8")
-            kwargs["headers"] = {**(kwargs.get("headers") or {}), "Content-Type": "application/json;charset=UTF-8"}
-        return original(method, url, **kwargs)
-
-    request.sends_json_bodies = True  # type: ignore[attr-defined]
-    session.request = request  # type: ignore[method-assign]

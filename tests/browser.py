@@ -14,27 +14,7 @@ from typing import Iterator
 
 import pytest
 
-CHROMIUM_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    # Pages may link outside assets (Voilà's widget CSS loads icon fonts from a CDN): resolve no host name but
-    # localhost and 127.0.0.1 (the rule covers address literals too), so nothing leaves the machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-)
-
-
-def chromium_paths() -> tuple[str | None, str | None]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver = shutil.which("chromedriver")
-    return browser, driver
+from scrapers.browser import CHROMIUM_FLAGS, chromium_paths  # noqa: F401 (one list of flags, re-exported)
 
 
 def _missing(reason: str) -> None:
@@ -45,20 +25,12 @@ def _missing(reason: str) -> None:
 
 def new_chromium_driver(user_data_dir: str):
     """A Selenium WebDriver for headless Chromium with a fresh profile in `user_data_dir`."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from scrapers.browser import new_chromium_driver as start
 
-    browser, driver = chromium_paths()
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={user_data_dir}")
-    return webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    return start(user_data_dir, allowed_hosts={"127.0.0.1", "localhost"})  # nothing else even resolves
 
 
-@pytest.fixture
-def chromium_driver() -> Iterator[object]:
+def _require_browser() -> None:
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -66,6 +38,24 @@ def chromium_driver() -> Iterator[object]:
     browser, driver = chromium_paths()
     if not browser or not driver:
         _missing("Chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)")
+
+
+@pytest.fixture
+def chromium_driver() -> Iterator[object]:
+    _require_browser()
+    profile = tempfile.mkdtemp(prefix="judgstat-chromium-")
+    web = new_chromium_driver(profile)
+    try:
+        yield web
+    finally:
+        web.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium_module_driver() -> Iterator[object]:
+    """One headless Chromium for all tests of a module (starting one takes about a second)."""
+    _require_browser()
     profile = tempfile.mkdtemp(prefix="judgstat-chromium-")
     web = new_chromium_driver(profile)
     try:

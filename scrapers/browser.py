@@ -1,0 +1,344 @@
+"""The browser route: headless Chromium renders a site's JavaScript lists, judgstat reads the rendered DOM.
+
+Optional (`judgstat scrape SOURCE --fetcher browser`, for sources whose module declares
+`FETCHERS = (..., "browser")`). It needs Debian's `chromium` and `chromium-driver` and Selenium
+(`pip install selenium`). BrowserFetcher has the client's interface — `get(url)` and `send(request)`
+return a `scrapers.client.Response` (FetchResult), `requests_sent` counts what went out — so the
+runner stores, resumes and reports exactly as with plain HTTP, and keeps every polite rule:
+
+- before each navigation, the same PoliteClient checks the allowed hosts and robots.txt (fetched over
+  plain HTTP, once per origin) and waits its turn under the per-host interval: one navigation per interval;
+- 429/5xx (and a page the browser could not load at all) are retried with the client's backoff, then a
+  RetriesExhaustedError; 404/410 are DocumentGoneError (the document is skipped and recorded);
+- captcha, login, block and JavaScript-challenge pages are recognised by scrapers/detect.py on the
+  rendered page and stop the run with the page kept (the runner writes it under DIR/rejected/);
+- a daily cap of navigations (default DEFAULT_DAILY_CAP, lower with --daily-cap) counted in
+  DIR/browser-navigations.json, so reruns on the same day share it; reaching it is a normal,
+  resumable stop (BoundReached);
+- the browser runs with the user's own profile (--browser-profile DIR: your login, never a shared
+  account) or a fresh temporary one, with background networking, sync, component updates and QUIC off,
+  and with host names outside the allowed ones unresolvable (--host-resolver-rules), so the page's own
+  requests cannot leave the hosts the run may contact.
+
+Limits, said plainly: Chromium follows HTTP redirects itself, so a hop is not checked before it is made;
+the final URL is checked (allowed host, robots.txt) before its page is accepted, and the host-resolver
+rules keep hops on allowed host names. Requests the page's own scripts make (its JSON list endpoint) are
+the site's, not judgstat's: they are not spaced or checked against robots.txt one by one. Only GET
+navigations are possible: a POST request is a FetchError.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from scrapers.client import RETRY_STATUSES, PoliteClient, Response
+from scrapers.detect import check_page
+from scrapers.errors import (
+    BoundReached,
+    DocumentGoneError,
+    FetchError,
+    RetriesExhaustedError,
+    ScrapeError,
+    SiteChangedError,
+    StopRun,
+)
+from scrapers.store import Request, _write_atomic
+
+DEFAULT_DAILY_CAP = 500  # navigations per calendar day; the user may lower it, never raise it
+COUNTER_NAME = "browser-navigations.json"
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--metrics-recording-only",
+)
+# Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet": installed by CDP
+# before any of the page's scripts run.
+PENDING_COUNTER = """(() => {
+  if ("__judgstatPending" in window) return;
+  let pending = 0;
+  Object.defineProperty(window, "__judgstatPending", {get: () => pending});
+  const realFetch = window.fetch;
+  if (realFetch) window.fetch = function (...args) {
+    pending++;
+    return realFetch.apply(this, args).finally(() => { pending--; });
+  };
+  const realSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    pending++;
+    this.addEventListener("loadend", () => { pending--; }, {once: true});
+    return realSend.apply(this, args);
+  };
+})();"""
+RENDER_PROBE = (
+    "return [document.readyState, document.documentElement ? document.documentElement.outerHTML.length : 0,"
+    " performance.getEntriesByType('resource').length, window.__judgstatPending || 0];"
+)
+NAVIGATION_STATUS = (
+    "const e = performance.getEntriesByType('navigation')[0];"
+    "return e ? [e.responseStatus || 0, e.redirectCount || 0] : [0, 0];"
+)
+
+
+def chromium_paths() -> tuple[str | None, str | None]:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    return browser, shutil.which("chromedriver")
+
+
+def host_resolver_rules(allowed_hosts: set[str] | frozenset[str] | None) -> str | None:
+    """Chromium rule making every host name but the allowed ones fail to resolve (None: no restriction)."""
+    if allowed_hosts is None:
+        return None
+    return "MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {host}" for host in sorted(allowed_hosts))
+
+
+def new_chromium_driver(user_data_dir: str | Path, *, allowed_hosts: set[str] | frozenset[str] | None = None) -> Any:
+    """A Selenium WebDriver for headless system Chromium using the profile in `user_data_dir`."""
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not download anything
+    os.environ.setdefault("SE_AVOID_STATS", "true")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver = chromium_paths()
+    if not browser or not driver:
+        raise ScrapeError(
+            "the browser route needs Chromium and its driver (Debian: apt-get install chromium chromium-driver)"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={user_data_dir}")
+    rules = host_resolver_rules(allowed_hosts)
+    if rules:
+        options.add_argument(f"--host-resolver-rules={rules}")
+    return webdriver.Chrome(service=Service(executable_path=driver), options=options)
+
+
+class DailyCap:
+    """Navigations per calendar day, kept in a small JSON file written atomically (shared by reruns)."""
+
+    def __init__(self, limit: int, path: Path | None, today: Callable[[], date] = date.today) -> None:
+        if limit < 1 or limit > DEFAULT_DAILY_CAP:
+            raise ValueError(f"daily cap must be between 1 and {DEFAULT_DAILY_CAP} navigations, got {limit}")
+        self.limit = limit
+        self.path = path
+        self.today = today
+        self._memory: dict[str, Any] = {}
+
+    def _read(self) -> dict[str, Any]:
+        if self.path is None or not self.path.exists():
+            return dict(self._memory)
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # unreadable counter: start again rather than stop for ever
+        return data if isinstance(data, dict) else {}
+
+    def used_today(self) -> int:
+        data = self._read()
+        return int(data.get("count", 0)) if data.get("date") == self.today().isoformat() else 0
+
+    def take(self) -> None:
+        used = self.used_today()
+        if used >= self.limit:
+            raise BoundReached(
+                f"daily cap of {self.limit} browser navigations reached for {self.today().isoformat()}; "
+                "rerun tomorrow to continue"
+            )
+        data = {"date": self.today().isoformat(), "count": used + 1}
+        self._memory = data
+        if self.path is not None:
+            _write_atomic(self.path, json.dumps(data).encode("utf-8"))
+
+
+class BrowserFetcher:
+    """get(url)/send(request) through headless Chromium, every navigation under the client's rules."""
+
+    def __init__(
+        self,
+        client: PoliteClient,
+        *,
+        driver: Any | None = None,
+        profile_dir: str | Path | None = None,
+        daily_cap: int = DEFAULT_DAILY_CAP,
+        counter_path: Path | None = None,
+        wait_for: str | Callable[[str], str | None] | None = None,
+        render_timeout: float = 20.0,
+        settle: float = 0.5,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        """driver: an existing WebDriver (tests); else Chromium starts on first use with `profile_dir`
+        (the user's own) or a fresh temporary profile removed by close().
+        wait_for: a CSS selector (or url -> selector) that the rendered page must contain."""
+        self.client = client
+        self.driver = driver
+        self._owns_driver = driver is None
+        self.profile_dir = Path(profile_dir) if profile_dir is not None else None
+        self._temp_profile: str | None = None
+        self.cap = DailyCap(daily_cap, counter_path, today)
+        self.wait_for = wait_for
+        self.render_timeout = render_timeout
+        self.settle = settle
+        self.navigations = 0
+
+    @property
+    def requests_sent(self) -> int:
+        return self.navigations + self.client.requests_sent  # navigations plus robots.txt over HTTP
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def _browser(self) -> Any:
+        if self.driver is None:
+            if self.profile_dir is not None:
+                self.profile_dir.mkdir(parents=True, exist_ok=True)
+                profile = str(self.profile_dir)
+            else:
+                profile = self._temp_profile = tempfile.mkdtemp(prefix="judgstat-browser-")
+            try:
+                self.driver = new_chromium_driver(profile, allowed_hosts=self.client.allowed_hosts)
+            except ScrapeError:
+                raise
+            except Exception as exc:  # WebDriverException, a profile locked by a running browser, ...
+                raise ScrapeError(
+                    f"could not start Chromium with profile {profile}: {type(exc).__name__}: {str(exc)[:300]} "
+                    "(close other browser windows using that profile)"
+                ) from None
+        if not getattr(self, "_instrumented", False):
+            self.driver.set_page_load_timeout(self.client.politeness.read_timeout)
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PENDING_COUNTER})
+            self._instrumented = True
+        return self.driver
+
+    def close(self) -> None:
+        if self.driver is not None and self._owns_driver:
+            try:
+                self.driver.quit()
+            finally:
+                self.driver = None
+        if self._temp_profile:
+            shutil.rmtree(self._temp_profile, ignore_errors=True)
+            self._temp_profile = None
+
+    def __enter__(self) -> "BrowserFetcher":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- fetching -------------------------------------------------------------------------------
+    def send(self, request: Request) -> Response:
+        if request.method.upper() != "GET" or request.data:
+            raise FetchError(f"{request.url}: the browser route navigates (GET) only; {request.method} is not possible")
+        url = request.url
+        if request.params:
+            parts = urlsplit(url)
+            query = "&".join(q for q in (parts.query, urlencode(list(request.params))) if q)
+            url = urlunsplit(parts._replace(query=query))
+        return self.get(url)
+
+    def get(self, url: str) -> Response:
+        self.client.check_target(url)  # allowed host and robots.txt, through the HTTP client's own code
+        p = self.client.politeness
+        last_problem = ""
+        for attempt in range(p.max_retries + 1):
+            self.cap.take()
+            self.client.wait_turn(url)
+            status, final_url, redirects, body, problem = self._navigate(url)
+            if problem is None:
+                if final_url != url:
+                    self.client.check_target(final_url, what=f" (the browser was redirected there from {url})")
+                try:
+                    check_page(status, "text/html", body, url)
+                except StopRun as exc:
+                    exc.body = body  # type: ignore[attr-defined]
+                    raise
+                if status not in RETRY_STATUSES:
+                    if status in (404, 410):
+                        raise DocumentGoneError(f"{url}: HTTP {status} (browser)")
+                    if status and not 200 <= status < 300:
+                        raise ScrapeError(f"{url}: HTTP {status} (browser); not retried")
+                    self._check_rendered(url, body)
+                    chain = tuple([url] * min(redirects, 1))
+                    return Response(status or 200, "text/html; charset=utf-8", body, final_url, chain)
+                problem = f"HTTP {status}"
+            last_problem = problem
+            if attempt < p.max_retries:
+                backoff = min(p.backoff_cap, p.backoff_base * 2**attempt)
+                self.client._pause("backoff", backoff + self.client.rng.uniform(0, p.backoff_base))
+        raise RetriesExhaustedError(
+            f"{url}: gave up after {p.max_retries + 1} browser navigations (last: {last_problem}). "
+            "The site may be down or overloaded; rerun later to resume"
+        )
+
+    def _navigate(self, url: str) -> tuple[int, str, int, bytes, str | None]:
+        """(status, final url, redirect count, rendered page, problem or None) of one navigation."""
+        from selenium.common.exceptions import TimeoutException, WebDriverException
+
+        browser = self._browser()
+        self.navigations += 1
+        try:
+            browser.get(url)
+        except TimeoutException:
+            return 0, url, 0, b"", f"page did not load within {self.client.politeness.read_timeout:.0f} s"
+        except WebDriverException as exc:
+            return 0, url, 0, b"", f"browser error: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}"
+        final_url = browser.current_url
+        if final_url.startswith("chrome-error:"):
+            return 0, url, 0, b"", "the browser could not load the page (connection failed)"
+        status, redirects = browser.execute_script(NAVIGATION_STATUS)
+        self._wait_rendered(browser, url, expect_selector=200 <= int(status or 200) < 300)
+        body = browser.page_source.encode("utf-8")
+        return int(status or 0), final_url, int(redirects or 0), body, None
+
+    def _selector(self, url: str) -> str | None:
+        return self.wait_for(url) if callable(self.wait_for) else self.wait_for
+
+    def _wait_rendered(self, browser: Any, url: str, *, expect_selector: bool = True) -> None:
+        """Until the selector is present, or the page is quiet: loaded, none of its own requests in flight,
+        and no change to the DOM or to the list of loaded resources for `settle` seconds."""
+        from selenium.webdriver.common.by import By
+
+        selector = self._selector(url) if expect_selector else None
+        deadline = time.monotonic() + self.render_timeout
+        last, quiet_since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            if selector and browser.find_elements(By.CSS_SELECTOR, selector):
+                return
+            probe = tuple(browser.execute_script(RENDER_PROBE))
+            now = time.monotonic()
+            if probe != last:
+                last, quiet_since = probe, now
+            elif probe[0] == "complete" and not probe[3] and now - quiet_since >= self.settle:
+                return
+            time.sleep(0.05)
+
+    def _check_rendered(self, url: str, body: bytes) -> None:
+        selector = self._selector(url)
+        if not selector:
+            return
+        from bs4 import BeautifulSoup
+
+        if not BeautifulSoup(body, "html.parser").select(selector):
+            error = SiteChangedError(
+                f"{url}: the rendered page has no {selector!r} after {self.render_timeout:.0f} s; "
+                "the site's page or its script has changed"
+            )
+            error.body = body  # type: ignore[attr-defined]
+            raise error
