@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "load": ("toolkit.loaders.cli", "read corpora (CAIL, JuDGE, LeCaRD, HTML/docx/txt, sheets) into a document store"),
     "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
     "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
+    "sheet": ("toolkit.sheets.cli", "coding sheets: export for coders, inter-coder agreement, adjudication, gold"),
 }
 
 
