@@ -25,7 +25,7 @@ CODES_SHEET = "codes"
 ADJUDICATED_COLUMN = "adjudicated"
 REASON_COLUMN = "reason"
 LISTED_COLUMN = "why_listed"
-FIXED_COLUMNS = ("doc_id", "defendant", "field", LISTED_COLUMN, "parser", "evidence")
+FIXED_COLUMNS = ("doc_id", "defendant", "field", LISTED_COLUMN, "parser_value", "evidence")
 DISAGREE, PARTLY_CODED, NOT_CODED_BY_ANY = "coders disagree", "coded by some coders only", "not coded"
 
 
