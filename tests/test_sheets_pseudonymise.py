@@ -105,3 +105,18 @@ def test_masked_numbers_in_evidence(tmp_path):
     evidence = " ".join(v for row in read_sheet(out).evidence.values() for v in row.values())
     assert "［身份证号］" in evidence and "［电话］" in evidence
     assert not any(secret in evidence for secret in SECRETS)
+
+
+def test_export_of_parse_pseudonymise_output_finds_its_masked_texts(tmp_path):
+    """parse --pseudonymise writes OUTPUT.texts.jsonl; export uses it for the evidence without --texts."""
+    texts = tmp_path / "docs.jsonl"
+    texts.write_text(json.dumps({"id": "pi-1", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    defendants = tmp_path / "pseudo.jsonl"
+    assert main(["parse", str(texts), "-o", str(defendants), "--pseudonymise"]) == 0
+    out = tmp_path / "sheet.xlsx"
+    assert main(["sheet", "export", str(defendants), "-o", str(out), "--fields", "term_months", "fine_yuan"]) == 0
+    sheet = read_sheet(out)
+    evidence = " ".join(v for row in sheet.evidence.values() for v in row.values())
+    assert "【有期徒刑一年】" in evidence and "【有期徒刑六个月】" in evidence
+    content = workbook_strings(out)
+    assert not any(secret in content for secret in SECRETS)
