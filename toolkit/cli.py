@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
     "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
     "app": ("toolkit.app.cli", "the interactive tier calculator as a web page on 127.0.0.1 (Voilà)"),
+    "sheet": ("toolkit.sheets.cli", "coding sheets: export for coders, inter-coder agreement, adjudication, gold"),
 }
 
 
