@@ -71,3 +71,15 @@ def test_drug_charge_names_cover_selective_spellings_and_cail():
         assert crime_for_charge(name) is drugs, name
     assert crime_for_charge("运输、贩卖毒品罪") is None  # the verbs keep the statute's order
     assert crime_for_charge("容留他人吸毒罪") is None
+
+
+def test_no_clause_id_literals_in_the_standards():
+    """Clause ids are data: the standards modules read them from rules.json (comments and prose notes aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "toolkit" / "crimes"
+    for module in (root / "personal_information" / "standards.py", root / "drug_trafficking" / "standards.py"):
+        code = [line.split("#")[0] for line in module.read_text(encoding="utf-8").splitlines()]
+        offending = [line for line in code if re.search(r"[\"'](Art\.\d|Interp\.Art)", line)]
+        assert not offending, f"{module.name}: {offending}"
