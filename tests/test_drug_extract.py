@@ -91,3 +91,17 @@ def test_on_the_cail_sample():
         for q in f.quantities:
             for start, end in q.spans:
                 assert d["text"][start:end].rstrip()[-1] in "克gGmM斤"
+
+
+def test_second_version_rules():
+    # 麻古 "containing methamphetamine and caffeine": the weight is the tablets', named by the first constituent.
+    text = "查获麻古两颗（内含甲基苯丙胺和咖啡因，净重0.17克）。"
+    assert grams(text) == {"methamphetamine": Fraction("0.17")}
+    # A total restated in the prosecution's conclusion, between the largest and the sum of the facts' weights.
+    text = ("向甲贩卖海洛因1克；向乙贩卖海洛因6克。查获海洛因疑似物净重1克、6克，另查获海洛因21克。"
+            "公诉机关认为，被告人贩卖毒品海洛因28克，构成贩卖毒品罪。")
+    assert grams(text) == {"heroin": Fraction(28)}
+    # Totals of two separate batches add up; a grand total (以上…) wins.
+    assert grams("向甲贩卖冰毒共计2.4克。民警查获冰毒共计71.08克。") == {"methamphetamine": Fraction("73.48")}
+    text = "查获海洛因两包，共计净重1克；又查获海洛因三包，共计净重2克。以上海洛因共计净重3克。"
+    assert grams(text) == {"heroin": Fraction(3)}

@@ -38,6 +38,9 @@ PROVENANCE = HERE / "provenance.json"
 SAMPLE = HERE / "hand_sample.csv"
 SAMPLE_SEED = 13
 SAMPLE_SIZE = 50
+SAMPLE_2 = HERE / "hand_sample_2.csv"  # read after the extractor's second version was frozen
+SAMPLE_2_SEED = 2026
+SAMPLE_2_SIZE = 30
 FILES = ("data_test.json", "data_train.gb18030.json")
 COLUMNS = (
     "case_id", "defendant_index", "source_file", "source_line", "charges", "articles", "other_charges",
@@ -131,16 +134,22 @@ def build(source_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, errors
 
 
-def write_sample(rows: list[dict[str, Any]]) -> None:
-    """The extractor side of the hand-read sample: SAMPLE_SIZE case ids drawn with SAMPLE_SEED; the hand columns
-    already in hand_sample.csv are kept."""
+def sample_ids(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The two hand-read samples: SAMPLE_SIZE ids drawn with SAMPLE_SEED, then SAMPLE_2_SIZE of the rest with
+    SAMPLE_2_SEED."""
     case_ids = sorted({r["case_id"] for r in rows})
-    chosen = random.Random(SAMPLE_SEED).sample(case_ids, SAMPLE_SIZE)
+    first = random.Random(SAMPLE_SEED).sample(case_ids, SAMPLE_SIZE)
+    rest = [c for c in case_ids if c not in set(first)]
+    return first, random.Random(SAMPLE_2_SEED).sample(rest, SAMPLE_2_SIZE)
+
+
+def write_sample(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -> None:
+    """The extractor side of a hand-read sample; the hand columns already in the file are kept."""
     by_id = {r["case_id"]: r for r in rows if r["defendant_index"] == 1}
     existing: dict[str, dict[str, str]] = {}
     hand_columns: list[str] = []
-    if SAMPLE.exists():
-        with SAMPLE.open(encoding="utf-8") as handle:
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             hand_columns = [c for c in reader.fieldnames or [] if c.startswith("hand_") or c == "agree_drug" or c == "agree_grams" or c == "note"]
             existing = {r["case_id"]: r for r in reader}
@@ -153,7 +162,7 @@ def write_sample(rows: list[dict[str, Any]]) -> None:
         for column in hand_columns:
             entry[column] = existing.get(case_id, {}).get(column) or None
         out.append(entry)
-    _atomic_csv(out, ("case_id",) + SAMPLE_EXTRACTOR_COLUMNS + tuple(hand_columns), SAMPLE)
+    _atomic_csv(out, ("case_id",) + SAMPLE_EXTRACTOR_COLUMNS + tuple(hand_columns), path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, PROVENANCE)
     if args.sample:
-        write_sample(rows)
+        first, second = sample_ids(rows)
+        write_sample(rows, SAMPLE, first)
+        write_sample(rows, SAMPLE_2, second)
     found = sum(1 for r in rows if r["grams"] is not None)
     tiers = Counter(r["tier"] for r in rows)
     print(f"wrote {len(rows)} defendants to {OUTPUT}: drug quantity read for {found}; tiers {dict(tiers)}")

@@ -30,10 +30,14 @@ from toolkit.numerals import NUMBER_PATTERN
 
 MAX_CHARS = 200_000
 MAX_WEIGHTS = 400
+MAX_MENTIONS = 2000
 ADJACENT = 4  # characters between a drug name and its weight that still make them one phrase ("海洛因共计298克")
 _JOINERS = re.compile(r"[^、，,；;。（）()和及与]*")  # a drug name and a weight with one of these between are two items
 _AFTER_GAP = re.compile(r"(?:的|之)?")  # "99.66克甲基苯丙胺", "9.1克的氯胺酮"
 _CONCLUSION = re.compile(r"认为|构成|触犯|追究|提请|建议")
+_COORDINATION = re.compile(r"[和及与、]")  # "甲基苯丙胺和咖啡因": the second name is a constituent of the same item
+_GRAND = re.compile(r"(?:以上|上述|综上)(?!刑)")  # "以上毒品共计…": a grand total, not the total of one batch
+GRAND_WINDOW = 30
 MARKER_WINDOW = 8  # characters before a weight searched for 净重/毛重/共 …
 
 _COURT_START = ("经审理查明", "审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
@@ -66,6 +70,7 @@ class WeightMention:
     drug: str | None
     association: str | None  # "adjacent" | "sentence_before" | "sentence_after" | "only_drug" | None
     in_conclusion: bool = False  # in a sentence of legal conclusion (认为/构成 …): a restatement of the facts
+    grand: bool = False  # introduced by 以上/上述/综上: the total of everything before
 
     def to_dict(self) -> dict[str, Any]:
         return {"grams": float(self.grams), "text": self.text, "span": [self.start, self.end], "marker": self.marker,
@@ -79,7 +84,7 @@ class DrugQuantity:
     drug: str
     name_zh: str
     grams: Fraction
-    method: str  # "stated_total" | "single" | "largest_covers_rest" | "sum"
+    method: str  # "stated_total" | "sum_of_totals" | "single" | "largest_covers_rest" | "sum"
     basis: str  # "net" | "gross" | "unmarked"
     spans: tuple[tuple[int, int], ...]  # the weights it is read from
 
@@ -213,7 +218,12 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     cues: list[tuple[int, int]] = []
     per_sentence: list[tuple[list[DrugMention], list[tuple[re.Match[str], Fraction]]]] = []
     for s, e in sentences:
-        found = [DrugMention(lookup[m.group()], m.group(), m.start(), m.end()) for m in drug_re.finditer(text, s, e)]
+        found = []
+        for m in drug_re.finditer(text, s, e):
+            if len(mentions) + len(found) >= MAX_MENTIONS:
+                notes.append(f"more than {MAX_MENTIONS} drug names: the rest were not read")
+                break
+            found.append(DrugMention(lookup[m.group()], m.group(), m.start(), m.end()))
         mentions += found
         cues += [(m.start(), m.end()) for m in _MULTIPLE.finditer(text, s, e)]
         ws = []
@@ -241,13 +251,17 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
             elif right_after:
                 drug, how = right_after[0].drug, "adjacent"
             elif before:
-                drug, how = before[-1].drug, "sentence_before"
+                k = len(before) - 1
+                while k > 0 and _COORDINATION.fullmatch(text, before[k - 1].end, before[k].start):
+                    k -= 1
+                drug, how = before[k].drug, "sentence_before"
             elif later:
                 drug, how = later[0].drug, "sentence_after"
             elif only:
                 drug, how = only, "only_drug"
+            grand = bool(_GRAND.search(text, max(s, m.start() - GRAND_WINDOW), m.start()))
             weights.append(WeightMention(grams, m.group(), m.start(), m.end(), _marker(text, m.start()), drug, how,
-                                         conclusion))
+                                         conclusion, grand))
     quantities = []
     for drug_id in [d.id for d in rules.drugs if d.id in {w.drug for w in weights if w.drug}]:
         chosen = _choose([w for w in weights if w.drug == drug_id and w.marker != "content"])
@@ -265,22 +279,41 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
 
 
 def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
-    """One quantity from a drug's weights: a stated total; else one weight; else the largest when the others add
-    up to it (within 5%, a total written without a marker); else the sum. Weights restated in a sentence of legal
-    conclusion are dropped when the facts state others; gross weights are dropped when net ones are stated."""
+    """One quantity from a drug's weights.
+
+    1. Weights restated in a sentence of legal conclusion: the largest one that lies between the largest and the
+       sum of the facts' weights is the prosecution's or court's total; the others are dropped.
+    2. Gross weights are dropped when net ones are stated.
+    3. Stated totals: a grand total (以上/上述/综上 …) wins; else one total; else the largest when it covers the
+       other totals; else the totals of separate batches are summed.
+    4. Otherwise: one weight; the largest when the others add up to it (within 5%); else the sum.
+    """
     if not weights:
         return None
     facts_only = [w for w in weights if not w.in_conclusion]
-    if facts_only:
-        weights = facts_only
+    restated = [w for w in weights if w.in_conclusion]
+    if facts_only and restated:
+        high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
+        low = max(w.grams for w in facts_only) * Fraction(999, 1000)
+        plausible = [w for w in restated if low <= w.grams <= high]
+        if plausible:
+            best = max(plausible, key=lambda w: w.grams)
+            return best.grams, "stated_total", _basis(facts_only), [best]
+    weights = facts_only or weights
     if any(w.marker == "net" for w in weights):
         weights = [w for w in weights if w.marker != "gross"]
-    basis = "net" if any(w.marker == "net" for w in weights) else (
-        "gross" if any(w.marker == "gross" for w in weights) else "unmarked")
+    basis = _basis(weights)
     totals = [w for w in weights if w.marker == "total"]
     if totals:
-        best = max(totals, key=lambda w: w.grams)
-        return best.grams, "stated_total", basis, [best]
+        grand = [w for w in totals if w.grand]
+        if grand or len(totals) == 1:
+            best = max(grand or totals, key=lambda w: w.grams)
+            return best.grams, "stated_total", basis, [best]
+        largest = max(totals, key=lambda w: w.grams)
+        others = sum((w.grams for w in totals if w is not largest), Fraction(0))
+        if largest.grams * Fraction(95, 100) <= others <= largest.grams * Fraction(1001, 1000):
+            return largest.grams, "stated_total", basis, [largest]
+        return largest.grams + others, "sum_of_totals", basis, totals
     if len(weights) == 1:
         return weights[0].grams, "single", basis, weights
     largest = max(weights, key=lambda w: w.grams)
@@ -289,3 +322,9 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
     if all(w.grams < largest.grams for w in rest) and largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
         return largest.grams, "largest_covers_rest", basis, [largest]
     return largest.grams + rest_sum, "sum", basis, weights
+
+
+def _basis(weights: list[WeightMention]) -> str:
+    if any(w.marker == "net" for w in weights):
+        return "net"
+    return "gross" if any(w.marker == "gross" for w in weights) else "unmarked"
