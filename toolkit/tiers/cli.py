@@ -243,11 +243,11 @@ def drug_facts_from_args(args: argparse.Namespace):
         except QuantityError as exc:
             raise UsageError(f"--quantity {option!r}: {exc}") from None
         quantities.setdefault(name, []).append(match.group("value"))
-    known = rules.circumstance_flags(rules.article_for_conduct("possession" if args.possession else "trafficking"))
+    article = rules.article_for_conduct("possession" if args.possession else "trafficking")
+    known = rules.circumstance_flags(article)
     for flag in args.circumstance:
         if flag not in known:
-            raise UsageError(f"--circumstance {flag!r}: not a circumstance of "
-                             f"{'Art. 348' if args.possession else 'Art. 347'}; one of: {', '.join(known)}")
+            raise UsageError(f"--circumstance {flag!r}: not a circumstance of {article}; one of: {', '.join(known)}")
     conduct = "possession" if args.possession else "trafficking"
     try:
         return DrugFacts(quantities=quantities, conduct=conduct, circumstances=tuple(args.circumstance),

@@ -21,8 +21,12 @@ class DrugTrafficking:
     id = "drug_trafficking"
     label_zh = "走私、贩卖、运输、制造毒品罪"
     label_en = "smuggling, selling, transporting and manufacturing drugs"
-    articles = ("Art.347", "Art.348")
     folder = FOLDER
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """The articles whose tiers it computes: the statutes of rules.json."""
+        return tuple(self.rules()["statutes"])
 
     def charge_names(self) -> tuple[ChargeName, ...]:
         """Art. 347 is a selective charge: every ordered non-empty subset of its verbs (贩卖毒品罪, 贩卖、运输毒品罪 …)

@@ -12,7 +12,7 @@ from typing import Any
 
 from toolkit.crimes.drug_trafficking.quantities import grams_text
 from toolkit.crimes.drug_trafficking.rules import Rules
-from toolkit.crimes.drug_trafficking.standards import DrugFacts, Standing, evaluate_standards, tier_order
+from toolkit.crimes.drug_trafficking.standards import DrugFacts, Standing, evaluate_standards, quantity_rank, tier_order
 
 
 def _boundaries(facts: DrugFacts, standing: Standing, drug_id: str, rules: Rules) -> list[Fraction]:
@@ -77,7 +77,7 @@ def what_if_changes(facts: DrugFacts, standing: Standing, rules: Rules) -> list[
         if change:
             changes.append(change)
     if standing.quantity_basis == "combined":
-        highest = max(standing.per_drug.values(), key=lambda d: ["none", "small", "relatively_large", "large"].index(d.tier))
+        highest = max(standing.per_drug.values(), key=lambda d: quantity_rank(d.tier))
         sole = DrugFacts(quantities={highest.drug: highest.grams}, conduct=facts.conduct,
                          circumstances=facts.circumstances, conduct_date=facts.conduct_date)
         change = entry("no_combination", sole,
