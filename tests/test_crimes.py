@@ -53,3 +53,33 @@ def test_personal_information_charge_names_follow_the_statute_versions():
     assert not pi.matches_charge("非法获取公民个人信息罪", date(2016, 1, 1))
     assert pi.matches_charge("侵犯公民个人信息罪", date(2016, 1, 1))
     assert not pi.matches_charge("侵犯公民个人信息罪", date(2015, 10, 31))
+
+
+def test_every_crime_folder_is_registered():
+    """A folder under toolkit/crimes/ with a CRIME is a crime: it must have its one registry line."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "toolkit" / "crimes"
+    folders = sorted(p.name for p in root.iterdir() if (p / "__init__.py").is_file()
+                     and "CRIME =" in (p / "__init__.py").read_text(encoding="utf-8"))
+    assert folders and sorted(REGISTRY) == folders
+
+
+def test_drug_charge_names_cover_selective_spellings_and_cail():
+    drugs = get_crime("drug_trafficking")
+    for name in ("贩卖毒品罪", "贩卖、运输毒品罪", "走私、贩卖、运输、制造毒品罪", "非法持有毒品罪", "[走私、贩卖、运输、制造]毒品"):
+        assert crime_for_charge(name) is drugs, name
+    assert crime_for_charge("运输、贩卖毒品罪") is None  # the verbs keep the statute's order
+    assert crime_for_charge("容留他人吸毒罪") is None
+
+
+def test_no_clause_id_literals_in_the_standards():
+    """Clause ids are data: the standards modules read them from rules.json (comments and prose notes aside)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "toolkit" / "crimes"
+    for module in (root / "personal_information" / "standards.py", root / "drug_trafficking" / "standards.py"):
+        code = [line.split("#")[0] for line in module.read_text(encoding="utf-8").splitlines()]
+        offending = [line for line in code if re.search(r"[\"'](Art\.\d|Interp\.Art)", line)]
+        assert not offending, f"{module.name}: {offending}"

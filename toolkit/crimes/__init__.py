@@ -18,6 +18,7 @@ from toolkit.crimes.base import ChargeName, Crime, ExampleOutcome, normalise_cha
 # crime id -> module whose CRIME attribute implements toolkit.crimes.base.Crime. One line per crime.
 REGISTRY: dict[str, str] = {
     "personal_information": "toolkit.crimes.personal_information",
+    "drug_trafficking": "toolkit.crimes.drug_trafficking",
 }
 
 DEFAULT_CRIME = "personal_information"

@@ -1,7 +1,10 @@
 """`judgstat tier`: the tier, triggering clauses, statutory range and what-if changes for stated facts.
 
     judgstat tier --count 行踪轨迹=1000 --count 住宿=300 [--gains 5000] [--profit 50000] [--duty]
-                  [--prior-punishment] [--date 2022-03-01] [--json]
+                  [--prior-punishment] [--date 2022-03-01] [--json]          (--crime personal_information, the default)
+    judgstat tier --crime drug_trafficking --quantity 海洛因=60g [--quantity 鸦片=100克] [--possession]
+                  [--circumstance multiple_sales] [--date 2020-01-01] [--json]
+    judgstat tier --list-crimes
 """
 
 from __future__ import annotations
@@ -21,7 +24,20 @@ _INTEGER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$|^[+-]?\d+$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from toolkit.crimes import DEFAULT_CRIME, REGISTRY
+
     accepted = ", ".join(f"{c.zh}/{c.code}" for c in CATEGORIES)
+    parser.add_argument("--crime", default=DEFAULT_CRIME, metavar="CRIME",
+                        help=f"the crime whose tiers to compute (default {DEFAULT_CRIME}); one of: {', '.join(REGISTRY)}")
+    parser.add_argument("--list-crimes", action="store_true", help="list the registered crimes and exit")
+    parser.add_argument("--quantity", action="append", default=[], metavar="DRUG=WEIGHT",
+                        help="drug_trafficking: a drug and its weight, e.g. 海洛因=60g, 鸦片=1.5千克 (repeatable; "
+                             "batches of one drug add up, Art. 347(7))")
+    parser.add_argument("--possession", action="store_true",
+                        help="drug_trafficking: illegal possession (Art. 348) instead of trafficking (Art. 347)")
+    parser.add_argument("--circumstance", action="append", default=[], metavar="FLAG",
+                        help="drug_trafficking: a circumstance of rules.json (repeatable), e.g. multiple_sales, "
+                             "ring_leader, drug_recidivist")
     parser.add_argument("--count", action="append", default=[], metavar="CATEGORY=N",
                         help=f"items of one category (repeatable); categories: {accepted}")
     parser.add_argument("--gains", metavar="YUAN", help="illegal gains (违法所得), Art. 5(1)(7)")
@@ -188,7 +204,95 @@ def explain(result, conduct_date: date | None = None) -> str:
     return "\n".join(lines)
 
 
+def list_crimes() -> str:
+    from toolkit.crimes import DEFAULT_CRIME, all_crimes
+
+    lines = []
+    for crime in all_crimes():
+        default = " (default)" if crime.id == DEFAULT_CRIME else ""
+        lines.append(f"{crime.id}{default}: {crime.label_zh} — {crime.label_en} [{', '.join(crime.articles)}]")
+    return "\n".join(lines)
+
+
+_PI_ONLY = ("count", "gains", "profit", "prior_punishment", "lawful_business", "resold", "used_for_crime",
+            "knew_criminal_use", "severe_consequences", "major_loss", "first_offender", "gains_returned", "remorse", "duty")
+_DRUG_ONLY = ("quantity", "possession", "circumstance")
+
+
+def _given(args: argparse.Namespace, names: tuple[str, ...]) -> list[str]:
+    return ["--" + n.replace("_", "-") for n in names if getattr(args, n, None) not in (None, False, [])]
+
+
+def drug_facts_from_args(args: argparse.Namespace):
+    from toolkit.crimes.drug_trafficking.quantities import QuantityError, parse_weight
+    from toolkit.crimes.drug_trafficking.rules import load_rules
+    from toolkit.crimes.drug_trafficking.standards import DrugFacts
+
+    rules = load_rules()
+    quantities: dict[str, list[str]] = {}
+    for option in args.quantity:
+        match = _COUNT.match(option)
+        if not match or not match.group("value"):
+            raise UsageError(f"--quantity {option!r}: expected DRUG=WEIGHT, e.g. 海洛因=60g")
+        name = match.group("name")
+        if rules.find_drug(name) is None:
+            raise UsageError(f"--quantity {option!r}: unknown drug {name!r}; known drugs: "
+                             + "、".join(d.name_zh if len(d.name_zh) < 8 else d.aliases[0][0] for d in rules.drugs))
+        try:
+            parse_weight(match.group("value"), rules)
+        except QuantityError as exc:
+            raise UsageError(f"--quantity {option!r}: {exc}") from None
+        quantities.setdefault(name, []).append(match.group("value"))
+    article = rules.article_for_conduct("possession" if args.possession else "trafficking")
+    known = rules.circumstance_flags(article)
+    for flag in args.circumstance:
+        if flag not in known:
+            raise UsageError(f"--circumstance {flag!r}: not a circumstance of {article}; one of: {', '.join(known)}")
+    conduct = "possession" if args.possession else "trafficking"
+    try:
+        return DrugFacts(quantities=quantities, conduct=conduct, circumstances=tuple(args.circumstance),
+                         conduct_date=parse_date(args.date))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_drugs(args: argparse.Namespace) -> int:
+    from toolkit.crimes.drug_trafficking.engine import assess as assess_drugs, explain as explain_drugs
+
+    stray = _given(args, _PI_ONLY)
+    if stray:
+        raise UsageError(f"{', '.join(stray)}: not an option of --crime drug_trafficking (use --quantity, "
+                         "--possession, --circumstance, --date)")
+    facts = drug_facts_from_args(args)
+    if not facts.quantities and not facts.circumstances:
+        raise UsageError("no facts given: use --quantity DRUG=WEIGHT (repeatable) or --circumstance FLAG")
+    result = assess_drugs(facts)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(explain_drugs(result))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    from toolkit.crimes import REGISTRY, get_crime
+
+    if args.list_crimes:
+        print(list_crimes())
+        return 0
+    if args.crime not in REGISTRY:
+        raise UsageError(f"--crime {args.crime!r}: unknown crime; known crimes: {', '.join(REGISTRY)}")
+    if args.crime == "drug_trafficking":
+        return run_drugs(args)
+    if args.crime != "personal_information":
+        raise UsageError(f"--crime {args.crime!r}: registered, but `judgstat tier` has no options for it yet")
+    stray = _given(args, _DRUG_ONLY)
+    if stray:
+        raise UsageError(f"{', '.join(stray)}: options of --crime drug_trafficking, not of {args.crime}")
+    return run_personal_information(args)
+
+
+def run_personal_information(args: argparse.Namespace) -> int:
     from toolkit.tiers.engine import assess
 
     try:

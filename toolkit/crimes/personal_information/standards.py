@@ -228,9 +228,43 @@ def _art5_counts(facts: CaseFacts, rules: Rules, art6_applies: bool) -> dict[str
     return {c: n for c, n in facts.counts.items() if c not in art6_categories}
 
 
+def _item_by(rules: Rules, section: str, **match: str) -> dict[str, Any]:
+    """The one entry of rules.json section `section` whose fields equal `match` (e.g. kind="gains")."""
+    found = [e for e in rules.raw[section]["items"] if all(e.get(k) == v for k, v in match.items())]
+    if len(found) != 1:
+        raise KeyError(f"rules.json {section}: {len(found)} entries match {match}")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """The clause ids the standards name, read from rules.json by the role of each entry (never typed in code)."""
+
+    prior_art5: str
+    prior_art6: str
+    mixed: str
+    gains: str
+    duty: str
+    multiple: str
+    profit: str
+
+    @classmethod
+    def of(cls, rules: Rules) -> "Clauses":
+        return cls(
+            prior_art5=_item_by(rules, "serious", kind="flag", flag="prior_punishment")["clause"],
+            prior_art6=_item_by(rules, "art6", kind="flag", flag="prior_punishment")["clause"],
+            mixed=_item_by(rules, "serious", kind="mixed")["clause"],
+            gains=_item_by(rules, "serious", kind="gains")["clause"],
+            duty=_item_by(rules, "serious", kind="duty_half")["clause"],
+            multiple=_item_by(rules, "especially_serious", kind="multiple")["clause"],
+            profit=_item_by(rules, "art6", kind="profit")["clause"],
+        )
+
+
 def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[str, list[Finding], dict[str, CategoryRatio], Fraction, list[str]]:
     """Tier under the Interpretation's standards, ignoring dates: (tier, findings, ratios, mixed sum, notes)."""
     rules = rules or load_rules()
+    ids = Clauses.of(rules)
     notes: list[str] = []
     findings: list[Finding] = []
     duty = facts.duty_or_service
@@ -256,11 +290,11 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
     art5_conduct = bool(counts) or not art6_applies
     if facts.prior_punishment:
         if art5_conduct:
-            entry = rules.item("Art.5(1)(9)")
-            add("Art.5(1)(9)", "serious", "Art.5(1)(9)", entry["label_en"], entry["label_zh"])
+            entry = rules.item(ids.prior_art5)
+            add(ids.prior_art5, "serious", ids.prior_art5, entry["label_en"], entry["label_zh"])
         if art6_applies:
-            entry = rules.item("Art.6(1)(2)")
-            add("Art.6(1)(2)", "serious", "Art.6(1)(2)", entry["label_en"], entry["label_zh"])
+            entry = rules.item(ids.prior_art6)
+            add(ids.prior_art6, "serious", ids.prior_art6, entry["label_en"], entry["label_zh"])
 
     # Counts: each category over its own group's standard (halved in the duty case).
     ratios: dict[str, CategoryRatio] = {}
@@ -281,7 +315,7 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
         for times, tier in ((1, "serious"), (ten, "especially_serious")):
             if total and total >= threshold * times:
                 reached_group[times] = True
-                clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == ten else group.clause)
+                clause = ids.duty if duty and times == 1 else (ids.multiple if times == ten else group.clause)
                 standard = f"{fmt_number(threshold * times)} items"
                 how = ("half of " if duty else "") + group.clause + (f" ×{fmt_number(ten)}" if times == ten else "")
                 add(clause, tier, group.clause,
@@ -289,9 +323,9 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
                     f"{names}{fmt_number(total)}条，达到{fmt_number(threshold * times)}条标准（{how}）")
     for times, tier in ((1, "serious"), (ten, "especially_serious")):
         if not reached_group[times] and len(group_totals) > 1 and mixed_sum >= times:
-            clause = "Art.5(2)(3)" if times == ten else ("Art.5(1)(8)" if duty else "Art.5(1)(6)")
-            how = ("half of " if duty else "") + "Art.5(1)(6)" + (f" ×{fmt_number(ten)}" if times == ten else "")
-            add(clause, tier, "Art.5(1)(6)",
+            clause = ids.multiple if times == ten else (ids.duty if duty else ids.mixed)
+            how = ("half of " if duty else "") + ids.mixed + (f" ×{fmt_number(ten)}" if times == ten else "")
+            add(clause, tier, ids.mixed,
                 f"mixed categories: counts over their own standards sum to {fmt_number(mixed_sum)} ≥ {times} ({how})",
                 f"不同种类信息按相应比例合计{fmt_number(mixed_sum)}，达到{times}倍标准（{how}）")
 
@@ -302,9 +336,9 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
             base = rules.gains_threshold * k
             for times, tier in ((1, "serious"), (ten, "especially_serious")):
                 if gains >= base * times:
-                    clause = "Art.5(1)(8)" if duty and times == 1 else ("Art.5(2)(3)" if times == ten else "Art.5(1)(7)")
-                    how = ("half of " if duty else "") + "Art.5(1)(7)" + (f" ×{fmt_number(ten)}" if times == ten else "")
-                    add(clause, tier, "Art.5(1)(7)",
+                    clause = ids.duty if duty and times == 1 else (ids.multiple if times == ten else ids.gains)
+                    how = ("half of " if duty else "") + ids.gains + (f" ×{fmt_number(ten)}" if times == ten else "")
+                    add(clause, tier, ids.gains,
                         f"illegal gains {fmt_number(gains)} yuan ≥ {fmt_number(base * times)} ({how})",
                         f"违法所得{fmt_number(gains)}元，达到{fmt_number(base * times)}元标准（{how}）")
         else:
@@ -313,10 +347,10 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
         if art6_applies:
             threshold = rules.art6_profit_threshold
             if facts.profit_yuan >= threshold:
-                entry = rules.item("Art.6(1)(1)")
-                add("Art.6(1)(1)", "serious", "Art.6(1)(1)",
+                entry = rules.item(ids.profit)
+                add(ids.profit, "serious", ids.profit,
                     f"profit {fmt_number(facts.profit_yuan)} yuan ≥ {fmt_number(threshold)} ({entry['label_en']})",
-                    f"获利{fmt_number(facts.profit_yuan)}元，达到{fmt_number(threshold)}元标准（Art.6(1)(1)）")
+                    f"获利{fmt_number(facts.profit_yuan)}元，达到{fmt_number(threshold)}元标准（{ids.profit}）")
         else:
             notes.append("profit (获利) is the Art. 6(1)(1) test, which applies only to purchases for lawful business "
                          "of information outside Art. 5(1)(3)-(4) that are not resold; it was not used.")

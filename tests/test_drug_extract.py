@@ -1,0 +1,107 @@
+"""Drug extractor: per-drug quantities with spans on small synthetic texts, bounds, and the CAIL sample (skips when absent)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from toolkit.crimes import get_crime
+from toolkit.crimes.drug_trafficking.extract import MAX_CHARS, MAX_WEIGHTS, extract_drug_facts
+from toolkit.paths import shared_data_dir
+
+
+def grams(text, **kw):
+    return {q.drug: q.grams for q in extract_drug_facts(text, **kw).quantities}
+
+
+def test_stated_total_and_spans():
+    text = "经审理查明：被告人甲贩卖海洛因三小包，分别净重0.2克、0.3克。以上海洛因共计净重0.5克。"
+    result = extract_drug_facts(text)
+    (q,) = result.quantities
+    assert q.drug == "heroin" and q.grams == Fraction(1, 2) and q.method == "stated_total" and q.basis == "net"
+    (start, end), = q.spans
+    assert text[start:end] == "0.5克"
+
+
+def test_net_over_gross_and_units():
+    assert grams("查获毒品可疑物一包，毛重0.10克。经鉴定检出海洛因成分，净重0.08克。") == {"heroin": Fraction(8, 100)}
+    assert grams("查获鸦片1.2千克。") == {"opium": Fraction(1200)}
+    assert grams("查获氯胺酮十千克。") == {"ketamine": Fraction(10000)}
+    assert grams("查获二氢埃托啡5毫克。") == {"dihydroetorphine": Fraction(5, 1000)}
+    assert grams("查获冰毒2公斤。") == {"methamphetamine": Fraction(2000)}
+
+
+def test_weights_attach_to_the_drug_named_before_them():
+    text = "当场查获毒品海洛因298克、毒品鸦片16克；后查获从其体内排出毒品海洛因110克。"
+    assert grams(text) == {"heroin": Fraction(408), "opium": Fraction(16)}
+    assert grams("将99.66克甲基苯丙胺贩卖给他人。") == {"methamphetamine": Fraction("99.66")}
+
+
+def test_separate_sales_add_up_and_restatements_do_not():
+    text = "被告人两次出售甲基苯丙胺约0.3克。又出售甲基苯丙胺约0.3克。公诉机关认为被告人贩卖甲基苯丙胺0.6克，构成贩卖毒品罪。"
+    assert grams(text) == {"methamphetamine": Fraction(6, 10)}
+    assert grams("出售冰毒2克；当场查获甲基苯丙胺2.01克。") == {"methamphetamine": Fraction("2.01")}
+
+
+def test_tablets_without_weight_are_not_quantities_and_purity_is_not_used():
+    assert grams("贩卖麻古20粒。") == {}
+    text = "查获海洛因两包，净重526.7克，海洛因含量为74.75%。"
+    assert grams(text) == {"heroin": Fraction("526.7")}
+
+
+def test_unlisted_drug_and_defendant_attribution():
+    result = extract_drug_facts("被告人甲贩卖合成大麻素若干。")
+    assert result.quantities == () and [m.name for m in result.unlisted_drugs] == ["合成大麻素"]
+    text = "被告人甲贩卖海洛因1克。被告人乙贩卖海洛因5克。"
+    assert grams(text, defendant="甲", co_defendants=["乙"]) == {"heroin": Fraction(1)}
+    assert grams(text, defendant="乙", co_defendants=["甲"]) == {"heroin": Fraction(5)}
+
+
+def test_facts_feed_the_engine():
+    extraction = extract_drug_facts("经审理查明：被告人贩卖甲基苯丙胺共计净重12.5克。")
+    result = get_crime("drug_trafficking").assess(extraction.to_facts())
+    assert result.tier == "relatively_large"
+    assert get_crime("drug_trafficking").extract_facts("查获海洛因60克。").quantities[0].grams == 60
+
+
+def test_bounded_per_document():
+    long_text = "查获海洛因1克，" * (MAX_WEIGHTS + 50)
+    result = extract_drug_facts(long_text)
+    assert len(result.weights) == MAX_WEIGHTS and any("not read" in n for n in result.notes)
+    huge = "一" * (MAX_CHARS + 10) + "查获海洛因1克。"
+    result = extract_drug_facts(huge)
+    assert result.quantities == () and any("cut" in n for n in result.notes)
+
+
+def test_on_the_cail_sample():
+    shared = shared_data_dir()
+    if shared is None or not (shared / "cail2018-sample" / "data_train.gb18030.json").is_file():
+        pytest.skip("../shared/data/cail2018-sample is absent")
+    from toolkit.loaders import cail2018
+
+    crime = get_crime("drug_trafficking")
+    documents = [d for d in cail2018.load(shared / "cail2018-sample" / "data_train.gb18030.json")
+                 if isinstance(d, dict) and any(crime.matches_charge(c) for c in d["metadata"]["meta"]["accusation"])]
+    assert len(documents) >= 850
+    found = [extract_drug_facts(d["text"]) for d in documents]
+    with_quantity = sum(1 for f in found if f.quantities)
+    assert with_quantity / len(found) > 0.85  # 774/852 when measured (datasets/cail-drug-cases/README.md)
+    for f, d in zip(found, documents):
+        for q in f.quantities:
+            for start, end in q.spans:
+                assert d["text"][start:end].rstrip()[-1] in "克gGmM斤"
+
+
+def test_second_version_rules():
+    # 麻古 "containing methamphetamine and caffeine": the weight is the tablets', named by the first constituent.
+    text = "查获麻古两颗（内含甲基苯丙胺和咖啡因，净重0.17克）。"
+    assert grams(text) == {"methamphetamine": Fraction("0.17")}
+    # A total restated in the prosecution's conclusion, between the largest and the sum of the facts' weights.
+    text = ("向甲贩卖海洛因1克；向乙贩卖海洛因6克。查获海洛因疑似物净重1克、6克，另查获海洛因21克。"
+            "公诉机关认为，被告人贩卖毒品海洛因28克，构成贩卖毒品罪。")
+    assert grams(text) == {"heroin": Fraction(28)}
+    # Totals of two separate batches add up; a grand total (以上…) wins.
+    assert grams("向甲贩卖冰毒共计2.4克。民警查获冰毒共计71.08克。") == {"methamphetamine": Fraction("73.48")}
+    text = "查获海洛因两包，共计净重1克；又查获海洛因三包，共计净重2克。以上海洛因共计净重3克。"
+    assert grams(text) == {"heroin": Fraction(3)}

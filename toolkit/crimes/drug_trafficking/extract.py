@@ -1,0 +1,330 @@
+"""Drug type and quantity per defendant from a judgment's facts text, with character spans.
+
+    extract_drug_facts(text, defendant=None, co_defendants=()) -> DrugExtraction
+
+Reading order: where the text has the court's findings (经审理查明 …), quantities come from them, not from the
+prosecution's allegation (指控 …); otherwise from the whole text. Each weight (a number with 克/千克/公斤/毫克/g/kg/mg,
+units from rules.json) is attached to a drug named next to it, else to the nearest drug named in the same
+sentence, else — when the text names one drug only — to that drug. Per drug: a stated total (共/合计/总/累计)
+wins; otherwise the largest weight when it covers all the others (a total written without a marker), otherwise the
+sum of the distinct weights. 净重 is preferred over 毛重: gross weights are dropped when a net weight of the same
+drug is stated. Purity and content (含量/纯度) are never used to convert (Art. 357(2)).
+
+With `defendant`, only sentences naming that defendant (or no co-defendant) are read.
+
+Linear and bounded: every pattern has bounded repetition; at most MAX_CHARS characters and MAX_WEIGHTS weights
+are read per document (a note says when a document was cut).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable
+
+from toolkit.crimes.drug_trafficking.quantities import exact_number
+from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
+from toolkit.crimes.drug_trafficking.standards import DrugFacts
+from toolkit.numerals import NUMBER_PATTERN
+
+MAX_CHARS = 200_000
+MAX_WEIGHTS = 400
+MAX_MENTIONS = 2000
+ADJACENT = 4  # characters between a drug name and its weight that still make them one phrase ("海洛因共计298克")
+_JOINERS = re.compile(r"[^、，,；;。（）()和及与]*")  # a drug name and a weight with one of these between are two items
+_AFTER_GAP = re.compile(r"(?:的|之)?")  # "99.66克甲基苯丙胺", "9.1克的氯胺酮"
+_CONCLUSION = re.compile(r"认为|构成|触犯|追究|提请|建议")
+_COORDINATION = re.compile(r"[和及与、]")  # "甲基苯丙胺和咖啡因": the second name is a constituent of the same item
+_GRAND = re.compile(r"(?:以上|上述|综上)(?!刑)")  # "以上毒品共计…": a grand total, not the total of one batch
+GRAND_WINDOW = 30
+MARKER_WINDOW = 8  # characters before a weight searched for 净重/毛重/共 …
+
+_COURT_START = ("经审理查明", "审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
+_PROSECUTION_START = ("指控", "起诉书")
+_SENTENCE_END = "。；;！!？?\n"
+_TOTAL = re.compile(r"(?:共计|合计|总计|累计|共|总)(?:净重|毛重|重|计)?[约达]?$|(?:总净重|总重量?|总毛重)[约为是]{0,2}$")
+_NET = re.compile(r"净重|净含量|净量")
+_GROSS = re.compile(r"毛重|含包装")
+_CONTENT = re.compile(r"含量|纯度|含有?[^，。]{0,6}(?:百分之|%)")
+# Drug names that have no threshold in rules.json (其他毒品): recorded, never placed in a tier.
+UNLISTED_DRUG_NAMES = ("合成大麻素", "卡西酮", "γ-丁内酯", "麻黄碱", "甲基麻黄碱", "氟胺酮", "尼美西泮片", "大麻")
+_MULTIPLE = re.compile(r"多次|向多人|先后[0-9一二三四五六七八九十两]{1,3}次|[0-9一二三四五六七八九十两]{1,3}次(?:贩卖|向)")
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    drug: str | None  # rules.json drug id; None for a drug without a threshold
+    name: str  # as written
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class WeightMention:
+    grams: Fraction
+    text: str
+    start: int
+    end: int
+    marker: str  # "total" | "net" | "gross" | "content" | ""
+    drug: str | None
+    association: str | None  # "adjacent" | "sentence_before" | "sentence_after" | "only_drug" | None
+    in_conclusion: bool = False  # in a sentence of legal conclusion (认为/构成 …): a restatement of the facts
+    grand: bool = False  # introduced by 以上/上述/综上: the total of everything before
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"grams": float(self.grams), "text": self.text, "span": [self.start, self.end], "marker": self.marker,
+                "drug": self.drug, "association": self.association, "in_conclusion": self.in_conclusion}
+
+
+@dataclass(frozen=True)
+class DrugQuantity:
+    """The quantity of one drug the text attributes to the defendant."""
+
+    drug: str
+    name_zh: str
+    grams: Fraction
+    method: str  # "stated_total" | "sum_of_totals" | "single" | "largest_covers_rest" | "sum"
+    basis: str  # "net" | "gross" | "unmarked"
+    spans: tuple[tuple[int, int], ...]  # the weights it is read from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"drug": self.drug, "name_zh": self.name_zh, "grams": float(self.grams), "grams_exact": str(self.grams),
+                "method": self.method, "basis": self.basis, "spans": [list(s) for s in self.spans]}
+
+
+@dataclass(frozen=True)
+class DrugExtraction:
+    defendant: str | None
+    section: str  # "court_findings" | "whole_text"
+    quantities: tuple[DrugQuantity, ...]
+    unlisted_drugs: tuple[DrugMention, ...]
+    drugs_named: tuple[DrugMention, ...]
+    weights: tuple[WeightMention, ...]
+    multiple_sales_cues: tuple[tuple[int, int], ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def total_grams(self) -> dict[str, Fraction]:
+        return {q.drug: q.grams for q in self.quantities}
+
+    def main_drug(self) -> DrugQuantity | None:
+        """The drug with the largest quantity relative to its own 数量较大 threshold."""
+        if not self.quantities:
+            return None
+        rules = load_rules()
+        return max(self.quantities, key=lambda q: q.grams / rules.drug(q.drug).thresholds["relatively_large"].grams)
+
+    def to_facts(self, conduct: str = "trafficking", conduct_date: Any = None, circumstances: Iterable[str] = ()) -> DrugFacts:
+        return DrugFacts(quantities={q.drug: q.grams for q in self.quantities}, conduct=conduct,
+                         circumstances=tuple(circumstances), conduct_date=conduct_date,
+                         unlisted_drugs=tuple(dict.fromkeys(m.name for m in self.unlisted_drugs)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"defendant": self.defendant, "section": self.section,
+                "quantities": [q.to_dict() for q in self.quantities],
+                "unlisted_drugs": sorted({m.name for m in self.unlisted_drugs}),
+                "weights": [w.to_dict() for w in self.weights],
+                "multiple_sales_cues": [list(s) for s in self.multiple_sales_cues], "notes": list(self.notes)}
+
+
+def _name_table(rules: Rules) -> list[tuple[str, str | None]]:
+    names = [(name, drug.id) for drug in rules.drugs for name in drug.names()]
+    names += [(name, None) for name in UNLISTED_DRUG_NAMES]
+    return sorted(names, key=lambda item: -len(item[0]))
+
+
+def _drug_pattern(rules: Rules) -> tuple[re.Pattern[str], dict[str, str | None]]:
+    table = _name_table(rules)
+    lookup = dict(table)
+    return re.compile("|".join(re.escape(name) for name, _ in table)), lookup
+
+
+def _weight_pattern(rules: Rules) -> re.Pattern[str]:
+    symbols = sorted({s for u in rules.units for s in u.symbols}, key=len, reverse=True)
+    return re.compile(rf"(?P<number>{NUMBER_PATTERN})\s{{0,2}}(?P<unit>{'|'.join(map(re.escape, symbols))})(?![a-zA-Z])")
+
+
+_CACHE: dict[str, Any] = {}
+
+
+def _patterns(rules: Rules):
+    key = rules.version
+    if key not in _CACHE:
+        _CACHE[key] = (_drug_pattern(rules), _weight_pattern(rules))
+    return _CACHE[key]
+
+
+def _section(text: str) -> tuple[int, int, str]:
+    """The court's findings where the text has them (after the allegation), else the whole text."""
+    starts = [i for i in (text.find(marker) for marker in _COURT_START) if i >= 0]
+    if starts:
+        return min(starts), len(text), "court_findings"
+    return 0, len(text), "whole_text"
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, begin = [], start
+    for i in range(start, end):
+        if text[i] in _SENTENCE_END:
+            out.append((begin, i + 1))
+            begin = i + 1
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+def _marker(text: str, start: int) -> str:
+    before = text[max(0, start - MARKER_WINDOW):start]
+    if _CONTENT.search(before):
+        return "content"
+    if _TOTAL.search(before) or _TOTAL.search(before.rstrip("约达为是")):
+        return "total"
+    if _GROSS.search(before):
+        return "gross"
+    if _NET.search(before):
+        return "net"
+    return ""
+
+
+def _read_weight(match: re.Match[str], rules: Rules) -> tuple[Fraction, str] | None:
+    number, unit = match.group("number"), match.group("unit")
+    if number.endswith(("千", "仟")) and unit in rules.unit("克").symbols and len(number) > 1:
+        number, unit = number[:-1], "千克"  # 十千克 is ten kilograms, not 十千 克
+    value = exact_number(number.rstrip(",，.．"))
+    if value is None or value < 0:
+        return None
+    return value * rules.unit(unit).grams, unit
+
+
+def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: Iterable[str] = (),
+                       rules: Rules | None = None) -> DrugExtraction:
+    rules = rules or load_rules()
+    notes: list[str] = []
+    if len(text) > MAX_CHARS:
+        notes.append(f"text cut at {MAX_CHARS} characters (of {len(text)})")
+        text = text[:MAX_CHARS]
+    (drug_re, lookup), weight_re = _patterns(rules)
+    begin, end, section = _section(text)
+    others = [c for c in co_defendants if c and c != defendant]
+    sentences = []
+    for s, e in _sentences(text, begin, end):
+        chunk = text[s:e]
+        if defendant and others and defendant not in chunk and any(o in chunk for o in others):
+            continue
+        sentences.append((s, e))
+    mentions: list[DrugMention] = []
+    weights: list[WeightMention] = []
+    cues: list[tuple[int, int]] = []
+    per_sentence: list[tuple[list[DrugMention], list[tuple[re.Match[str], Fraction]]]] = []
+    for s, e in sentences:
+        found = []
+        for m in drug_re.finditer(text, s, e):
+            if len(mentions) + len(found) >= MAX_MENTIONS:
+                notes.append(f"more than {MAX_MENTIONS} drug names: the rest were not read")
+                break
+            found.append(DrugMention(lookup[m.group()], m.group(), m.start(), m.end()))
+        mentions += found
+        cues += [(m.start(), m.end()) for m in _MULTIPLE.finditer(text, s, e)]
+        ws = []
+        for m in weight_re.finditer(text, s, e):
+            if len(weights) + len(ws) >= MAX_WEIGHTS:
+                notes.append(f"more than {MAX_WEIGHTS} weights: the rest were not read")
+                break
+            read = _read_weight(m, rules)
+            if read is not None:
+                ws.append((m, read[0]))
+        per_sentence.append((found, ws))
+    listed = {m.drug for m in mentions if m.drug}
+    only = next(iter(listed)) if len(listed) == 1 else None
+    for (s, e), (found, ws) in zip(sentences, per_sentence):
+        conclusion = bool(_CONCLUSION.search(text, s, e))
+        for m, grams in ws:
+            drug, how = None, None
+            before = [d for d in found if d.end <= m.start()]
+            later = [d for d in found if d.start >= m.end()]
+            right_before = [d for d in before if m.start() - d.end <= ADJACENT
+                            and _JOINERS.fullmatch(text, d.end, m.start())]
+            right_after = [d for d in later if _AFTER_GAP.fullmatch(text, m.end(), d.start)]
+            if right_before:
+                drug, how = right_before[-1].drug, "adjacent"
+            elif right_after:
+                drug, how = right_after[0].drug, "adjacent"
+            elif before:
+                k = len(before) - 1
+                while k > 0 and _COORDINATION.fullmatch(text, before[k - 1].end, before[k].start):
+                    k -= 1
+                drug, how = before[k].drug, "sentence_before"
+            elif later:
+                drug, how = later[0].drug, "sentence_after"
+            elif only:
+                drug, how = only, "only_drug"
+            grand = bool(_GRAND.search(text, max(s, m.start() - GRAND_WINDOW), m.start()))
+            weights.append(WeightMention(grams, m.group(), m.start(), m.end(), _marker(text, m.start()), drug, how,
+                                         conclusion, grand))
+    quantities = []
+    for drug_id in [d.id for d in rules.drugs if d.id in {w.drug for w in weights if w.drug}]:
+        chosen = _choose([w for w in weights if w.drug == drug_id and w.marker != "content"])
+        if chosen is not None:
+            grams, method, basis, used = chosen
+            quantities.append(DrugQuantity(drug_id, rules.drug(drug_id).name_zh, grams, method, basis,
+                                           tuple((w.start, w.end) for w in used)))
+    unattached = [w for w in weights if w.drug is None]
+    if unattached:
+        notes.append(f"{len(unattached)} weight(s) attached to no drug with a threshold")
+    if not quantities:
+        notes.append("no drug quantity found" + (" in the court's findings" if section == "court_findings" else ""))
+    return DrugExtraction(defendant, section, tuple(quantities), tuple(m for m in mentions if m.drug is None),
+                          tuple(mentions), tuple(weights), tuple(cues), tuple(notes))
+
+
+def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
+    """One quantity from a drug's weights.
+
+    1. Weights restated in a sentence of legal conclusion: the largest one that lies between the largest and the
+       sum of the facts' weights is the prosecution's or court's total; the others are dropped.
+    2. Gross weights are dropped when net ones are stated.
+    3. Stated totals: a grand total (以上/上述/综上 …) wins; else one total; else the largest when it covers the
+       other totals; else the totals of separate batches are summed.
+    4. Otherwise: one weight; the largest when the others add up to it (within 5%); else the sum.
+    """
+    if not weights:
+        return None
+    facts_only = [w for w in weights if not w.in_conclusion]
+    restated = [w for w in weights if w.in_conclusion]
+    if facts_only and restated:
+        high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
+        low = max(w.grams for w in facts_only) * Fraction(999, 1000)
+        plausible = [w for w in restated if low <= w.grams <= high]
+        if plausible:
+            best = max(plausible, key=lambda w: w.grams)
+            return best.grams, "stated_total", _basis(facts_only), [best]
+    weights = facts_only or weights
+    if any(w.marker == "net" for w in weights):
+        weights = [w for w in weights if w.marker != "gross"]
+    basis = _basis(weights)
+    totals = [w for w in weights if w.marker == "total"]
+    if totals:
+        grand = [w for w in totals if w.grand]
+        if grand or len(totals) == 1:
+            best = max(grand or totals, key=lambda w: w.grams)
+            return best.grams, "stated_total", basis, [best]
+        largest = max(totals, key=lambda w: w.grams)
+        others = sum((w.grams for w in totals if w is not largest), Fraction(0))
+        if largest.grams * Fraction(95, 100) <= others <= largest.grams * Fraction(1001, 1000):
+            return largest.grams, "stated_total", basis, [largest]
+        return largest.grams + others, "sum_of_totals", basis, totals
+    if len(weights) == 1:
+        return weights[0].grams, "single", basis, weights
+    largest = max(weights, key=lambda w: w.grams)
+    rest = [w for w in weights if w is not largest]
+    rest_sum = sum((w.grams for w in rest), Fraction(0))
+    if all(w.grams < largest.grams for w in rest) and largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
+        return largest.grams, "largest_covers_rest", basis, [largest]
+    return largest.grams + rest_sum, "sum", basis, weights
+
+
+def _basis(weights: list[WeightMention]) -> str:
+    if any(w.marker == "net" for w in weights):
+        return "net"
+    return "gross" if any(w.marker == "gross" for w in weights) else "unmarked"
