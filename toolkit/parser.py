@@ -15,13 +15,14 @@ from typing import Any, Iterable, Iterator
 from toolkit.extract import Extracted
 from toolkit.extract.facts import extract_facts
 from toolkit.extract.metadata import extract_metadata
-from toolkit.extract.verdict import extract_verdicts, party_names
+from toolkit.extract.verdict import extract_verdicts, party_entries
 from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.schema import DEFENDANT_COLUMNS, new_defendant_record
 from toolkit.textnorm import to_simplified
 
 METADATA_FIELDS = ("case_number", "court", "province", "court_level", "procedure", "doc_type", "judgment_date")
 VERDICT_FIELDS = (
+    "party_type",
     "charges",
     "outcome",
     "penalty_type",
@@ -77,8 +78,11 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     doc_type = _value(metadata.get("doc_type"))
     if not entries and doc_type == "non_prosecution_decision":
         entries = [
-            {"defendant": Extracted(name, None), "outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}
-            for name in party_names(normal)
+            {
+                "defendant": Extracted(name, None), "party_type": Extracted(party_type, None),
+                "outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None),
+            }
+            for name, party_type in party_entries(normal).items()
         ] or [{"outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}]
     if not entries:
         record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant", explain=False)
@@ -90,10 +94,11 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         return [record]
 
     several = len(entries) > 1
-    names = [_value(entry.get("defendant")) for entry in entries]
-    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=_value(entries[0].get("defendant")))
+    # the facts may call a defendant by the header's pseudonym (陈某) where the verdict names them in full
+    fact_names = [_value(entry.get("alias")) or _value(entry.get("defendant")) for entry in entries]
+    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=fact_names[0])
     records = []
-    for entry in entries:
+    for entry, fact_name in zip(entries, fact_names):
         record = new_defendant_record(doc_id)
         _fill(record, metadata, _METADATA_SET)
         name = _value(entry.get("defendant"))
@@ -102,8 +107,8 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         if shared_facts is not None:
             facts, fact_notes = shared_facts
         else:
-            others = [n for n in names if n and n != name]
-            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=name, co_defendants=others)
+            others = [n for n in fact_names if n and n != fact_name]
+            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=fact_name, co_defendants=others)
         _fill(record, facts, _FACT_SET)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))

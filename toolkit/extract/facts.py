@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, bounds_around, find_all, first_of, for_last_text, last_of
-from toolkit.numerals import parse_number
+from toolkit.numerals import GROUPED_DIGITS_PATTERN, parse_number
 
 T = TypeVar("T")
 
@@ -287,7 +287,7 @@ def _categories_in(text: str, start: int, end: int) -> list[tuple[str, tuple[int
 _GAINS = re.compile(
     r"(?P<word>违法所得|非法所得|非法获利|非法牟利|获利|获取利益|牟利|好处费)"
     rf"(?P<gap>[^{_SENTENCE_END}，,元]{{0,10}}?)"
-    rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
+    rf"(?P<amount>{GROUPED_DIGITS_PATTERN}|[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
 _UPPER_BOUND_BEFORE = ("近", "接近", "不足", "不到")
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
