@@ -98,9 +98,10 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     fact_names = [_value(entry.get("alias")) or _value(entry.get("defendant")) for entry in entries]
     shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=fact_names[0])
     records = []
+    base = new_defendant_record(doc_id)  # the document's metadata, read into a record once
+    _fill(base, metadata, _METADATA_SET)
     for entry, fact_name in zip(entries, fact_names):
-        record = new_defendant_record(doc_id)
-        _fill(record, metadata, _METADATA_SET)
+        record = {**base, "charges": [], "mitigating": [], "aggravating": [], "spans": dict(base["spans"]), "notes": []}
         name = _value(entry.get("defendant"))
         record["defendant"] = name
         _fill(record, entry, _VERDICT_SET)
@@ -131,15 +132,15 @@ def _value(extracted: Extracted | None) -> Any:
 
 def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: frozenset[str]) -> None:
     spans = record["spans"]
+    convert_of = _CONVERT
     for name, item in extracted.items():
         if item is None or name not in fields:
             continue
         value, span = item
         if value is None:
             continue
-        convert = _CONVERT.get(name)
-        if convert is not None:
-            value = convert(value)
+        if name in convert_of:
+            value = convert_of[name](value)
         elif type(value) is tuple:
             value = list(value)
         record[name] = value

@@ -151,9 +151,13 @@ def _names_in(text: str, start: int, end: int, defendant: str, co_defendants: tu
             continue
         for position in find_all(text, name, start, end):
             found[position] = name
+    if text.find("某", start, end) == -1:  # every pseudonym has 某
+        return sorted(found.items())
+    named = list(found.items())
     for match in _PSEUDONYM.finditer(text, start, end):
-        if not any(p <= match.start() < p + len(n) for p, n in found.items()):
-            found[match.start()] = match.group()
+        at = match.start()
+        if not named or not any(p <= at < p + len(n) for p, n in named):
+            found[at] = match.group()
     return sorted(found.items())
 
 
