@@ -103,6 +103,9 @@ def test_anonymised_header_does_not_claim_a_different_surname() -> None:
     records = _parse(text)
     assert [(r["defendant"], r["term_months"]) for r in records] == [("陈大明", 10), ("王某", 3)]
     assert not any("王某 of the party section" in n for r in records for n in r["notes"])
+    # the header's 陈某 is 陈大明: said on his record only
+    assert any("陈大明 in the operative part is 陈某" in n for n in records[0]["notes"])
+    assert not any("陈大明" in n for n in records[1]["notes"])
 
 
 APPEAL = (

@@ -214,7 +214,7 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     for entry in entries:
         if entry["defendant"].value in upheld_notes:
             entry["notes"].value.insert(0, upheld_notes[entry["defendant"].value])
-    _name_parties(entries, header, notes)
+    _name_parties(entries, header)
     notes = list(dict.fromkeys(notes))  # a bound noted while reading two regions is one note
     if not entries:
         if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
@@ -246,7 +246,7 @@ def _read_upheld_parts(
     return out
 
 
-def _name_parties(entries: list[dict[str, Extracted]], header: dict[str, str], notes: list[str]) -> None:
+def _name_parties(entries: list[dict[str, Extracted]], header: dict[str, str]) -> None:
     """Each entry's party type, and the header's pseudonym of a defendant whom the operative part names
     in full (陈某 in the header, 陈大明 in the verdict: one person; the facts call them 陈某)."""
     named = {entry["defendant"].value for entry in entries}
@@ -262,7 +262,7 @@ def _name_parties(entries: list[dict[str, Extracted]], header: dict[str, str], n
             unclaimed.remove(alias)
             entry["alias"] = Extracted(alias, None)
             entry["party_type"] = Extracted(party_type_of(alias, header), None)
-            notes.append(f"defendant: {name} in the operative part is {alias} of the party section")
+            entry["notes"].value.append(f"defendant: {name} in the operative part is {alias} of the party section")
 
 
 def operative_part(text: str) -> tuple[int, int] | None:
