@@ -51,6 +51,9 @@ READ_REASONS = {
     ("b11d5391", "accusation"): "the text is a drafting template, not a judgment; it convicts nobody",
     ("f0bb240d", "accusation"): "two defendants convicted of different charges (盗窃罪; 掩饰、隐瞒犯罪所得罪); the label lists only the first",
     ("e30d2ebd", "accusation"): "the operative part convicts of two charges (诈骗罪 and 传授犯罪方法罪); the label lists only 诈骗",
+    ("8000790b", "fine_yuan"): "the operative part imposes a fine of 2，000元 (written with a thousands separator); the label has no fine",
+    ("c7c2495b", "fine_yuan"): "the operative part imposes a fine of 5，000元 (written with a thousands separator); the label has no fine",
+    ("597ac8ec", "fine_yuan"): "the operative part imposes a fine of 20，000元 (written with a thousands separator); the label has no fine",
     ("912877bb", "fine_yuan"): "operative part imposes one fine of 10000; the label counts it twice (the amount is repeated in the payment note)",
 }
 

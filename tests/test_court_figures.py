@@ -4,7 +4,7 @@ the notes with its span."""
 
 from __future__ import annotations
 
-from toolkit.extract.facts import extract_facts
+from toolkit.parser import extract_facts
 
 HEAD = "被告人张三，男，汉族。经审理查明，"
 

@@ -40,6 +40,15 @@ SHAPES = {
     "circumstances": lambda n: "本院认为，被告人张三系自首，" * n,
     "name list": lambda n: "被告人李某某、王某某" * n,
     "facts": lambda n: "经审理查明，被告人张三出售公民个人信息1000条，获利5000元。" * n,
+    # the verdict forms of #12 item 3
+    "unit defendants": lambda n: "判决如下：" + _distinct("被告单位某{}科技有限公司犯侵犯公民个人信息罪，判处罚金人民币1，000元；", n),
+    "unit word without a unit": lambda n: "判决如下：" + "被告单位" * (20 * n),
+    "upheld co-defendants": lambda n: (
+        _distinct("被告人张{}，男，1980年出生。", n) + "判决：" + _distinct("被告人张{}犯盗窃罪，判处有期徒刑一年；", n)
+        + "判决如下：" + _distinct("维持原判决对被告人张{}的定罪量刑部分；", n) + "被告人甲某犯盗窃罪，判处有期徒刑二年。"
+    ),
+    "thousands separators": lambda n: "判决如下：被告人张三犯盗窃罪，并处罚金人民币" + "1，000" * (10 * n) + "元。",
+    "header names with conjunctions": lambda n: _distinct("被告人于和{}与王治东（另案处理），", n),
 }
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from toolkit.categories import CATEGORY_CODES
 from toolkit.extract.agreement import judge_agreement, published_agreement, read_jsonl, transcribed_figures
 from toolkit.extract.agreement import main as agreement_main
-from toolkit.extract.facts import extract_facts
+from toolkit.parser import extract_facts
 from toolkit.textnorm import to_simplified
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "extract" / "pi_judgment_synthetic.txt").read_text(encoding="utf-8").strip()

@@ -132,7 +132,7 @@ def test_case_number_bracket_styles(case_number: str) -> None:
 def test_one_failing_extractor_does_not_cost_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.parser as parser
 
-    def broken(text: str, defendant: str | None = None):
+    def broken(text: str, *args: object, **kwargs: object):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(parser, "extract_facts", broken)

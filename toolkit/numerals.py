@@ -26,6 +26,13 @@ NUMBER_PATTERN = (
     r"|[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億]"
     r"[零〇○一二两三四五六七八九壹贰叁肆伍陆柒捌玖貳參陸兩十百千万亿拾佰仟萬億点0-9０-９]{0,20})"
 )
+# Digits with thousands separators, ASCII or full-width: 30，000 / 20,000 / 1,234,567.50 (a separator is
+# only read as one when exactly three digits follow it, so "5000元，1000元" stays two amounts).
+GROUPED_DIGITS_PATTERN = r"[0-9０-９]{1,3}(?:[,，][0-9０-９]{3}){1,5}(?![0-9０-９])(?:[.．][0-9０-９]{1,4})?"
+# Characters of a money amount without separators (一万五千, 1.5万, 叁仟).
+MONEY_CHARS = "0-9０-９.．零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"
+# A regex fragment for one money amount before 元: grouped digits (optionally 万/亿) or up to 20 amount characters.
+MONEY_AMOUNT_PATTERN = rf"(?:{GROUPED_DIGITS_PATTERN}[万亿萬億]?|[{MONEY_CHARS}]{{1,20}})"
 # Words that make a count or amount approximate: 8100万余条, 30余万, 约500元, 近万条.
 APPROX_MARKERS = "余多约近许"
 

@@ -9,19 +9,22 @@ raises: unreadable input yields one record with outcome "unknown" and a note.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from toolkit.crimes import DEFAULT_CRIME, Crime, crime_for_charge, get_crime
 from toolkit.extract import Extracted
-from toolkit.extract.facts import extract_facts
+from toolkit.extract.facts import extract_circumstances
 from toolkit.extract.metadata import extract_metadata
-from toolkit.extract.verdict import extract_verdicts, party_names
+from toolkit.extract.verdict import extract_verdicts, party_entries
 from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.schema import DEFENDANT_COLUMNS, new_defendant_record
 from toolkit.textnorm import to_simplified
 
 METADATA_FIELDS = ("case_number", "court", "province", "court_level", "procedure", "doc_type", "judgment_date")
 VERDICT_FIELDS = (
+    "party_type",
     "charges",
     "outcome",
     "penalty_type",
@@ -36,6 +39,38 @@ _METADATA_SET, _VERDICT_SET, _FACT_SET = frozenset(METADATA_FIELDS), frozenset(V
 _INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
 _NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan"})
 _CONVERT = {**{name: (lambda v: int(round(v))) for name in _INTEGER_FIELDS}, **{name: float for name in _NUMBER_FIELDS}}
+
+
+def extract_facts(
+    text: str, defendant: str | None = None, co_defendants: Iterable[str] = (), crime: Crime | None = None
+) -> tuple[dict[str, Extracted], list[str]]:
+    """The facts of a judgment for one defendant: the crime's own (Crime.extract_facts: quantities,
+    categories, amounts) and the circumstances every judgment states (toolkit.extract.facts).
+
+    `crime` defaults to DEFAULT_CRIME; fields outside FACT_FIELDS that a crime returns are not read here.
+    """
+    crime = crime or get_crime(DEFAULT_CRIME)
+    co_defendants = tuple(co_defendants)
+    fields, notes = crime.extract_facts(text, defendant, co_defendants)
+    circumstances, circumstance_notes = extract_circumstances(text, defendant, co_defendants)
+    if not circumstances and circumstance_notes == notes:  # empty text: one note, not two
+        return dict(fields), list(notes)
+    return {**fields, **circumstances}, [*notes, *circumstance_notes]
+
+
+@lru_cache(maxsize=4096)
+def _crime_of_charge(charge: str) -> Crime | None:
+    return crime_for_charge(charge)
+
+
+def crime_of(charges: Iterable[str] | None) -> Crime:
+    """The registered crime of the first charge that belongs to one, else DEFAULT_CRIME (a text whose
+    charges are not stated, e.g. a news passage, is read as the default crime's)."""
+    for charge in charges or ():
+        crime = _crime_of_charge(charge)
+        if crime is not None:
+            return crime
+    return get_crime(DEFAULT_CRIME)
 
 
 class InputLineError(ValueError):
@@ -77,8 +112,11 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
     doc_type = _value(metadata.get("doc_type"))
     if not entries and doc_type == "non_prosecution_decision":
         entries = [
-            {"defendant": Extracted(name, None), "outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}
-            for name in party_names(normal)
+            {
+                "defendant": Extracted(name, None), "party_type": Extracted(party_type, None),
+                "outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None),
+            }
+            for name, party_type in party_entries(normal).items()
         ] or [{"outcome": Extracted("not_prosecuted", None), "penalty_type": Extracted("none", None)}]
     if not entries:
         record = _unknown(doc_id, "outcome: no sentence, acquittal or exemption found for any defendant", explain=False)
@@ -90,20 +128,23 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         return [record]
 
     several = len(entries) > 1
-    names = [_value(entry.get("defendant")) for entry in entries]
-    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=_value(entries[0].get("defendant")))
+    # the facts may call a defendant by the header's pseudonym (陈某) where the verdict names them in full
+    fact_names = [_value(entry.get("alias")) or _value(entry.get("defendant")) for entry in entries]
+    crimes = [crime_of(_value(entry.get("charges"))) for entry in entries]
+    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=fact_names[0], crime=crimes[0])
     records = []
-    for entry in entries:
-        record = new_defendant_record(doc_id)
-        _fill(record, metadata, _METADATA_SET)
+    base = new_defendant_record(doc_id)  # the document's metadata, read into a record once
+    _fill(base, metadata, _METADATA_SET)
+    for entry, fact_name, crime in zip(entries, fact_names, crimes):
+        record = {**base, "charges": [], "mitigating": [], "aggravating": [], "spans": dict(base["spans"]), "notes": []}
         name = _value(entry.get("defendant"))
         record["defendant"] = name
         _fill(record, entry, _VERDICT_SET)
         if shared_facts is not None:
             facts, fact_notes = shared_facts
         else:
-            others = [n for n in names if n and n != name]
-            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=name, co_defendants=others)
+            others = [n for n in fact_names if n and n != fact_name]
+            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=fact_name, co_defendants=others, crime=crime)
         _fill(record, facts, _FACT_SET)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
@@ -126,15 +167,15 @@ def _value(extracted: Extracted | None) -> Any:
 
 def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: frozenset[str]) -> None:
     spans = record["spans"]
+    convert_of = _CONVERT
     for name, item in extracted.items():
         if item is None or name not in fields:
             continue
         value, span = item
         if value is None:
             continue
-        convert = _CONVERT.get(name)
-        if convert is not None:
-            value = convert(value)
+        if name in convert_of:
+            value = convert_of[name](value)
         elif type(value) is tuple:
             value = list(value)
         record[name] = value

@@ -41,6 +41,9 @@ OUTCOMES = (
     "not_prosecuted",
     "unknown",
 )
+# A defendant is a person or an organisation (被告单位, Criminal Law Arts. 30-31, which is fined, never
+# imprisoned); a unit's fine_yuan is the unit's own fine and is never added to a person's.
+PARTY_TYPES = ("natural_person", "unit")
 PENALTY_TYPES = (
     "fixed_term",
     "criminal_detention",
@@ -62,6 +65,11 @@ DEFENDANT_FIELDS: tuple[Field, ...] = (
     Field("doc_type", "string", "Kind of document", DOC_TYPES),
     Field("judgment_date", "date", "Date of the decision (ISO 8601)"),
     Field("defendant", "string", "Defendant's name as printed (may be pseudonymised)"),
+    Field(
+        "party_type", "string",
+        "natural_person, or unit for an organisation prosecuted as 被告单位 (Criminal Law Arts. 30-31); "
+        "a unit's fine_yuan is its own fine, kept apart from the natural persons' fines", PARTY_TYPES,
+    ),
     Field("charges", "list", "Charges in the operative part, each ending in 罪"),
     Field("outcome", "string", "Final outcome for this defendant", OUTCOMES),
     Field("penalty_type", "string", "Principal penalty finally imposed", PENALTY_TYPES),

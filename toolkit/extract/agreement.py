@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.extract.facts import extract_facts
+from toolkit.parser import extract_facts
 from toolkit.extract.metadata import extract_metadata, province_of_court
 from toolkit.numerals import parse_number
 from toolkit.paths import shared_data_dir

@@ -1,29 +1,24 @@
-"""Facts of a personal-information case: item count, its category, illegal gains, and the
+"""Facts every judgment states whatever the crime: its sections (findings 经审理查明 …, reasoning
+本院认为 …), the defendants listed in the header, whose figure a number is (attribution by name), and the
 mitigating / aggravating circumstances the court names.
 
-`extract_facts(text, defendant=None, co_defendants=())` returns ({field: Extracted(value, span)}, notes), fields
-info_count, info_count_approx, info_category, illegal_gains_yuan, mitigating, aggravating.
-A field the text does not state is absent and a note says why. Spans index into `text`.
-
-Where the judgment has a findings section (经审理查明 …) and a reasoning section (本院认为 …),
-figures are read from those, not from the prosecution's allegation; circumstances are read from
-the court's reasoning. Appended statute texts (附：相关法律条文) are never read.
+`extract_circumstances(text, defendant=None, co_defendants=())` returns ({field: Extracted(value, span)},
+notes) with the fields mitigating and aggravating; circumstances are read from the court's findings and
+reasoning, never from appended statute texts (附：相关法律条文).  Crime-specific facts (quantities,
+categories, amounts) are read by each crime's extractor (toolkit.crimes.<crime>.extract, behind
+toolkit.crimes.base.Crime.extract_facts), built on the helpers here; toolkit.parser combines the two.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, bounds_around, find_all, first_of, for_last_text, last_of
-from toolkit.numerals import parse_number
 
 T = TypeVar("T")
-
-_CJK = "\u4e00-\u9fff"
-_NUM_CHARS = "0-9０-９.．零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+CJK = "\u4e00-\u9fff"
 
 # ---------------------------------------------------------------- document regions
 
@@ -31,18 +26,18 @@ _NUM_CHARS = "0-9０-９.．零〇○一二两三四五六七八九十百千万�
 _FINDINGS_START = ("审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
 _REASONING_START = ("本院认为", "法院认为", "审理认为")
 _APPENDIX_START = re.compile(r"附[：:]?(?:本判决|本裁定|本案)?(?:所?适用的?|相关的?)?(?:法律|法条|条文)|附[：:]")
-_SENTENCE_END = "。；;！!？?\n"
-_CLAUSE_END = _SENTENCE_END + "，,"
+SENTENCE_END = "。；;！!？?\n"
+CLAUSE_END = SENTENCE_END + "，,"
 
 
-class _Regions(NamedTuple):
+class Regions(NamedTuple):
     end: int  # reading stops here (operative part or appended statutes)
     findings: tuple[int, int] | None
     reasoning: tuple[int, int] | None
 
 
 @for_last_text
-def _regions(text: str) -> _Regions:
+def document_sections(text: str) -> Regions:
     """Sections of the text."""
     operative = last_of(text, OPERATIVE_MARKERS)
     appendix = _APPENDIX_START.search(text, operative[1] if operative else 0)
@@ -59,82 +54,14 @@ def _regions(text: str) -> _Regions:
         findings = (findings_at[0], max(stop, findings_at[1]))
     if reasoning_at is not None:
         reasoning = (reasoning_at[0], max(operative_at, reasoning_at[1]))
-    return _Regions(end=end, findings=findings, reasoning=reasoning)
+    return Regions(end=end, findings=findings, reasoning=reasoning)
 
 
-def _sentence_bounds(text: str, position: int, stops: str = _SENTENCE_END, limit: int = 200) -> tuple[int, int]:
-    """[start, end) of the sentence (or clause, with `stops` = _CLAUSE_END) around `position`."""
+def sentence_bounds(text: str, position: int, stops: str = SENTENCE_END, limit: int = 200) -> tuple[int, int]:
+    """[start, end) of the sentence (or clause, with `stops` = CLAUSE_END) around `position`."""
     return bounds_around(text, position, stops, position - limit if position > limit else 0, min(len(text), position + limit))
 
 
-# ---------------------------------------------------------------- item counts
-
-# 8100万余条, 30余万条, 379525条, 915份, 760组, 1.9万余个, 十万余条, 8878万余人次.
-# Every repetition is bounded; a number must not continue a longer run of digits (no 第…条).
-# The look-behind follows the first digit so that the search can skip to digits (a pattern that
-# starts with a look-behind is tried at every character); it checks the character before that digit.
-_COUNT = re.compile(
-    rf"(?P<number>[{_NUM_CHARS}](?<![{_NUM_CHARS}第].)[{_NUM_CHARS}]{{0,13}})"
-    r"(?P<approx1>余|多)?(?P<big>[万亿])?(?P<approx2>余|多)?"
-    r"(?P<unit>条|份|组|个|人次)"
-)
-_TOTAL_WORDS = ("共计", "合计", "总计", "累计")
-_APPROX_BEFORE = ("约", "近", "超过", "超", "逾")
-_INFO_WORDS = re.compile(
-    r"信息|数据|资料|账号|帐号|账户|微信号|QQ号|号码|面单|记录|轨迹|身份证|户籍|名单|订单|简历|快递单|个人"
-    r"|征信|病历"
-)
-# What follows a count that is not a count of information: 6个月, 3个人, 第5条规定, 1条龙 …
-_NOT_INFO_AFTER = re.compile(rf"月|人(?!次)|小时|工作日|规定|款|项|之|以上|以下|[{_CJK}]{{0,2}}(?:文档|文件|硬盘|U盘|手机|电脑|群|网站|平台|公司|窗口|账本)")
-_LEGAL_QUOTE = re.compile(r"五十条以上|五百条以上|五千条以上|第五条|解释》|司法解释|规定的“情节严重”")
-
-
-# "共导出…条，剔除重复、无效信息后，认定…条": the figure after a deduction is the court's.
-_DEDUCTION = re.compile(r"剔除|去重|去除|扣除|除去|排除|筛除|删除重复|合并重复|重复[^，,。；;]{0,6}后")
-_COURT_FIGURE_BEFORE = re.compile(r"认定|核实|查实|确认|有效|实际")
-
-
-@dataclass(frozen=True)
-class _Count:
-    value: int
-    approx: bool
-    total: bool
-    span: tuple[int, int]
-    clause: tuple[int, int]
-    sentence: tuple[int, int]
-    deducted: bool = False  # stated after a deduction (剔除…后, 去重后) in its sentence: the court's figure
-
-
-def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
-    found: list[_Count] = []
-    for match in _COUNT.finditer(text, start, end):
-        after = text[match.end() : match.end() + 8]
-        if _NOT_INFO_AFTER.match(after):
-            continue
-        number = parse_number(match["number"])
-        if number is None or number <= 0:
-            continue
-        if match["big"]:
-            number *= 10_000 if match["big"] == "万" else 100_000_000
-        sentence = _sentence_bounds(text, match.start("number"))
-        clause = _sentence_bounds(text, match.start("number"), _CLAUSE_END, limit=60)
-        context_before = text[max(sentence[0], match.start() - 40) : match.start("number")]
-        context_after = text[match.end() : min(sentence[1], match.end() + 16)]
-        if not (_INFO_WORDS.search(context_before) or _INFO_WORDS.search(context_after)):
-            continue
-        if match["unit"] == "人次" and "信息" not in context_before:
-            continue
-        preceding = text[max(0, match.start() - 6) : match.start()]
-        total = preceding.endswith("共") or any(word in preceding for word in _TOTAL_WORDS)
-        approx = bool(match["approx1"] or match["approx2"]) or preceding.endswith(_APPROX_BEFORE)
-        deduction = _DEDUCTION.search(text, sentence[0], match.start()) if "除" in text[sentence[0] : match.start()] or "重" in text[sentence[0] : match.start()] else None
-        deducted = deduction is not None and (
-            _COURT_FIGURE_BEFORE.search(text, deduction.end(), match.start()) is not None or "后" in text[deduction.end() : match.start()]
-        )
-        found.append(
-            _Count(round(number), approx, total, (match.start("number"), match.end()), clause, sentence, deducted)
-        )
-    return found
 
 
 _PSEUDONYM = re.compile(PSEUDONYM)
@@ -151,9 +78,13 @@ def _names_in(text: str, start: int, end: int, defendant: str, co_defendants: tu
             continue
         for position in find_all(text, name, start, end):
             found[position] = name
+    if text.find("某", start, end) == -1:  # every pseudonym has 某
+        return sorted(found.items())
+    named = list(found.items())
     for match in _PSEUDONYM.finditer(text, start, end):
-        if not any(p <= match.start() < p + len(n) for p, n in found.items()):
-            found[match.start()] = match.group()
+        at = match.start()
+        if not named or not any(p <= at < p + len(n) for p, n in named):
+            found[at] = match.group()
     return sorted(found.items())
 
 
@@ -161,7 +92,7 @@ def _is_defendant(name: str, defendant: str) -> bool:
     return name == defendant or defendant.startswith(name)
 
 
-def _attribution(
+def attribution(
     text: str,
     sentence: tuple[int, int],
     clause: tuple[int, int],
@@ -194,7 +125,7 @@ def _attribution(
     return "other" if subjects else None
 
 
-def _attributed(
+def attributed(
     candidates: list[T], whose: list[str | None], defendant: str, field: str, noun: str, notes: list[str]
 ) -> list[T]:
     """The candidates attributed to the defendant by name, else the case-level ones (attributed to
@@ -209,109 +140,6 @@ def _attributed(
         notes.append(f"{field}: every stated {noun} is attributed to someone other than {defendant}")
     return unattributed
 
-
-def _choose_count(
-    text: str, candidates: list[_Count], defendant: str | None, co_defendants: tuple[str, ...], notes: list[str]
-) -> _Count | None:
-    pool = candidates
-    if defendant:
-        whose = [_attribution(text, c.sentence, c.clause, c.span[0], defendant, co_defendants) for c in candidates]
-        pool = _attributed(candidates, whose, defendant, "info_count", "figure", notes)
-        if not pool:
-            return None
-    deducted = [c for c in pool if c.deducted]
-    if deducted:
-        chosen = deducted[-1]
-        raw = [c for c in pool if not c.deducted and c.sentence == chosen.sentence and c.span[0] < chosen.span[0]]
-        if raw:
-            notes.append(
-                f"info_count: the court's figure after deduction ({chosen.value}) was taken; raw figure "
-                f"{max(raw, key=lambda c: c.value).value} at {list(max(raw, key=lambda c: c.value).span)}"
-            )
-        return chosen
-    totals = [c for c in pool if c.total]
-    if totals:
-        return max(totals, key=lambda c: c.value)
-    if len({c.value for c in pool}) > 1:
-        notes.append("info_count: several figures and none is stated as a total; took the largest")
-    return max(pool, key=lambda c: c.value)
-
-
-# ---------------------------------------------------------------- categories
-
-# Most sensitive first: when several are named, the sentence of the count decides, else this order.
-CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("trajectory", ("行踪轨迹", "车辆轨迹", "轨迹信息", "定位信息", "位置信息", "行驶路线")),
-    ("communication_content", ("通信内容", "聊天记录", "短信内容", "邮件内容")),
-    ("credit", ("征信",)),
-    ("property", ("财产信息", "存款信息", "房产信息", "银行存款")),
-    ("accommodation", ("住宿信息", "开房记录", "住宿记录", "入住信息", "酒店入住")),
-    ("communication_records", ("通话记录", "通信记录", "话单", "通话详单")),
-    ("health", ("健康生理", "病历", "体检信息", "就诊信息", "病情")),
-    ("transaction", ("交易信息",)),
-)
-_CATEGORY_PATTERN = re.compile("|".join(w for _, words in CATEGORY_WORDS for w in words))
-_CATEGORY_OF_WORD = {w: code for code, words in CATEGORY_WORDS for w in words}
-_CATEGORY_RANK = {code: rank for rank, (code, _) in enumerate(CATEGORY_WORDS)}
-
-
-# Kinds of personal information that fall under "other" (Interpretation Art. 5(1)(5)).
-_OTHER_KIND = re.compile(
-    r"身份信息|身份证|电话号码|手机号|联系方式|户籍|住址|姓名|账号|帐号|微信号|QQ号|面单|车主信息|业主信息|房源信息"
-    r"|验证码|人脸|照片|学生信息|婴儿信息|借贷信息|贷款人信息|银行卡信息|注册信息"
-)
-# Only texts about personal information are searched for item counts and categories.
-_PERSONAL_INFORMATION_WORDS = ("个人信息", "公民信息", "个人身份信息", "人脸信息")
-
-
-@for_last_text
-def _about_personal_information(text: str) -> bool:
-    if "信息" in text:  # one scan rules out most other judgments
-        return any(word in text for word in _PERSONAL_INFORMATION_WORDS)
-    return "个人数据" in text
-_EVIDENCE_LIST = re.compile(r"证据|证实|证言|笔录|鉴定意见")
-
-
-def _categories_in(text: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
-    found = []
-    for match in _CATEGORY_PATTERN.finditer(text, start, end):
-        sentence = _sentence_bounds(text, match.start())
-        if _LEGAL_QUOTE.search(text, sentence[0], sentence[1]) or _EVIDENCE_LIST.search(text, sentence[0], sentence[1]):
-            continue  # the Interpretation's thresholds, or a list of evidence (…通话记录等证据证实)
-        found.append((_CATEGORY_OF_WORD[match.group()], match.span()))
-    return found
-
-
-# ---------------------------------------------------------------- illegal gains
-
-_GAINS = re.compile(
-    r"(?P<word>违法所得|非法所得|非法获利|非法牟利|获利|获取利益|牟利|好处费)"
-    rf"(?P<gap>[^{_SENTENCE_END}，,元]{{0,10}}?)"
-    rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
-)
-_UPPER_BOUND_BEFORE = ("近", "接近", "不足", "不到")
-_TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
-_REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
-
-
-def _gains_candidates(
-    text: str, start: int, end: int
-) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
-    found = []
-    for match in _GAINS.finditer(text, start, end):
-        after = text[match.end() : match.end() + 6]
-        if after.startswith(("不等", "至")) or "至" in match["gap"]:
-            continue  # a range over several people
-        value = parse_number(match["amount"])
-        if value is None:
-            continue
-        clause = _sentence_bounds(text, match.start(), _CLAUSE_END, limit=60)
-        refund = bool(_REFUND_WORDS.search(text, clause[0], match.start("amount"))) or bool(
-            _REFUND_WORDS.match(text[match.end() : match.end() + 8].lstrip("，,"))
-        )
-        sentence = _sentence_bounds(text, match.start())
-        found.append((value, (match.start("amount"), match.end()), clause, refund, sentence))
-    return found
 
 
 # ---------------------------------------------------------------- circumstances
@@ -357,7 +185,7 @@ _MITIGATING_OF = dict(_MITIGATING_WORDS)
 _AGGRAVATING_OF = dict(_AGGRAVATING_WORDS)
 _NEGATION = re.compile(r"(?:不|未(?!遂)|没有|无|并非|不能|不应|不予|不宜|尚不|均不|否认)[^，,。；;]{0,8}$")
 # "被告人张某", "上诉人李某某" — a named party (not "被告人均", "二被告人", "被告人的").
-_NAMED_PARTY = re.compile(rf"(?:被告人|上诉人)(?![均们的在及等应系对和与、，,一二两三四五六七八九十各所归到犯具能有自主如已并])[{_CJK}]")
+_NAMED_PARTY = re.compile(rf"(?:被告人|上诉人)(?![均们的在及等应系对和与、，,一二两三四五六七八九十各所归到犯具能有自主如已并])[{CJK}]")
 _ALL_DEFENDANTS = re.compile(r"各被告人|诸被告人|上述被告人|[二两三四五六七八九十]名?被告人|被告人均|被告人们")
 
 
@@ -416,7 +244,7 @@ _SEVERAL_DEFENDANTS = re.compile(r"[二两三四五六七八九十]名?被告人
 
 # "被告人雷某，女，1987年…", "上诉人（原审被告人）王某，男…" — one entry per defendant in the header.
 _PARTY_ENTRY = re.compile(
-    rf"(?:被告人|上诉人（原审被告人）|原审被告人)[:：]?(?:自报)?(?![在对于的及等均系已因经到向所])(?P<name>[{_CJK}0-9A-Za-z·•×]{{1,12}}?)(?=[，,。（(])"
+    rf"(?:被告人|上诉人（原审被告人）|原审被告人)[:：]?(?:自报)?(?![在对于的及等均系已因经到向所])(?P<name>[{CJK}0-9A-Za-z·•×]{{1,12}}?)(?=[，,。（(])"
 )
 
 
@@ -486,7 +314,7 @@ def _circumstances(
         return [
             c
             for m in matches
-            if (c := _accepted_circumstance(text, m, _sentence_bounds(text, m.start(), "。；;"), start, arguments))
+            if (c := _accepted_circumstance(text, m, sentence_bounds(text, m.start(), "。；;"), start, arguments))
         ], named
     others = tuple(o for o in co_defendants if o and o != defendant)
     found: list[tuple[str, str, tuple[int, int]]] = []
@@ -577,40 +405,14 @@ def _accepted_circumstance(
     return kind, label, match.span()
 
 
-# ---------------------------------------------------------------- main entry
 
-
-def extract_facts(
-    text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()
-) -> tuple[dict[str, Extracted], list[str]]:
-    """Item count (and whether approximate), category, illegal gains and circumstances.
-
-    With `defendant`, figures and circumstances attributed to that person by name win, and figures
-    attributed to someone else (a name in `co_defendants`, or another pseudonym such as 李某) are
-    not taken for this defendant.
-    """
-    others = tuple(co_defendants) or (party_names(text) if defendant else ())
-    fields: dict[str, Extracted] = {}
-    notes: list[str] = []
-    if not isinstance(text, str) or not text.strip():
-        return fields, ["facts: empty text"]
-    regions = _regions(text)
-
-    about = _about_personal_information(text)
-    count = _extract_count(text, regions, defendant, others, about, fields, notes)
-    _extract_category(text, regions, count, about, fields, notes)
-    _extract_gains(text, defendant, others, fields, notes)
-    _extract_circumstances(text, regions, defendant, others, fields, notes)
-    return fields, notes
-
-
-def _court_ranges(regions: _Regions) -> list[tuple[int, int]]:
+def court_ranges(regions: Regions) -> list[tuple[int, int]]:
     return [r for r in (regions.findings, regions.reasoning) if r is not None]
 
 
-def _outside_court_ranges(regions: _Regions) -> list[tuple[int, int]]:
+def _outside_court_ranges(regions: Regions) -> list[tuple[int, int]]:
     """The rest of the readable text (allegation, news prose), so a fallback never rereads a range."""
-    court = sorted(_court_ranges(regions))
+    court = sorted(court_ranges(regions))
     if not court:
         return [(0, regions.end)]
     outside, position = [], 0
@@ -623,178 +425,26 @@ def _outside_court_ranges(regions: _Regions) -> list[tuple[int, int]]:
     return outside
 
 
-def _court_first(text: str, read: Callable[[str, int, int], list[T]], key: Callable[[T], Any]) -> tuple[list[T], bool]:
+def court_first(text: str, read: Callable[[str, int, int], list[T]], key: Callable[[T], Any]) -> tuple[list[T], bool]:
     """What `read(text, start, end)` finds in the court's findings and reasoning (each once where
     they overlap); only when that is nothing, what it finds in the rest of the text (flag True)."""
-    regions = _regions(text)
-    candidates = list({key(c): c for r in _court_ranges(regions) for c in read(text, *r)}.values())
+    regions = document_sections(text)
+    candidates = list({key(c): c for r in court_ranges(regions) for c in read(text, *r)}.values())
     if candidates:
         return candidates, False
     return [c for r in _outside_court_ranges(regions) for c in read(text, *r)], True
 
 
-@for_last_text
-def _counts_in(text: str) -> tuple[list[_Count], bool]:
-    return _court_first(text, _count_candidates, lambda c: c.span)
-
-
-@for_last_text
-def _gains_in(text: str) -> tuple[list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]], bool]:
-    return _court_first(text, _gains_candidates, lambda c: c[1])
-
-
-def _extract_count(
-    text: str,
-    regions: _Regions,
-    defendant: str | None,
-    others: tuple[str, ...],
-    about: bool,
-    fields: dict[str, Extracted],
-    notes: list[str],
-) -> _Count | None:
-    if not about:
-        notes.append("info_count: the text does not mention personal information (个人信息)")
-        notes.append("info_count_approx: no count stated")
-        return None
-    candidates, elsewhere = _counts_in(text)
-    if candidates and elsewhere and _court_ranges(regions):
-        notes.append("info_count: not stated in the court's findings; taken from elsewhere in the text (e.g. the allegation)")
-    if not candidates:
-        notes.append("info_count: no count of personal-information items stated")
-        notes.append("info_count_approx: no count stated")
-        return None
-    chosen = _choose_count(text, candidates, defendant, others, notes)
-    if chosen is None:
-        notes.append("info_count_approx: no count stated for this defendant")
-        return None
-    fields["info_count"] = Extracted(chosen.value, chosen.span)
-    fields["info_count_approx"] = Extracted(chosen.approx, chosen.span)
-    return chosen
-
-
-def _extract_category(
-    text: str, regions: _Regions, count: _Count | None, about: bool, fields: dict[str, Extracted], notes: list[str]
-) -> None:
-    if count is not None:
-        in_sentence = _categories_in(text, *count.sentence)
-        if in_sentence:
-            code, span = min(in_sentence, key=lambda item: _CATEGORY_RANK[item[0]])
-            fields["info_category"] = Extracted(code, span)
-            return
-        other_kind = _OTHER_KIND.search(text, *count.sentence)
-        if other_kind is not None:
-            # "快递面单信息915份": the counted items are named, and they are of no listed category.
-            fields["info_category"] = Extracted("other", other_kind.span())
-            return
-    if count is None and not about:
-        notes.append("info_category: no count stated and the text is not about personal information")
-        return
-    ranges = _court_ranges(regions) or [(0, regions.end)]
-    found = [item for r in ranges for item in _categories_in(text, *r)]
-    if not found and ranges != [(0, regions.end)]:
-        found = _categories_in(text, 0, regions.end)
-    if found:
-        code, span = min(found, key=lambda item: _CATEGORY_RANK[item[0]])
-        fields["info_category"] = Extracted(code, span)
-        codes = sorted({c for c, _ in found}, key=_CATEGORY_RANK.get)
-        if len(codes) > 1:
-            notes.append(f"info_category: several categories named ({', '.join(codes)}); took the most sensitive")
-        elif count is not None:
-            notes.append("info_category: category word is not in the sentence of the count")
-        return
-    if count is not None:
-        fields["info_category"] = Extracted("other", None)
-        notes.append("info_category: other — the counted items are not of a category the Interpretation lists separately")
-        return
-    other_kind = _OTHER_KIND.search(text, 0, regions.end)
-    if other_kind is None:
-        notes.append("info_category: no count stated and no kind of information named")
-        return
-    fields["info_category"] = Extracted("other", other_kind.span())
-    notes.append("info_category: other — no count stated; the personal information named is of no separately listed category")
-
-
-_RESPECTIVE_AMOUNT = re.compile(rf"[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元?")
-
-
-def _respective_gain(text: str, sentence: tuple[int, int], defendant: str) -> Extracted | None:
-    """"于剑、宁某分别退出的违法所得人民币350111.92元、2.4万元": the amount in the defendant's place."""
-    respectively = text.find("分别", sentence[0], sentence[1])
-    if respectively == -1:
-        return None
-    clause_start = _sentence_bounds(text, respectively, _CLAUSE_END, limit=60)[0]
-    names = re.split(r"[、和及与]", text[clause_start:respectively].removeprefix("被告人"))
-    if defendant not in names:
-        return None
-    index = names.index(defendant)
-    listing = re.search(
-        rf"(?:[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元?、)+[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?元",
-        text[respectively : sentence[1]],
-    )
-    if listing is None:
-        return None
-    amounts = [(m.group(), m.start()) for m in _RESPECTIVE_AMOUNT.finditer(listing.group())]
-    if len(amounts) != len(names):
-        return None
-    raw, offset = amounts[index]
-    value = parse_number(raw.rstrip("元"))
-    if value is None:
-        return None
-    start = respectively + listing.start() + offset
-    return Extracted(value, (start, start + len(raw)))
-
-
-def _extract_gains(
-    text: str, defendant: str | None, others: tuple[str, ...], fields: dict[str, Extracted], notes: list[str]
-) -> None:
-    candidates, _ = _gains_in(text)
-    if not candidates:
-        notes.append("illegal_gains_yuan: no illegal gains stated")
-        return
-    pool = [c for c in candidates if not c[3]] or candidates
-    if pool is candidates and any(c[3] for c in candidates):
-        notes.append("illegal_gains_yuan: only stated as an amount refunded or confiscated")
-    if defendant:
-        for candidate in pool:
-            respective = _respective_gain(text, candidate[4], defendant)
-            if respective is not None:
-                fields["illegal_gains_yuan"] = respective
-                return
-        whose = [_attribution(text, c[4], c[2], c[1][0], defendant, others, gains=True) for c in pool]
-        pool = _attributed(pool, whose, defendant, "illegal_gains_yuan", "amount", notes)
-        if not pool:
-            return
-    totals = [c for c in pool if _TOTAL_BEFORE.search(text, max(0, c[1][0] - 6), c[1][0])]
-    value, span = (totals or pool)[0][:2]
-    if text[max(0, span[0] - 2) : span[0]].endswith(_UPPER_BOUND_BEFORE):
-        # "近5万元" is just under 50,000: the amount is unknown, and a threshold may lie in between.
-        notes.append(f"illegal_gains_yuan: stated only as an upper bound ({text[span[0] - 1 : span[1]]}); left null")
-        return
-    court = _COURT_GAIN.search(text, span[1], _sentence_bounds(text, span[0], limit=300)[1])
-    if court is not None:
-        court_value = parse_number(court["amount"])
-        if court_value is not None:
-            notes.append(f"illegal_gains_yuan: the court's figure (其中…认定) was taken; raw figure {value:g} at {list(span)}")
-            value, span = court_value, (court.start("amount"), court.end())
-    fields["illegal_gains_yuan"] = Extracted(value, span)
-
-
-# "违法所得共计8万元，其中经查实认定6万元": the amount the court found within a larger stated one.
-_COURT_GAIN = re.compile(
-    rf"其中[^{_SENTENCE_END}]{{0,20}}?(?:认定|核实|查实|确认)[^{_SENTENCE_END}]{{0,20}}?"
-    rf"(?P<amount>[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
-)
-
 
 def _extract_circumstances(
     text: str,
-    regions: _Regions,
+    regions: Regions,
     defendant: str | None,
     others: tuple[str, ...],
     fields: dict[str, Extracted],
     notes: list[str],
 ) -> None:
-    court_parts = _court_ranges(regions)
+    court_parts = court_ranges(regions)
     if court_parts:
         # Findings (…到案后如实供述…) and reasoning (…系自首…), up to the operative part.
         start, end = min(r[0] for r in court_parts), max(r[1] for r in court_parts)
@@ -824,3 +474,22 @@ def _extract_circumstances(
                 spans.append(span)
         first = spans[0] if spans else None
         fields[kind] = Extracted(labels, first)
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def extract_circumstances(
+    text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()
+) -> tuple[dict[str, Extracted], list[str]]:
+    """Mitigating and aggravating circumstances; with `defendant`, those the court applies to that person.
+
+    Without `co_defendants`, the other defendants are the header's (party_names).
+    """
+    others = tuple(co_defendants) or (party_names(text) if defendant else ())
+    fields: dict[str, Extracted] = {}
+    notes: list[str] = []
+    if not isinstance(text, str) or not text.strip():
+        return fields, ["facts: empty text"]
+    _extract_circumstances(text, document_sections(text), defendant, others, fields, notes)
+    return fields, notes

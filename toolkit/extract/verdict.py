@@ -26,11 +26,10 @@ from typing import Any
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, find_all, first_of, last_of
-from toolkit.numerals import parse_duration_months, parse_money_yuan
+from toolkit.numerals import MONEY_AMOUNT_PATTERN, parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
 _DURATION = rf"[{_NUM}]{{1,6}}\s*(?:年|个月|個月|月)(?:\s*[零又]?\s*[{_NUM}]{{1,4}}\s*(?:个月|個月|月))?"
-_MONEY_CHARS = "0-9０-９.．,零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"
 
 _OPERATIVE_END_RE = re.compile(
     r"如不服本|如不服从本|本判决为终审|本裁定为终审|本判决系终审|审\s*判\s*长|代理审判员|审\s*判\s*员"
@@ -49,7 +48,7 @@ _PARTY_SECTION_END = (
 )
 _PARTY_NAME_RE = re.compile(
     r"(?:被告人|上诉人|罪犯|被不起诉人)(?:[（(][^）)]{0,12}[）)])?(?:自报)?"
-    r"([^\s，,。；;：:（()）、“”\"'《》\[\]【】犯及和与等的]{1,10})"
+    r"([^\s，,。；;：:（()）、“”\"'《》\[\]【】犯等]{1,10})"
     r"(?=[（(]|[；;]|。\s*(?:辩护人|被告人|上诉人|委托|法定|指定|原审)|[，,]\s*(?:男|女|曾用名|绰号|化名|又名|别名|[0-9]{4}年"
     r"|[一二][〇零○]|汉族|\S族|出生|生于|住|户籍|无业|无固定|农民|个体|职员|工人|原系|系|现羁押|因涉嫌|身份证))"
     r"|被告单位([^\s，,。；;：:（()）、“”\"'《》]{2,40}?)(?=[，,；;。（(]|\s)"
@@ -101,9 +100,9 @@ _PRINCIPAL_RE = re.compile(
 )
 _PROBATION_RE = re.compile(rf"缓刑(?:考验期(?:限)?)?(?:为)?\s*(?P<dur>{_DURATION})")
 _FINE_RE = re.compile(
-    rf"(?P<each0>各)?(?:并处|单处|判处)?罚金(?:人民币?)?\s*(?P<each>各)?\s*(?P<amt>[{_MONEY_CHARS}]{{1,20}}\s*(?:余|多)?\s*元)"
+    rf"(?P<each0>各)?(?:并处|单处|判处)?罚金(?:人民币?)?\s*(?P<each>各)?\s*(?P<amt>{MONEY_AMOUNT_PATTERN}\s*(?:余|多)?\s*元)"
 )
-_FINE_MORE_RE = re.compile(rf"\s*[、和]\s*(?:人民币)?(?P<amt>[{_MONEY_CHARS}]{{1,20}}\s*元)")
+_FINE_MORE_RE = re.compile(rf"\s*[、和]\s*(?:人民币)?(?P<amt>{MONEY_AMOUNT_PATTERN}\s*元)")
 _FINE_WORD_RE = re.compile(r"罚金")
 _PRINCIPAL_MORE_RE = re.compile(rf"\s*[、和]\s*(?:有期徒刑|拘役|管制)?\s*(?P<dur>{_DURATION})")
 _KIND = {"有期徒刑": "fixed_term", "拘役": "criminal_detention", "管制": "public_surveillance"}
@@ -138,6 +137,15 @@ _NOT_A_SENTENCE_RE = re.compile(
     r"|应当判处|法定刑|处[" + _NUM + r"]{1,3}年以[上下]"
 )
 _ROLE_PREFIX_RE = re.compile(r"^(?:原审被告人|被告人|上诉人|被告单位|罪犯|被告|自报)+")
+# A party that is an organisation (被告单位, Criminal Law Art. 30-31) rather than a natural person
+# (the vocabulary is toolkit.schema.PARTY_TYPES).
+_UNIT_SUFFIXES = ("公司", "厂", "中心", "商行", "合作社", "集团", "事务所", "经营部", "门市部", "工作室", "商店", "研究院", "研究所")
+_CONJUNCTION_RE = re.compile(r"[和与及的]")
+_UNIT_NAME_RE = re.compile(
+    r"被告单位([^\s，,。；;：:（()）、“”\"'《》]{1,38}?(?:" + "|".join(_UNIT_SUFFIXES) + r"))(?=犯|[，,、（(]|无罪|免予|免于)"
+)
+# 一、维持…判决第二项，即对原审被告人李乙的定罪量刑部分: that defendant's first-instance sentence stands.
+_UPHOLD_PART_RE = re.compile(r"^\s*维持")
 
 
 @dataclass(slots=True)
@@ -173,16 +181,19 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     notes: list[str] = []
     if not text or not text.strip():
         return [], ["verdict: empty text"]
-    names = party_names(text)
+    header = party_entries(text)
+    names = list(header)
+    upheld: list[str] = []
+    upheld_notes: dict[str, str] = {}
     operative_span = operative_part(text)
     if operative_span is not None:
         begin, end = operative_span
         if _TEMPLATE_RE.search(text, begin, end):
             return [], ["verdict: the operative part is a drafting template (写明…/××), not a decision"]
-        units, order = _read_region(text, begin, end, names, prose=False, notes=notes)
+        units, order = _read_region(text, begin, end, names, prose=False, notes=notes, upheld=upheld)
         operative = text[begin:end]
+        marker = text.rfind("如下", 0, begin)
         if _UPHOLD_RE.search(operative) and not any(u.decides() for us in units.values() for u in us):
-            marker = text.rfind("如下", 0, begin)
             account_units, account_order = _read_region(text, 0, max(marker, 0), names, prose=True, notes=notes)
             if account_order:
                 notes.append("verdict: appeal dismissed / original judgment upheld; sentence read from the text's account of the first-instance judgment")
@@ -192,12 +203,18 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
                         order.append(name)
             else:
                 notes.append("verdict: original judgment upheld but the first-instance sentence is not quoted in the text")
+        elif upheld:
+            upheld_notes = _read_upheld_parts(text, max(marker, 0), names, upheld, units, notes)
     else:
         notes.append("verdict: no operative part (判决如下/裁定如下); read as prose, last stated sentence per defendant wins")
         if len(text) > _PROSE_MAX_CHARS:
             notes.append(f"verdict: text without an operative part is longer than {_PROSE_MAX_CHARS:,} characters; read the first {_PROSE_MAX_CHARS:,}")
         units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True, notes=notes)
     entries = [_resolve(name, units[name]) for name in order if name]
+    for entry in entries:
+        if entry["defendant"].value in upheld_notes:
+            entry["notes"].value.insert(0, upheld_notes[entry["defendant"].value])
+    _name_parties(entries, header)
     notes = list(dict.fromkeys(notes))  # a bound noted while reading two regions is one note
     if not entries:
         if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
@@ -206,6 +223,46 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
             notes.append("verdict: trial terminated (终止审理); no sentence")
         notes.append("verdict: no defendant with a sentence found")
     return entries, notes
+
+
+def _read_upheld_parts(
+    text: str, account_end: int, names: list[str], upheld: list[str], units: dict[str, list[_Unit]], notes: list[str]
+) -> dict[str, str]:
+    """A second-instance ruling that changes one sentence and upholds (维持) another's: the upheld
+    defendants' sentences come from the text's account of the first-instance judgment.  Returns a
+    note per upheld defendant."""
+    waiting = [name for name in upheld if not any(u.decides() for u in units.get(name, ()))]
+    if not waiting:
+        return {}
+    account_units, _ = _read_region(text, 0, account_end, names, prose=True, notes=notes)
+    out: dict[str, str] = {}
+    for name in waiting:
+        quoted = account_units.get(name)
+        if quoted and any(u.decides() or u.unstated for u in quoted):
+            units[name][:0] = quoted
+            out[name] = "verdict: first-instance sentence upheld (维持) for this defendant; read from the text's account of it"
+        else:
+            out[name] = "outcome: first-instance judgment upheld (维持) for this defendant, but its sentence is not quoted in the text"
+    return out
+
+
+def _name_parties(entries: list[dict[str, Extracted]], header: dict[str, str]) -> None:
+    """Each entry's party type, and the header's pseudonym of a defendant whom the operative part names
+    in full (陈某 in the header, 陈大明 in the verdict: one person; the facts call them 陈某)."""
+    named = {entry["defendant"].value for entry in entries}
+    unclaimed = [name for name in header if name not in named and "某" in name]
+    for entry in entries:
+        name = entry["defendant"].value
+        entry["party_type"] = Extracted(party_type_of(name, header), None)
+        if name in header or not unclaimed:
+            continue
+        same_surname = [alias for alias in unclaimed if alias[0] == name[0] and len(name) >= 2 and "某" not in name]
+        if len(same_surname) == 1:
+            alias = same_surname[0]
+            unclaimed.remove(alias)
+            entry["alias"] = Extracted(alias, None)
+            entry["party_type"] = Extracted(party_type_of(alias, header), None)
+            entry["notes"].value.append(f"defendant: {name} in the operative part is {alias} of the party section")
 
 
 def operative_part(text: str) -> tuple[int, int] | None:
@@ -220,24 +277,39 @@ def operative_part(text: str) -> tuple[int, int] | None:
 
 def party_names(text: str) -> list[str]:
     """Defendants named in the party section (被告人X，男…; 被告单位…), in order."""
-    names: list[str] = []
-    seen: set[str] = set()
+    return list(party_entries(text))
+
+
+def party_entries(text: str) -> dict[str, str]:
+    """Defendants of the party section, in order, each with its party type (PARTY_TYPES)."""
+    entries: dict[str, str] = {}
     end = first_of(text, _PARTY_SECTION_END, 0, 20_000)
     for match in _PARTY_NAME_RE.finditer(text, 0, end[0] if end else min(len(text), 1000)):
-        name = _clean_name(match.group(1) or match.group(2))
-        if name and name not in seen:
-            seen.add(name)
-            names.append(name)
-            if len(names) == MAX_DEFENDANTS:
+        unit = match.group(2) is not None
+        raw = match.group(1) or match.group(2)
+        # The look-ahead ，男 / ，1985年出生 … anchors a name, so characters that look like grammar
+        # elsewhere (于和平, 李了凡, 欧阳之华) are part of it; before a bracket only, a conjunction
+        # still ends it (被告人于剑与王治东(另案处理)…).
+        if not unit and text[match.end(1) : match.end(1) + 1] in "（(" and _CONJUNCTION_RE.search(raw):
+            raw = raw[: _CONJUNCTION_RE.search(raw).start()]
+        name = _clean_name(raw, grammar_chars_allowed=True)
+        if name and name not in entries:
+            entries[name] = "unit" if unit or name.endswith(_UNIT_SUFFIXES) else "natural_person"
+            if len(entries) == MAX_DEFENDANTS:
                 break
-    return names
+    return entries
 
 
-def _clean_name(name: str) -> str | None:
+def party_type_of(name: str, header: dict[str, str]) -> str:
+    """"unit" for a 被告单位 of the header or a name that is an organisation's, else "natural_person"."""
+    return header.get(name) or ("unit" if name.endswith(_UNIT_SUFFIXES) else "natural_person")
+
+
+def _clean_name(name: str, grammar_chars_allowed: bool = False) -> str | None:
     name = _ROLE_PREFIX_RE.sub("", name, count=1).strip()
     if (
         len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
-        or not _NOT_NAME_CHARS.isdisjoint(name)
+        or (not grammar_chars_allowed and not _NOT_NAME_CHARS.isdisjoint(name))
     ):
         return None
     return name
@@ -299,6 +371,10 @@ def _discover_names(work: str, prose: bool, notes: list[str]) -> list[str]:
             names[name] = None
         return True
 
+    if "被告单位" in work:
+        for match in _UNIT_NAME_RE.finditer(work):
+            if not add(match.group(1)):
+                return _shortest_readings(names)
     listed = _NAME_LIST_RE.finditer(work) if _NAME_LIST_END_RE.search(work) else ()
     for match in listed:
         for raw in match.group(1).split("、"):
@@ -333,7 +409,8 @@ def _shortest_readings(names: dict[str, None]) -> list[str]:
 
 
 def _read_region(
-    text: str, begin: int, end: int, party_names: list[str], prose: bool, notes: list[str]
+    text: str, begin: int, end: int, party_names: list[str], prose: bool, notes: list[str],
+    upheld: list[str] | None = None,
 ) -> tuple[dict[str, list[_Unit]], list[str]]:
     work = _blank_parentheticals(text[begin:end])
     names = list(party_names)
@@ -375,6 +452,13 @@ def _read_region(
         elif numbered or (prose and (not subjects or ("判" in clause and "判处其" not in clause and "对其" not in clause))):
             # in prose a new 判处 that names nobody we know is about somebody else
             subjects = []
+        if upheld is not None and found and _UPHOLD_PART_RE.match(clause) and "撤销" not in clause:
+            for name in subjects:
+                if name not in upheld:
+                    upheld.append(name)
+                if name not in units:
+                    units[name] = []
+                    order.append(name)
         if not _RELEVANT_RE.search(clause):
             continue  # nothing to read (e.g. 责令退赔…发还被害人); the clause only moves the subject
         parts = _split_by_subject(clause, start, found, subjects)
@@ -394,7 +478,7 @@ def _read_region(
     if prose:
         order = [name for name in order if any(u.decides() or u.unstated for u in units[name])]
     else:
-        order = [name for name in order if any(u.decides() or u.charges for u in units[name])]
+        order = [name for name in order if any(u.decides() or u.charges for u in units[name]) or (upheld and name in upheld)]
     return units, order
 
 

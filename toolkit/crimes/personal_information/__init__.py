@@ -2,8 +2,7 @@
 
 Modules: categories (names of information categories), rules (rules.json loader), standards (facts ->
 tier and clauses), whatif (smallest changes that move the tier), engine (assess), records (per-defendant
-records). Fact extraction from judgment texts still lives in toolkit.extract.facts, to which
-`extract_facts` delegates.
+records), extract (item counts, category and gains read from a judgment's text, behind `extract_facts`).
 """
 
 from __future__ import annotations
@@ -77,10 +76,11 @@ class PersonalInformation:
         return assess(facts, what_if=what_if)
 
     def extract_facts(self, text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()) -> Any:
-        """Counts, category and gains read by toolkit.extract.facts (moves here with issue #12's extract/ work)."""
-        from toolkit.extract import facts as pi_facts
+        """(fields, notes): info_count, info_count_approx, info_category and illegal_gains_yuan (toolkit.schema
+        names) as Extracted values with spans, and "field: reason" notes (toolkit.crimes.personal_information.extract)."""
+        from toolkit.crimes.personal_information.extract import extract_facts
 
-        return pi_facts.extract_facts(text, defendant, co_defendants)
+        return extract_facts(text, defendant, co_defendants)
 
     def classify_record(self, record: Mapping[str, Any], what_if: bool = False) -> Any:
         from toolkit.crimes.personal_information.records import classify_record

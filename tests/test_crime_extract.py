@@ -1,0 +1,63 @@
+"""Crime-specific facts come from the crime plug-in (issue #13): the parser asks the crime of the
+charges (toolkit.crimes.crime_for_charge) for them, and reads the generic facts (circumstances)
+itself from toolkit.extract.facts."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pytest
+
+import toolkit.parser as parser
+from toolkit.crimes import get_crime
+from toolkit.extract import Extracted
+from toolkit.extract.facts import extract_circumstances
+
+TEXT = (
+    "某市某区人民法院\n刑事判决书\n（2020）浙0106刑初9号\n被告人张三，男，1985年出生。\n起诉书指控……\n"
+    "经审理查明，被告人张三非法出售公民个人信息5000条，违法所得人民币8000元。\n"
+    "本院认为，被告人张三到案后如实供述自己的罪行，系坦白，依法可以从轻处罚。\n判决如下：\n"
+    "被告人张三犯{charge}，判处有期徒刑一年，并处罚金人民币一万元。\n如不服本判决……\n审判长 李华"
+)
+
+
+def test_personal_information_crime_reads_its_own_facts_only() -> None:
+    text = TEXT.format(charge="侵犯公民个人信息罪")
+    fields, notes = get_crime("personal_information").extract_facts(text, "张三")
+    assert set(fields) == {"info_count", "info_count_approx", "info_category", "illegal_gains_yuan"}
+    assert fields["info_count"].value == 5000 and text[slice(*fields["info_count"].span)].startswith("5000")
+    assert fields["illegal_gains_yuan"].value == 8000.0
+    generic, _ = extract_circumstances(text, "张三")
+    assert set(generic) == {"mitigating", "aggravating"} and generic["mitigating"].value == ["坦白"]
+
+
+def test_parser_asks_the_crime_of_the_charges(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    class Other:
+        id = "other_crime"
+
+        def extract_facts(self, text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()):
+            asked.append(defendant)
+            return {"illegal_gains_yuan": Extracted(123.0, (0, 1))}, ["info_count: not a personal-information case"]
+
+    other = Other()
+    parser._crime_of_charge.cache_clear()
+    monkeypatch.setattr(parser, "crime_for_charge", lambda charge: other if charge == "盗窃罪" else None)
+    try:
+        (theft,) = parser.parse_document("theft", TEXT.format(charge="盗窃罪"))
+        (unknown,) = parser.parse_document("fraud", TEXT.format(charge="诈骗罪"))
+    finally:
+        parser._crime_of_charge.cache_clear()
+    assert asked == ["张三"]
+    assert theft["illegal_gains_yuan"] == 123.0 and theft["info_count"] is None
+    assert "info_count: not a personal-information case" in theft["notes"]
+    assert theft["mitigating"] == ["坦白"]  # generic reading, whatever the crime
+    # a charge no registered crime claims is read as the default crime's
+    assert unknown["info_count"] == 5000 and unknown["illegal_gains_yuan"] == 8000.0
+
+
+def test_crime_of_falls_back_to_the_default() -> None:
+    assert parser.crime_of(["侵犯公民个人信息罪"]).id == "personal_information"
+    assert parser.crime_of([]).id == parser.DEFAULT_CRIME
+    assert parser.crime_of(None).id == parser.DEFAULT_CRIME
