@@ -36,6 +36,7 @@ def test_parser_asks_the_crime_of_the_charges(monkeypatch: pytest.MonkeyPatch) -
 
     class Other:
         id = "other_crime"
+        fact_fields = ("illegal_gains_yuan",)
 
         def extract_facts(self, text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()):
             asked.append(defendant)

@@ -62,7 +62,8 @@ def test_facts_feed_the_engine():
     extraction = extract_drug_facts("经审理查明：被告人贩卖甲基苯丙胺共计净重12.5克。")
     result = get_crime("drug_trafficking").assess(extraction.to_facts())
     assert result.tier == "relatively_large"
-    assert get_crime("drug_trafficking").extract_facts("查获海洛因60克。").quantities[0].grams == 60
+    fields, notes = get_crime("drug_trafficking").extract_facts("查获海洛因60克。")  # the parser's interface
+    assert fields["drug"].value == "heroin" and fields["drug_grams"].value == 60.0
 
 
 def test_bounded_per_document():

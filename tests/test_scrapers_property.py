@@ -37,7 +37,7 @@ from scrapers.errors import ScrapeError
 from scrapers.runner import Scraper
 from scrapers.store import RawStore, Request
 
-INTERVAL = 0.03  # seconds between requests to one host
+INTERVAL = 0.05  # seconds between requests to one host (the check allows half of it for server-side thread jitter)
 READ_TIMEOUT = 0.15
 B_ROBOTS = "User-agent: *\nDisallow: /private/\n"
 

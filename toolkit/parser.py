@@ -34,10 +34,11 @@ VERDICT_FIELDS = (
     "confiscation",
     "political_rights_months",
 )
-FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "mitigating", "aggravating")
+FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "drug", "drug_grams",
+               "mitigating", "aggravating")
 _METADATA_SET, _VERDICT_SET, _FACT_SET = frozenset(METADATA_FIELDS), frozenset(VERDICT_FIELDS), frozenset(FACT_FIELDS)
 _INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
-_NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan"})
+_NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan", "drug_grams"})
 _CONVERT = {**{name: (lambda v: int(round(v))) for name in _INTEGER_FIELDS}, **{name: float for name in _NUMBER_FIELDS}}
 
 
@@ -90,7 +91,7 @@ def _unknown(doc_id: str, note: str, explain: bool = True) -> dict[str, Any]:
     record["outcome"] = "unknown"
     record["notes"].append(note)
     if explain:
-        _explain_nulls(record)
+        _explain_nulls(record, get_crime(DEFAULT_CRIME))
     return record
 
 
@@ -124,7 +125,7 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         facts, fact_notes = _guarded(extract_facts, normal, "facts")
         _fill(record, facts, _FACT_SET)
         record["notes"].extend(doc_notes + fact_notes)
-        _explain_nulls(record)
+        _explain_nulls(record, get_crime(DEFAULT_CRIME))
         return [record]
 
     several = len(entries) > 1
@@ -148,7 +149,7 @@ def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
         _fill(record, facts, _FACT_SET)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
-        _explain_nulls(record)
+        _explain_nulls(record, crime)
         records.append(record)
     return records
 
@@ -186,12 +187,20 @@ def _fill(record: dict[str, Any], extracted: dict[str, Extracted], fields: froze
 _NEVER_NULL = frozenset({"spans", "notes", "doc_id"})
 
 
-def _explain_nulls(record: dict[str, Any]) -> None:
+@lru_cache(maxsize=1)
+def _fact_field_owners() -> dict[str, Crime]:
+    from toolkit.crimes import all_crimes
+
+    return {name: crime for crime in all_crimes() for name in crime.fact_fields}
+
+
+def _explain_nulls(record: dict[str, Any], crime: Crime) -> None:
     """Every null field gets a reason; extractors' own notes ("field: …") take precedence."""
     missing = [name for name, value in record.items() if value is None and name not in _NEVER_NULL]
     if not missing:
         return
     explained = {note.partition(":")[0] for note in record["notes"]}
+    owners = _fact_field_owners()
     outcome = record.get("outcome")
     penalty = record.get("penalty_type")
     for name in missing:
@@ -207,6 +216,8 @@ def _explain_nulls(record: dict[str, Any]) -> None:
             reason = "no fine (罚金) in the sentence"
         elif name == "political_rights_months" and outcome == "convicted":
             reason = "no deprivation of political rights in the sentence"
+        elif name in owners and name not in crime.fact_fields:
+            reason = f"not read: a field of {owners[name].id}, and the charges are {crime.id}'s" if crime.id != DEFAULT_CRIME else f"not read: a field of {owners[name].id}, and the charges are not"
         elif name in VERDICT_FIELDS or name == "defendant":
             reason = "not stated in the operative part" if outcome != "unknown" else "no verdict found in the text"
         else:

@@ -81,6 +81,10 @@ DEFENDANT_FIELDS: tuple[Field, ...] = (
     Field("info_count", "integer", "Number of personal-information items stated in the facts"),
     Field("info_count_approx", "boolean", "True when the count is stated as approximate (余/多/约)"),
     Field("info_category", "string", "Tier-engine category of the information", CATEGORY_CODES),
+    Field("drug", "string", "Drug crimes: the main drug (largest quantity relative to its 数量较大 threshold), "
+          "an id of toolkit/crimes/drug_trafficking/rules.json"),
+    Field("drug_grams", "number", "Drug crimes: grams of the main drug attributed to the defendant (the court's "
+          "findings; net over gross weight; never converted by purity, Art. 357)"),
     Field("illegal_gains_yuan", "number", "Illegal gains (违法所得) in yuan"),
     Field("mitigating", "list", "Mitigating circumstances named (自首, 坦白, 立功, 认罪认罚, ...)"),
     Field("aggravating", "list", "Aggravating circumstances named (累犯, ...)"),

@@ -63,6 +63,7 @@ class Crime(Protocol):
     label_en: str
     articles: tuple[str, ...]  # Criminal Law articles whose tiers it computes, e.g. ("Art.347", "Art.348")
     folder: Path  # toolkit/crimes/<id>/ (rules.json, examples.json live here)
+    fact_fields: tuple[str, ...]  # the toolkit.schema fields its extract_facts fills, e.g. ("drug", "drug_grams")
 
     def charge_names(self) -> tuple[ChargeName, ...]:
         """Every charge name of the crime, historical ones included, with the dates they applied."""
@@ -90,7 +91,8 @@ class Crime(Protocol):
 
     def extract_facts(self, text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()) -> Any:
         """The crime-specific facts read from a judgment's text (quantities, categories, amounts), with spans;
-        with `defendant`, those attributed to that person."""
+        with `defendant`, those attributed to that person. Returns (fields, notes): fields maps names of
+        `fact_fields` to toolkit.extract.Extracted(value, span); notes are "field: why" strings."""
         ...
 
     def classify_record(self, record: Mapping[str, Any], what_if: bool = False) -> Any:

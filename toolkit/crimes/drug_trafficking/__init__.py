@@ -22,6 +22,7 @@ class DrugTrafficking:
     label_zh = "走私、贩卖、运输、制造毒品罪"
     label_en = "smuggling, selling, transporting and manufacturing drugs"
     folder = FOLDER
+    fact_fields = ("drug", "drug_grams")
 
     @property
     def articles(self) -> tuple[str, ...]:
@@ -103,9 +104,26 @@ class DrugTrafficking:
         return assess(facts, what_if=what_if)
 
     def extract_facts(self, text: str, defendant: str | None = None, co_defendants: Iterable[str] = ()) -> Any:
+        """The parser's fields (toolkit.schema `drug`, `drug_grams`) and notes; extract_drug_facts gives the
+        whole reading (every drug, the weights, the method)."""
         from toolkit.crimes.drug_trafficking.extract import extract_drug_facts
+        from toolkit.extract import Extracted
 
-        return extract_drug_facts(text, defendant, co_defendants)
+        if not isinstance(text, str) or not text.strip():
+            return {}, ["facts: empty text"]
+        reading = extract_drug_facts(text, defendant, co_defendants)
+        notes = [f"drug: {note}" for note in reading.notes]
+        main = reading.main_drug()
+        if main is None:
+            notes.append("drug: no drug quantity read" + (" (drugs named without a weight)" if reading.drugs_named else ""))
+            return {}, notes
+        span = (min(s for s, _ in main.spans), max(e for _, e in main.spans)) if main.spans else None
+        if len(reading.quantities) > 1:
+            others = ", ".join(f"{q.drug} {float(q.grams):g} g" for q in reading.quantities if q is not main)
+            notes.append(f"drug: other drugs read besides the main one: {others}")
+        notes.append(f"drug_grams: {main.method}, {main.basis} weight")
+        notes.append("illegal_gains_yuan: not read for drug crimes")
+        return {"drug": Extracted(main.drug, span), "drug_grams": Extracted(float(main.grams), span)}, notes
 
     def classify_record(self, record: Mapping[str, Any], what_if: bool = False) -> Any:
         from toolkit.crimes.drug_trafficking.records import classify_record

@@ -22,6 +22,7 @@ class PersonalInformation:
     label_en = "infringing citizens' personal information"
     articles = ("Art.253-1",)
     folder = FOLDER
+    fact_fields = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan")
 
     def charge_names(self) -> tuple[ChargeName, ...]:
         """From the statute versions of rules.json: each version's charge names over its period in force."""
