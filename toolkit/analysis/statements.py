@@ -120,11 +120,9 @@ def content_hash(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) ->
 
 def file_hash(path: str | Path) -> str:
     """SHA-256 of a file's bytes, "sha256:<hex>"."""
-    h = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return f"sha256:{h.hexdigest()}"
+    from toolkit.hashing import file_sha256
+
+    return f"sha256:{file_sha256(path)}"
 
 
 def describe_source(

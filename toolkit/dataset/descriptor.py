@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from toolkit.hashing import file_sha256
 from toolkit.dataset.columns import PACKAGE_DEFENDANT_FIELDS
 from toolkit.dataset.counts import DIMENSIONS, expression, units_of
 from toolkit.dataset.coverage import COVERAGE_COLUMNS
@@ -29,14 +30,6 @@ def parser_version() -> str:
     for file in files:
         if file.is_file():
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     return digest.hexdigest()
 
 

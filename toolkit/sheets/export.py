@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
+from toolkit.hashing import file_sha256
 from toolkit import __version__
 from toolkit.schema import DOCUMENT_FIELDS, iter_table
 from toolkit.sheets.workbook import (
@@ -121,14 +121,6 @@ def choose_rows(n_rows: int, sample: int | None, seed: int) -> list[int]:
     return sorted(int(i) for i in np.random.default_rng(seed).choice(n_rows, size=sample, replace=False))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export_sheet(
     source: str | Path, output: str | Path, fields: Iterable[str], sample: int | None = None, seed: int = 0,
     texts: str | Path | None = None, context: int = CONTEXT_CHARS, pseudonym_key: str | Path | None = None,
@@ -174,7 +166,7 @@ def export_sheet(
         ("tool", f"judgstat sheet export (toolkit {__version__})"),
         ("created_utc", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")),
         ("input", str(source)),
-        ("input_sha256", _sha256(defendants_path(source))),
+        ("input_sha256", file_sha256(defendants_path(source))),
         ("input_rows", input_rows),
         ("duplicate_keys_dropped", duplicates),
         ("rows_to_sample_from", len(unique)),
