@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator
+
+TYPE_CHECKING = False  # typing is not imported at startup (`judgstat parse`, benchmarks/parse_startup.py)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator
 
 
 def default_jobs() -> int:

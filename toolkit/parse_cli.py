@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import namedtuple
 from pathlib import Path
-from dataclasses import dataclass
-from typing import IO, Any, Iterable, Iterator
 
 from toolkit.cli import UsageError
 from toolkit.parallel import default_jobs
+
+TYPE_CHECKING = False  # typing is not imported at startup (see benchmarks/parse_startup.py)
+if TYPE_CHECKING:
+    from typing import IO, Any, Iterable, Iterator
 
 _TABLE_SUFFIXES = (".csv", ".parquet")
 CHUNK_LINES = 64  # input lines per parallel task
@@ -120,14 +123,9 @@ class _MaskedTexts:
             self.tmp.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    first_line: int
-    lines: list[bytes | str]
-    source: str
-    id_key: str
-    text_key: str
-    key: bytes | None  # pseudonym key (--pseudonymise), travels only to this machine's worker processes
+# One parallel task: input lines from line number `first_line` on; `key` is the pseudonym key of
+# --pseudonymise (None without), which travels only to this machine's worker processes.
+_Chunk = namedtuple("_Chunk", "first_line lines source id_key text_key key")
 
 
 def parse_records(
