@@ -154,3 +154,55 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys):
     assert main(["dataset", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "out")]) == 2
     assert main(["dataset", str(MIXED[1]), "-o", str(tmp_path / "o"), "--since", "2017-13-01"]) == 2
     assert "expected YYYY-MM-DD" in capsys.readouterr().err
+
+
+def _without_scheme(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = frame[column].str.replace("file://", "", regex=False)
+    return frame
+
+
+def test_dask_engine_reads_and_writes_fsspec_urls(package, tmp_path):
+    """file:// URLs for every input and for DIR go through fsspec (inputs staged, parts put by the
+    workers, the package uploaded when complete): the tables are the local engine's, paths named as given."""
+    pytest.importorskip("dask.distributed")
+    from toolkit.dataset.cli import add_arguments, build as build_package
+
+    target = tmp_path / "remote" / "pkg"
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args([*(p.as_uri() for p in MIXED), "-o", target.as_uri(), "--engine", "dask", "--jobs", "2",
+                              "--no-progress", "--chunk-size", "7"])
+    build_package(args, processes=False)
+    assert not (target / ".partial").exists() and not list(target.rglob("*.tmp"))
+    for name in ("defendants.parquet", "coverage.csv", *(f"counts/{p.name}" for p in (package / "counts").iterdir())):
+        assert filecmp.cmp(package / name, target / name, shallow=False), name
+    docs = [_without_scheme(pd.read_parquet(p / "documents.parquet"), ["source_ref"]) for p in (package, target)]
+    pd.testing.assert_frame_equal(*docs)
+    assert pd.read_parquet(target / "documents.parquet")["source_ref"].str.startswith("file:///").all()
+    errors = [_without_scheme(pd.read_csv(p / "errors.csv"), ["file"]) for p in (package, target)]
+    pd.testing.assert_frame_equal(*errors)
+    duplicates = [_without_scheme(pd.read_csv(p / "duplicates.csv"), ["duplicate_source_ref", "kept_source_ref"])
+                  for p in (package, target)]
+    pd.testing.assert_frame_equal(*duplicates)
+    inputs = open_package(target).descriptor["judgstat"]["inputs"]
+    assert inputs and all(entry["path"].startswith("file:///") for entry in inputs)
+    local_inputs = open_package(package).descriptor["judgstat"]["inputs"]
+    assert [e["sha256"] for e in inputs] == [e["sha256"] for e in local_inputs]
+
+
+def test_memory_urls_with_the_local_engine(tmp_path):
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    source = FIXTURES / "judgments" / "hard_cases.jsonl"
+    memory.pipe("/judgstat-test/in/hard_cases.jsonl", source.read_bytes())
+    try:
+        assert main(["dataset", "memory://judgstat-test/in", "-o", "memory://judgstat-test/pkg", "--jobs", "1",
+                     "--no-progress", "--chunk-size", "7"]) == 0
+        local = build(tmp_path / "pkg", "--jobs", "1", inputs=[source])
+        for name in ("defendants.parquet", "counts/month.csv", "datapackage.json"):
+            assert memory.exists(f"/judgstat-test/pkg/{name}"), name
+        assert memory.cat(f"/judgstat-test/pkg/defendants.parquet") == (local / "defendants.parquet").read_bytes()
+        assert not memory.exists("/judgstat-test/pkg/.partial")
+    finally:
+        memory.rm("/judgstat-test", recursive=True)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from toolkit.dataset.columns import PART_DEFENDANT_FIELDS, PART_DOCUMENT_FIELDS, PACKAGE_DEFENDANT_FIELDS
 from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_documents
+from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.store import StreamDeduplicator, UniqueIds
 from toolkit.schema import DEFENDANT_FIELDS, DOCUMENT_FIELDS, TableWriter, iter_table
@@ -77,23 +76,26 @@ class ChunkTask:
     payload: Any  # [(index, document)] or (list of defendant rows already derived)
 
 
-def part_paths(part_dir: str | Path, number: int) -> tuple[Path, Path]:
-    base = Path(part_dir) / f"part-{number:06d}"
-    return base.with_suffix(".documents.parquet"), base.with_suffix(".defendants.parquet")
+def part_names(number: int) -> tuple[str, str]:
+    base = f"part-{number:06d}"
+    return f"{base}.documents.parquet", f"{base}.defendants.parquet"
 
 
 def run_chunk(task: ChunkTask) -> int:
-    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker)."""
+    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker).
+
+    `task.part_dir` is a local folder or an fsspec URL (toolkit.dataset.storage.PartStore)."""
     from toolkit.dataset.parse_stage import parse_documents
 
-    docs_path, defendants_path = part_paths(task.part_dir, task.number)
+    parts = PartStore(task.part_dir)
+    docs_name, defendants_name = part_names(task.number)
     if task.kind == "documents":
         rows = parse_documents(task.payload)
-        with TableWriter(docs_path, PART_DOCUMENT_FIELDS) as writer:
+        with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
             writer.write_records([{**doc, "_doc_index": index} for index, doc in task.payload])
     else:
         rows = task.payload
-    with TableWriter(defendants_path, PART_DEFENDANT_FIELDS) as writer:
+    with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS) as writer:
         writer.write_records(rows)
     return len(rows)
 
@@ -108,27 +110,30 @@ def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
 def build_dataset(
     units: list[Input], out_dir: Path, engine: Any, filter: Filter = Filter(), chunk_size: int = CHUNK_SIZE,
     loader_options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
+    part_location: str | None = None,
 ) -> BuildResult:
+    """Build the package's tables in `out_dir` (local); the parts go to `part_location` (a local folder or
+    an fsspec URL the engine's workers can reach; default `out_dir`/.partial)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(out_dir)
     for unit in units:
         if unit.kind == "side":
-            result.skipped.append({"path": str(unit.path), "reason": unit.note})
+            result.skipped.append({"path": unit.shown(str(unit.path)), "reason": unit.note})
         else:
             result.inputs.extend(file_provenance(unit))
-    part_dir = out_dir / PARTIAL
+    parts = PartStore(part_location or out_dir / PARTIAL)
+    part_dir = parts.location
     options = {"chunk_size": chunk_size, "loader_options": {k: str(v) for k, v in (loader_options or {}).items()}}
     stamp = fingerprint(result.inputs, options)
-    run_file = part_dir / "run.json"
-    if part_dir.exists():
+    if parts.exists():
         try:
-            same = json.loads(run_file.read_text())["fingerprint"] == stamp
+            same = json.loads(parts.read_text("run.json"))["fingerprint"] == stamp
         except (OSError, ValueError, KeyError):
             same = False
         if not same:
-            shutil.rmtree(part_dir)
-    part_dir.mkdir(exist_ok=True)
-    run_file.write_text(json.dumps({"fingerprint": stamp}))
+            parts.clear()
+    parts.makedirs()
+    parts.write_text("run.json", json.dumps({"fingerprint": stamp}))
 
     dedup = StreamDeduplicator()
     counter = {"next": 0}
@@ -158,7 +163,7 @@ def build_dataset(
             progress(done)
     result.chunks = counter["next"]
     dedup.finish()
-    _assemble(result, part_dir, dedup, filter)
+    _assemble(result, parts, dedup, filter)
     return result
 
 
@@ -170,7 +175,7 @@ def _document_task(chunk, part_dir, counter, result) -> ChunkTask:
 
 
 def _run_or_skip(task: ChunkTask) -> int:
-    if part_paths(task.part_dir, task.number)[1].exists():
+    if PartStore(task.part_dir).exists(part_names(task.number)[1]):
         return 0
     return run_chunk(task)
 
@@ -199,7 +204,7 @@ def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult
             yield _table_task(derive_table_rows(as_defendant_table(carry.reset_index(drop=True)), unit.path.name),
                               part_dir, counter)
     except Exception as exc:  # noqa: BLE001 - a bad table is an error row naming the file, never a traceback
-        result.errors.append(LoadError(str(unit.path), None, f"cannot read per-defendant table: {exc}", "defendants"))
+        result.errors.append(LoadError(unit.shown(str(unit.path)), None, f"cannot read per-defendant table: {exc}", "defendants"))
 
 
 def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> ChunkTask:
@@ -208,17 +213,17 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
     return ChunkTask(number, str(part_dir), "table", rows)
 
 
-def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, filter: Filter) -> None:
+def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter) -> None:
     out = result.out_dir
     unique = UniqueIds()
     documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
     with TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS) as defendants_writer:
         for number in range(result.chunks):
-            docs_path, defendants_path = part_paths(part_dir, number)
+            docs_name, defendants_name = part_names(number)
             new_ids: dict[int, str] = {}
             documents: list[dict[str, Any]] = []
-            if docs_path.exists():
-                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS):
+            with parts.reading(docs_name) as docs_path:
+                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None else ():
                     frame = frame.astype(object).where(frame.notna(), None)
                     for doc in frame.to_dict(orient="records"):
                         index = int(doc.pop("_doc_index"))
@@ -229,7 +234,11 @@ def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, fi
                             documents.append((index, doc))
             kept_docs: set[int] = set()
             rows = []
-            for frame in iter_table(defendants_path, PART_DEFENDANT_FIELDS):
+            with parts.reading(defendants_name) as defendants_path:
+                if defendants_path is None:
+                    raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
+                frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
+            for frame in frames:
                 frame = frame.astype(object).where(frame.notna(), None)
                 for row in frame.to_dict(orient="records"):
                     index = int(row.pop("_doc_index"))
@@ -256,5 +265,5 @@ def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, fi
     result.renamed = unique.renamed
 
 
-def remove_partial(out_dir: Path) -> None:
-    shutil.rmtree(out_dir / PARTIAL, ignore_errors=True)
+def remove_partial(out_dir: Path, part_location: str | None = None) -> None:
+    PartStore(part_location or out_dir / PARTIAL).clear()
