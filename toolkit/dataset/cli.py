@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="read every loader input with this loader (default: detect)")
     parser.add_argument("--sheet-config", type=Path, help="column mapping (.json/.toml) for coding sheets")
     parser.add_argument("--name", help="package name (default: the directory name)")
+    parser.add_argument("--pseudonymise", action="store_true",
+                        help="keyed pseudonyms for defendants' names, ID/phone/bank numbers and addresses masked in texts, "
+                             "titles, metadata and records (toolkit.pseudonymise, as parse --pseudonymise)")
+    parser.add_argument("--pseudonym-key", metavar="FILE",
+                        help="key file (created when absent; default DIR.pseudonym-key beside DIR, never inside it)")
     parser.add_argument("--chunk-size", type=int, default=500, help="documents per parse task and checkpoint")
     parser.add_argument("--no-progress", action="store_true")
 
@@ -95,6 +100,10 @@ def build(args: argparse.Namespace, processes: bool = True):
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     remote_out = args.output if is_url(args.output) else None
+    if args.pseudonym_key and not args.pseudonymise:
+        raise UsageError("--pseudonym-key needs --pseudonymise")
+    if args.pseudonymise and remote_out is not None and not args.pseudonym_key:
+        raise UsageError("--pseudonymise with a URL DIR needs --pseudonym-key FILE (a local key file)")
     filter = Filter(_charges(args.charge), _date("--since", args.since), _date("--until", args.until))
     # URL inputs are copied here, and a package for a URL DIR is built here and uploaded when complete
     staging = Path(tempfile.mkdtemp(prefix="judgstat-dataset-")) if remote_out or any(map(is_url, args.inputs)) else None
@@ -118,8 +127,9 @@ def build(args: argparse.Namespace, processes: bool = True):
             raise UsageError(f"-o {out}: cannot create the directory ({exc.strerror})") from None
         name = args.name or out.resolve().name
         part_location = None
+    pseudonymiser = _pseudonymiser(args, None if remote_out else out)
     try:
-        return _build(args, out, name, filter, part_location, remote_out, staging, processes)
+        return _build(args, out, name, filter, part_location, remote_out, staging, processes, pseudonymiser)
     finally:
         if staging is not None:
             import shutil
@@ -127,8 +137,23 @@ def build(args: argparse.Namespace, processes: bool = True):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _pseudonymiser(args: argparse.Namespace, out: Path | None):
+    """The Pseudonymiser of --pseudonymise (None without); its key file sits beside DIR, never in it."""
+    if not args.pseudonymise:
+        return None
+    from toolkit import pseudonymise as ps
+
+    key_path = Path(args.pseudonym_key) if args.pseudonym_key else ps.key_path_for(out)
+    if out is not None and out.resolve() in key_path.resolve().parents:
+        raise UsageError(f"--pseudonym-key {key_path}: the key must not be inside the package folder {out}")
+    try:
+        return ps.Pseudonymiser(ps.load_or_create_key(key_path))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--pseudonym-key {key_path}: {exc}") from None
+
+
 def _build(args, out: Path, name: str, filter, part_location: str | None, remote_out: str | None,
-           staging: Path | None, processes: bool):
+           staging: Path | None, processes: bool, pseudonymiser=None):
     from toolkit.dataset.counts import COUNT_COLUMNS, DIMENSIONS, count_package_tables
     from toolkit.dataset.coverage import COVERAGE_COLUMNS, coverage_rows
     from toolkit.dataset.descriptor import build_descriptor
@@ -169,7 +194,7 @@ def _build(args, out: Path, name: str, filter, part_location: str | None, remote
     with tqdm(unit="rows", desc="parsing", disable=args.no_progress, file=sys.stderr) as bar:
         try:
             result = build_dataset(units, out, engine, filter, args.chunk_size, loader_options, progress=bar.update,
-                                   part_location=part_location)
+                                   part_location=part_location, pseudonymiser=pseudonymiser)
         finally:
             engine.close()
     counts = count_package_tables(out / "defendants.parquet")
@@ -181,6 +206,15 @@ def _build(args, out: Path, name: str, filter, part_location: str | None, remote
     note = None if result.has_documents else "built from per-defendant tables only: there are no texts to store"
     descriptor = build_descriptor(out, name, result, filter.as_dict(),
                                   {"documents": counts.documents, "defendants": counts.defendants}, documents_note=note)
+    if pseudonymiser is not None:
+        descriptor["judgstat"]["pseudonymised"] = {
+            "method": "toolkit.pseudonymise: defendants' names -> P + 10 hex digits of HMAC-SHA256(key, name); "
+                      "ID-card, phone and bank-card numbers and addresses masked in texts, titles, metadata and records; "
+                      "spans point into the masked texts",
+            "not_removed": "names of anyone not parsed as a defendant (judges, lawyers, victims, witnesses), company "
+                           "names, document ids, case numbers, courts and input file names",
+            "key": "kept beside the package (--pseudonym-key), never in it; the same key gives the same pseudonyms",
+        }
     tmp = out / ".datapackage.json.tmp"
     tmp.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, out / "datapackage.json")

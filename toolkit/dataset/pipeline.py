@@ -110,10 +110,12 @@ def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
 def build_dataset(
     units: list[Input], out_dir: Path, engine: Any, filter: Filter = Filter(), chunk_size: int = CHUNK_SIZE,
     loader_options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
-    part_location: str | None = None,
+    part_location: str | None = None, pseudonymiser: Any = None,
 ) -> BuildResult:
     """Build the package's tables in `out_dir` (local); the parts go to `part_location` (a local folder or
-    an fsspec URL the engine's workers can reach; default `out_dir`/.partial)."""
+    an fsspec URL the engine's workers can reach; default `out_dir`/.partial). With a `pseudonymiser`
+    (toolkit.pseudonymise.Pseudonymiser) both tables are pseudonymised as they are assembled; the parts,
+    which stay in .partial only while the run lasts, are not."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(out_dir)
     for unit in units:
@@ -163,7 +165,7 @@ def build_dataset(
             progress(done)
     result.chunks = counter["next"]
     dedup.finish()
-    _assemble(result, parts, dedup, filter)
+    _assemble(result, parts, dedup, filter, pseudonymiser)
     return result
 
 
@@ -213,7 +215,8 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
     return ChunkTask(number, str(part_dir), "table", rows)
 
 
-def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter) -> None:
+def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter,
+              pseudonymiser: Any = None) -> None:
     out = result.out_dir
     unique = UniqueIds()
     documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
@@ -252,17 +255,69 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
                         result.filtered_out += 1
                         continue
                     kept_docs.add(index)
-                    rows.append(row)
-            defendants_writer.write_records(rows)
+                    rows.append((index, row))
+            kept = [(index, doc) for index, doc in documents if index in kept_docs]
+            if pseudonymiser is not None:
+                rows, kept = pseudonymise_chunk(pseudonymiser, rows, kept)
+            defendants_writer.write_records([row for _, row in rows])
             result.defendants += len(rows)
             if documents_writer is not None:
-                kept = [doc for index, doc in documents if index in kept_docs]
-                documents_writer.write_records(kept)
+                documents_writer.write_records([doc for _, doc in kept])
                 result.documents += len(kept)
     if documents_writer is not None:
         documents_writer.close()
     result.duplicates = dedup.duplicate_rows()
     result.renamed = unique.renamed
+
+
+def pseudonymise_chunk(
+    pseudonymiser: Any, rows: list[tuple[int, dict[str, Any]]], documents: list[tuple[int, dict[str, Any]]],
+) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]:
+    """One chunk's (doc index, row) defendant rows and (doc index, document) documents pseudonymised as
+    `judgstat parse --pseudonymise` does (toolkit.pseudonymise.pseudonymise_tables, one document at a
+    time: names -> keyed pseudonyms, ID/phone/bank numbers and addresses masked, spans remapped into the
+    masked text); the document's title and source metadata are masked with its defendants' names too.
+    Rows of an input per-defendant table (index -1) have no text: each is pseudonymised with the names of
+    its co-defendants (rows of the same doc_id in the chunk; a table is cut into chunks at doc_id changes)."""
+    from toolkit.pseudonymise import pseudonymise_tables
+
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    for index, row in rows:
+        by_index.setdefault(index, []).append(row)
+    out_documents = []
+    done: dict[int, list[dict[str, Any]]] = {}
+    for index, document in documents:
+        group = by_index.get(index, [])
+        names = [r["defendant"] for r in group if r.get("defendant")]
+        done[index], (masked,) = pseudonymise_tables(group, [document], pseudonymiser)
+        masked["title"] = pseudonymiser.mask_string(masked["title"], names) if masked.get("title") else masked.get("title")
+        masked["metadata"] = _mask_values(pseudonymiser, masked.get("metadata"), names)
+        out_documents.append((index, masked))
+    # table rows: co-defendants (rows of one doc_id) are masked with each other's names
+    table_names: dict[Any, set[str]] = {}
+    for index, row in rows:
+        if index not in done and row.get("defendant"):
+            table_names.setdefault(row.get("doc_id"), set()).add(row["defendant"])
+    out_rows = []
+    taken: dict[int, int] = {}
+    for index, row in rows:
+        if index in done:
+            position = taken.get(index, 0)
+            taken[index] = position + 1
+            out_rows.append((index, done[index][position]))
+        else:
+            out_rows.append((index, pseudonymiser.record(row, None, table_names.get(row.get("doc_id"), ()))))
+    return out_rows, out_documents
+
+
+def _mask_values(pseudonymiser: Any, value: Any, names: list[str]) -> Any:
+    if isinstance(value, str):
+        return pseudonymiser.mask_string(value, names)
+    if isinstance(value, dict):
+        return {k: _mask_values(pseudonymiser, v, names) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_values(pseudonymiser, v, names) for v in value]
+    return value
 
 
 def remove_partial(out_dir: Path, part_location: str | None = None) -> None:
