@@ -402,7 +402,7 @@ def stream_into_store(
     spool_dir = tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".spool", dir=output.parent)
     try:
         tasks = (_SpoolTask(i, source, spool_dir, options, max(1, chunk_rows)) for i, source in enumerate(sources))
-        with OrderedPool(jobs) as pool:
+        with OrderedPool(min(jobs, max(1, len(sources)))) as pool:
             for i, (count, errors) in enumerate(pool.map(_spool_source, tasks)):
                 source = sources[i]
                 if source.fmt is None:
