@@ -154,3 +154,119 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys):
     assert main(["dataset", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "out")]) == 2
     assert main(["dataset", str(MIXED[1]), "-o", str(tmp_path / "o"), "--since", "2017-13-01"]) == 2
     assert "expected YYYY-MM-DD" in capsys.readouterr().err
+
+
+def _without_scheme(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for column in columns:
+        frame[column] = frame[column].str.replace("file://", "", regex=False)
+    return frame
+
+
+def test_dask_engine_reads_and_writes_fsspec_urls(package, tmp_path):
+    """file:// URLs for every input and for DIR go through fsspec (inputs staged, parts put by the
+    workers, the package uploaded when complete): the tables are the local engine's, paths named as given."""
+    pytest.importorskip("dask.distributed")
+    from toolkit.dataset.cli import add_arguments, build as build_package
+
+    target = tmp_path / "remote" / "pkg"
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args([*(p.as_uri() for p in MIXED), "-o", target.as_uri(), "--engine", "dask", "--jobs", "2",
+                              "--no-progress", "--chunk-size", "7"])
+    build_package(args, processes=False)
+    assert not (target / ".partial").exists() and not list(target.rglob("*.tmp"))
+    for name in ("defendants.parquet", "coverage.csv", *(f"counts/{p.name}" for p in (package / "counts").iterdir())):
+        assert filecmp.cmp(package / name, target / name, shallow=False), name
+    docs = [_without_scheme(pd.read_parquet(p / "documents.parquet"), ["source_ref"]) for p in (package, target)]
+    pd.testing.assert_frame_equal(*docs)
+    assert pd.read_parquet(target / "documents.parquet")["source_ref"].str.startswith("file:///").all()
+    errors = [_without_scheme(pd.read_csv(p / "errors.csv"), ["file"]) for p in (package, target)]
+    pd.testing.assert_frame_equal(*errors)
+    duplicates = [_without_scheme(pd.read_csv(p / "duplicates.csv"), ["duplicate_source_ref", "kept_source_ref"])
+                  for p in (package, target)]
+    pd.testing.assert_frame_equal(*duplicates)
+    inputs = open_package(target).descriptor["judgstat"]["inputs"]
+    assert inputs and all(entry["path"].startswith("file:///") for entry in inputs)
+    local_inputs = open_package(package).descriptor["judgstat"]["inputs"]
+    assert [e["sha256"] for e in inputs] == [e["sha256"] for e in local_inputs]
+
+
+def test_memory_urls_with_the_local_engine(tmp_path):
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    source = FIXTURES / "judgments" / "hard_cases.jsonl"
+    memory.pipe("/judgstat-test/in/hard_cases.jsonl", source.read_bytes())
+    try:
+        assert main(["dataset", "memory://judgstat-test/in", "-o", "memory://judgstat-test/pkg", "--jobs", "1",
+                     "--no-progress", "--chunk-size", "7"]) == 0
+        local = build(tmp_path / "pkg", "--jobs", "1", inputs=[source])
+        for name in ("defendants.parquet", "counts/month.csv", "datapackage.json"):
+            assert memory.exists(f"/judgstat-test/pkg/{name}"), name
+        assert memory.cat(f"/judgstat-test/pkg/defendants.parquet") == (local / "defendants.parquet").read_bytes()
+        assert not memory.exists("/judgstat-test/pkg/.partial")
+    finally:
+        memory.rm("/judgstat-test", recursive=True)
+
+
+def _package_text(folder: Path) -> str:
+    """Every cell of every table in a package, and every text file, as one string to search."""
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            parts += [str(v) for column in frame.columns for v in frame[column].tolist()]
+        elif path.is_file():
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+def _names_by_document(package: Path) -> dict[str, set[str]]:
+    frame = pd.read_parquet(package / "defendants.parquet", columns=["doc_id", "defendant"]).dropna()
+    return {doc: {n for n in group["defendant"] if len(n) >= 2} for doc, group in frame.groupby("doc_id")}
+
+
+def _texts_by_document(package: Path) -> dict[str, str]:
+    """Everything the package holds about each document: its defendant rows and its document row."""
+    out: dict[str, list[str]] = {}
+    for name, key in (("defendants.parquet", "doc_id"), ("documents.parquet", "id")):
+        if (package / name).exists():
+            for row in pd.read_parquet(package / name).to_dict(orient="records"):
+                out.setdefault(row[key], []).append(" ".join(map(str, row.values())))
+    return {doc: "\n".join(texts) for doc, texts in out.items()}
+
+
+def test_pseudonymised_package_holds_no_defendant_name_and_same_key_same_pseudonyms(package, tmp_path):
+    """Each document's defendants' names (including co-defendants named in notes) appear nowhere in what
+    the package holds about that document; names of judges and clerks are not removed (toolkit.pseudonymise)."""
+    names = _names_by_document(package)
+    assert sum(map(len, names.values())) > 20
+    plain = _texts_by_document(package)
+    assert all(name in plain[doc] for doc, group in names.items() for name in group)  # the check below can fail
+
+    first = build(tmp_path / "first", "--jobs", "1", "--pseudonymise")
+    key = tmp_path / "first.pseudonym-key"
+    assert key.is_file() and not list(first.rglob("*key*"))  # beside the package, never in it
+    masked = _texts_by_document(first)
+    assert masked.keys() == plain.keys()
+    assert [(doc, name) for doc, group in names.items() for name in group if name in masked[doc]] == []
+    assert key.read_text(encoding="ascii").strip() not in _package_text(first)
+    defendants = pd.read_parquet(first / "defendants.parquet")
+    assert defendants["defendant"].dropna().str.fullmatch(r"P[0-9A-F]{10}").all()
+    assert open_package(first).descriptor["judgstat"]["pseudonymised"]["key"].startswith("kept beside")
+    for counts in sorted((package / "counts").iterdir()):  # pseudonyms change no count
+        assert filecmp.cmp(counts, first / "counts" / counts.name, shallow=False), counts.name
+
+    again = build(tmp_path / "again", "--jobs", "2", "--pseudonymise", "--pseudonym-key", str(key))
+    for name in ("defendants.parquet", "documents.parquet"):
+        assert filecmp.cmp(first / name, again / name, shallow=False), name
+    other_key = tmp_path / "other.key"
+    other_key.write_text("o" * 64, encoding="ascii")
+    other = build(tmp_path / "other", "--jobs", "1", "--pseudonymise", "--pseudonym-key", str(other_key))
+    theirs = pd.read_parquet(other / "defendants.parquet")["defendant"]
+    assert set(theirs.dropna()).isdisjoint(set(defendants["defendant"].dropna()))
+
+
+def test_pseudonym_key_inside_the_package_is_refused(tmp_path, capsys):
+    out = tmp_path / "pkg"
+    assert main(["dataset", str(MIXED[1]), "-o", str(out), "--pseudonymise", "--pseudonym-key", str(out / "k")]) == 2
+    assert "must not be inside the package folder" in capsys.readouterr().err

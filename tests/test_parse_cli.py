@@ -77,3 +77,22 @@ def test_stdin_input() -> None:
     assert result.returncode == 0, result.stderr
     (row,) = [json.loads(x) for x in result.stdout.splitlines()]
     assert row["doc_id"] == "s1" and row["term_months"] == 1 and row["fine_yuan"] == 1000
+
+
+def test_startup_and_jsonl_parsing_import_neither_pandas_nor_pyarrow() -> None:
+    """`judgstat parse` starts fast: pandas and pyarrow come in only when a table file is written
+    (the timing itself is benchmarks/parse_startup.py, not a test)."""
+    script = (
+        "import contextlib, io, sys\n"
+        "import toolkit.parse_cli, toolkit.parser\n"
+        "heavy = lambda: sorted(m for m in ('pandas', 'pyarrow', 'numpy') if m in sys.modules)\n"
+        "print(heavy())\n"
+        "from toolkit.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    assert main(['parse', {str(HARD_CASES)!r}, '--jobs', '1']) == 0\n"
+        "assert out.getvalue().count('\\n') > 10\n"
+        "print(heavy())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]", "[]"]

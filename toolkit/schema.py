@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import pandas as pd
+from toolkit.lazy import pandas as pd  # imported when a table is built (fast `judgstat parse` start)
 
 from toolkit.categories import CATEGORY_CODES
 

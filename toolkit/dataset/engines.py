@@ -7,36 +7,13 @@ so memory stays flat however long the input is; each task writes its own checkpo
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
+from toolkit.parallel import OrderedPool, bounded_in_order
 
-class LocalEngine:
-    def __init__(self, jobs: int = 1) -> None:
-        self.jobs = max(1, int(jobs))
-        self._pool = None
-        if self.jobs > 1:
-            import multiprocessing
 
-            self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
-
-    def map(self, function: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
-        if self._pool is None:
-            for task in tasks:
-                yield function(task)
-            return
-        pending: deque = deque()
-        for task in tasks:
-            pending.append(self._pool.apply_async(function, (task,)))
-            if len(pending) >= 2 * self.jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
+class LocalEngine(OrderedPool):
+    """This process (jobs 1) or a pool of `jobs` processes (toolkit.parallel.OrderedPool)."""
 
 
 class DaskEngine:
@@ -57,13 +34,9 @@ class DaskEngine:
         self.window = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, function: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
-        pending: deque = deque()
-        for task in tasks:
-            pending.append(self.client.submit(function, task, pure=False))
-            if len(pending) >= self.window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        submit = lambda task: self.client.submit(function, task, pure=False)  # noqa: E731
+        for future in bounded_in_order(submit, tasks, self.window):
+            yield future.result()
 
     def close(self) -> None:
         self.client.close()

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from toolkit.dataset.columns import PART_DEFENDANT_FIELDS, PART_DOCUMENT_FIELDS, PACKAGE_DEFENDANT_FIELDS
 from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_documents
+from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.store import StreamDeduplicator, UniqueIds
 from toolkit.schema import DEFENDANT_FIELDS, DOCUMENT_FIELDS, TableWriter, iter_table
@@ -77,23 +76,26 @@ class ChunkTask:
     payload: Any  # [(index, document)] or (list of defendant rows already derived)
 
 
-def part_paths(part_dir: str | Path, number: int) -> tuple[Path, Path]:
-    base = Path(part_dir) / f"part-{number:06d}"
-    return base.with_suffix(".documents.parquet"), base.with_suffix(".defendants.parquet")
+def part_names(number: int) -> tuple[str, str]:
+    base = f"part-{number:06d}"
+    return f"{base}.documents.parquet", f"{base}.defendants.parquet"
 
 
 def run_chunk(task: ChunkTask) -> int:
-    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker)."""
+    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker).
+
+    `task.part_dir` is a local folder or an fsspec URL (toolkit.dataset.storage.PartStore)."""
     from toolkit.dataset.parse_stage import parse_documents
 
-    docs_path, defendants_path = part_paths(task.part_dir, task.number)
+    parts = PartStore(task.part_dir)
+    docs_name, defendants_name = part_names(task.number)
     if task.kind == "documents":
         rows = parse_documents(task.payload)
-        with TableWriter(docs_path, PART_DOCUMENT_FIELDS) as writer:
+        with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
             writer.write_records([{**doc, "_doc_index": index} for index, doc in task.payload])
     else:
         rows = task.payload
-    with TableWriter(defendants_path, PART_DEFENDANT_FIELDS) as writer:
+    with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS) as writer:
         writer.write_records(rows)
     return len(rows)
 
@@ -108,27 +110,32 @@ def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
 def build_dataset(
     units: list[Input], out_dir: Path, engine: Any, filter: Filter = Filter(), chunk_size: int = CHUNK_SIZE,
     loader_options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
+    part_location: str | None = None, pseudonymiser: Any = None,
 ) -> BuildResult:
+    """Build the package's tables in `out_dir` (local); the parts go to `part_location` (a local folder or
+    an fsspec URL the engine's workers can reach; default `out_dir`/.partial). With a `pseudonymiser`
+    (toolkit.pseudonymise.Pseudonymiser) both tables are pseudonymised as they are assembled; the parts,
+    which stay in .partial only while the run lasts, are not."""
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(out_dir)
     for unit in units:
         if unit.kind == "side":
-            result.skipped.append({"path": str(unit.path), "reason": unit.note})
+            result.skipped.append({"path": unit.shown(str(unit.path)), "reason": unit.note})
         else:
             result.inputs.extend(file_provenance(unit))
-    part_dir = out_dir / PARTIAL
+    parts = PartStore(part_location or out_dir / PARTIAL)
+    part_dir = parts.location
     options = {"chunk_size": chunk_size, "loader_options": {k: str(v) for k, v in (loader_options or {}).items()}}
     stamp = fingerprint(result.inputs, options)
-    run_file = part_dir / "run.json"
-    if part_dir.exists():
+    if parts.exists():
         try:
-            same = json.loads(run_file.read_text())["fingerprint"] == stamp
+            same = json.loads(parts.read_text("run.json"))["fingerprint"] == stamp
         except (OSError, ValueError, KeyError):
             same = False
         if not same:
-            shutil.rmtree(part_dir)
-    part_dir.mkdir(exist_ok=True)
-    run_file.write_text(json.dumps({"fingerprint": stamp}))
+            parts.clear()
+    parts.makedirs()
+    parts.write_text("run.json", json.dumps({"fingerprint": stamp}))
 
     dedup = StreamDeduplicator()
     counter = {"next": 0}
@@ -158,7 +165,7 @@ def build_dataset(
             progress(done)
     result.chunks = counter["next"]
     dedup.finish()
-    _assemble(result, part_dir, dedup, filter)
+    _assemble(result, parts, dedup, filter, pseudonymiser)
     return result
 
 
@@ -170,7 +177,7 @@ def _document_task(chunk, part_dir, counter, result) -> ChunkTask:
 
 
 def _run_or_skip(task: ChunkTask) -> int:
-    if part_paths(task.part_dir, task.number)[1].exists():
+    if PartStore(task.part_dir).exists(part_names(task.number)[1]):
         return 0
     return run_chunk(task)
 
@@ -199,7 +206,7 @@ def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult
             yield _table_task(derive_table_rows(as_defendant_table(carry.reset_index(drop=True)), unit.path.name),
                               part_dir, counter)
     except Exception as exc:  # noqa: BLE001 - a bad table is an error row naming the file, never a traceback
-        result.errors.append(LoadError(str(unit.path), None, f"cannot read per-defendant table: {exc}", "defendants"))
+        result.errors.append(LoadError(unit.shown(str(unit.path)), None, f"cannot read per-defendant table: {exc}", "defendants"))
 
 
 def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> ChunkTask:
@@ -208,17 +215,18 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
     return ChunkTask(number, str(part_dir), "table", rows)
 
 
-def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, filter: Filter) -> None:
+def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter,
+              pseudonymiser: Any = None) -> None:
     out = result.out_dir
     unique = UniqueIds()
     documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
     with TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS) as defendants_writer:
         for number in range(result.chunks):
-            docs_path, defendants_path = part_paths(part_dir, number)
+            docs_name, defendants_name = part_names(number)
             new_ids: dict[int, str] = {}
             documents: list[dict[str, Any]] = []
-            if docs_path.exists():
-                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS):
+            with parts.reading(docs_name) as docs_path:
+                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None else ():
                     frame = frame.astype(object).where(frame.notna(), None)
                     for doc in frame.to_dict(orient="records"):
                         index = int(doc.pop("_doc_index"))
@@ -229,7 +237,11 @@ def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, fi
                             documents.append((index, doc))
             kept_docs: set[int] = set()
             rows = []
-            for frame in iter_table(defendants_path, PART_DEFENDANT_FIELDS):
+            with parts.reading(defendants_name) as defendants_path:
+                if defendants_path is None:
+                    raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
+                frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
+            for frame in frames:
                 frame = frame.astype(object).where(frame.notna(), None)
                 for row in frame.to_dict(orient="records"):
                     index = int(row.pop("_doc_index"))
@@ -243,12 +255,14 @@ def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, fi
                         result.filtered_out += 1
                         continue
                     kept_docs.add(index)
-                    rows.append(row)
-            defendants_writer.write_records(rows)
+                    rows.append((index, row))
+            kept = [(index, doc) for index, doc in documents if index in kept_docs]
+            if pseudonymiser is not None:
+                rows, kept = pseudonymise_chunk(pseudonymiser, rows, kept)
+            defendants_writer.write_records([row for _, row in rows])
             result.defendants += len(rows)
             if documents_writer is not None:
-                kept = [doc for index, doc in documents if index in kept_docs]
-                documents_writer.write_records(kept)
+                documents_writer.write_records([doc for _, doc in kept])
                 result.documents += len(kept)
     if documents_writer is not None:
         documents_writer.close()
@@ -256,5 +270,55 @@ def _assemble(result: BuildResult, part_dir: Path, dedup: StreamDeduplicator, fi
     result.renamed = unique.renamed
 
 
-def remove_partial(out_dir: Path) -> None:
-    shutil.rmtree(out_dir / PARTIAL, ignore_errors=True)
+def pseudonymise_chunk(
+    pseudonymiser: Any, rows: list[tuple[int, dict[str, Any]]], documents: list[tuple[int, dict[str, Any]]],
+) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]]]:
+    """One chunk's (doc index, row) defendant rows and (doc index, document) documents pseudonymised as
+    `judgstat parse --pseudonymise` does (toolkit.pseudonymise.pseudonymise_tables, one document at a
+    time: names -> keyed pseudonyms, ID/phone/bank numbers and addresses masked, spans remapped into the
+    masked text); the document's title and source metadata are masked with its defendants' names too.
+    Rows of an input per-defendant table (index -1) have no text: each is pseudonymised with the names of
+    its co-defendants (rows of the same doc_id in the chunk; a table is cut into chunks at doc_id changes)."""
+    from toolkit.pseudonymise import pseudonymise_tables
+
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    for index, row in rows:
+        by_index.setdefault(index, []).append(row)
+    out_documents = []
+    done: dict[int, list[dict[str, Any]]] = {}
+    for index, document in documents:
+        group = by_index.get(index, [])
+        names = [r["defendant"] for r in group if r.get("defendant")]
+        done[index], (masked,) = pseudonymise_tables(group, [document], pseudonymiser)
+        masked["title"] = pseudonymiser.mask_string(masked["title"], names) if masked.get("title") else masked.get("title")
+        masked["metadata"] = _mask_values(pseudonymiser, masked.get("metadata"), names)
+        out_documents.append((index, masked))
+    # table rows: co-defendants (rows of one doc_id) are masked with each other's names
+    table_names: dict[Any, set[str]] = {}
+    for index, row in rows:
+        if index not in done and row.get("defendant"):
+            table_names.setdefault(row.get("doc_id"), set()).add(row["defendant"])
+    out_rows = []
+    taken: dict[int, int] = {}
+    for index, row in rows:
+        if index in done:
+            position = taken.get(index, 0)
+            taken[index] = position + 1
+            out_rows.append((index, done[index][position]))
+        else:
+            out_rows.append((index, pseudonymiser.record(row, None, table_names.get(row.get("doc_id"), ()))))
+    return out_rows, out_documents
+
+
+def _mask_values(pseudonymiser: Any, value: Any, names: list[str]) -> Any:
+    if isinstance(value, str):
+        return pseudonymiser.mask_string(value, names)
+    if isinstance(value, dict):
+        return {k: _mask_values(pseudonymiser, v, names) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_values(pseudonymiser, v, names) for v in value]
+    return value
+
+
+def remove_partial(out_dir: Path, part_location: str | None = None) -> None:
+    PartStore(part_location or out_dir / PARTIAL).clear()

@@ -35,6 +35,13 @@ class Input:
     kind: str
     source: Source | None = None
     note: str = ""  # e.g. why a file is not read
+    origin: tuple[str, str] | None = None  # (local staging folder, the URL it is a copy of); see storage.py
+
+    def shown(self, path: str) -> str:
+        """A local path as the user named it: under a staged input, the URL it was copied from."""
+        if self.origin is not None and path.startswith(self.origin[0]):
+            return self.origin[1] + path[len(self.origin[0]):]
+        return path
 
 
 def classify_file(path: Path) -> str | None:
@@ -76,6 +83,18 @@ def plan_inputs(paths: list[Path], fmt: str | None = None) -> list[Input]:
 
 def iter_documents(unit: Input, **options: Any) -> Iterator[dict[str, Any] | LoadError]:
     """Document records (or LoadErrors) of a DOCUMENTS or LOADER unit, streaming."""
+    if unit.origin is not None:
+        for item in _iter_documents(unit, **options):
+            if isinstance(item, LoadError):
+                yield LoadError(unit.shown(item.file), item.line, item.reason, item.source)
+            else:
+                item["source_ref"] = unit.shown(item.get("source_ref") or "") or None
+                yield item
+        return
+    yield from _iter_documents(unit, **options)
+
+
+def _iter_documents(unit: Input, **options: Any) -> Iterator[dict[str, Any] | LoadError]:
     if unit.kind == DOCUMENTS:
         try:
             for frame in iter_table(unit.path, DOCUMENT_FIELDS):
@@ -104,7 +123,7 @@ def file_provenance(unit: Input) -> list[dict[str, Any]]:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         out.append({
-            "path": str(file), "kind": unit.kind,
+            "path": unit.shown(str(file)), "kind": unit.kind,
             "format": unit.source.fmt if unit.source is not None else unit.kind,
             "bytes": file.stat().st_size, "sha256": digest.hexdigest(),
         })

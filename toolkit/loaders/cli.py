@@ -16,7 +16,8 @@ from tqdm import tqdm
 
 from toolkit.cli import UsageError
 from toolkit.loaders import REGISTRY, available_formats, expand_sources
-from toolkit.loaders.store import load_into_store, store_records, write_side_table, write_store
+from toolkit.loaders.store import StoreReadError, stream_into_store, write_side_table
+from toolkit.parallel import default_jobs
 
 STORE_SUFFIXES = (".parquet", ".jsonl", ".csv")
 SIDE_SUFFIXES = (".csv", ".jsonl", ".parquet")
@@ -30,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--duplicates", type=Path, help="duplicates table (default: <store>.duplicates.csv)")
     parser.add_argument("--sheet-config", type=Path, help="column mapping (.json/.toml) for coding sheets")
     parser.add_argument("--append", action="store_true", help="add to the store if it exists (its documents are kept)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="files loaded in parallel processes (default: the number of cores); same output as --jobs 1")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -50,12 +53,8 @@ def run(args: argparse.Namespace) -> int:
         if path.suffix.lower() not in SIDE_SUFFIXES:
             raise UsageError(f"{option} {path}: must end in {', '.join(SIDE_SUFFIXES)}")
 
-    existing = []
-    if args.append and output.exists():
-        try:
-            existing = store_records(output)
-        except Exception as exc:  # a store that cannot be read must not be overwritten
-            raise UsageError(f"--append: cannot read the existing store {output}: {exc}") from None
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: must be at least 1")
 
     sources = expand_sources(list(args.sources), args.format)
     with tqdm(total=len(sources), unit="file", desc="loading", disable=args.no_progress, file=sys.stderr) as bar:
@@ -64,10 +63,13 @@ def run(args: argparse.Namespace) -> int:
             bar.set_postfix_str(source.path.name[-30:], refresh=False)
             bar.update(1)
 
-        result = load_into_store(sources, on_source_done=done, existing=existing, config=args.sheet_config)
+        try:
+            # the store is streamed to a temporary file beside OUTPUT, renamed when complete
+            result = stream_into_store(sources, output, append=args.append, jobs=args.jobs, on_source_done=done,
+                                       config=args.sheet_config)
+        except StoreReadError as exc:
+            raise UsageError(f"--append: {exc}") from None
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_store(result.documents_frame(), output)
     write_side_table(result.errors_frame(), errors_path)
     write_side_table(result.duplicates_frame(), duplicates_path)
     print(summary(result, output, errors_path, duplicates_path))
@@ -80,7 +82,7 @@ EXIT_PARTIAL = 3
 
 
 def exit_code(result, errors_path: Path) -> int:
-    if not result.documents:
+    if not result.stored:
         return 1
     if result.errors:
         files = len({e.file for e in result.errors})
@@ -97,7 +99,7 @@ def summary(result, output: Path, errors_path: Path, duplicates_path: Path) -> s
     lines = [
         f"read {result.records_read} documents from {result.files} sources"
         + (f" ({len(result.skipped)} files skipped)" if result.skipped else ""),
-        f"stored {len(result.documents)} documents -> {output}"
+        f"stored {result.stored} documents -> {output}"
         + (f" ({result.existing} already there)" if result.existing else ""),
         f"duplicates: {len(result.duplicates)}"
         + (" (" + ", ".join(f"by {k} {v}" for k, v in sorted(by_match.items())) + ")" if by_match else "")

@@ -17,7 +17,9 @@ import pandas as pd
 from toolkit.loaders import Source, load_source
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.dedup import deduplicate
-from toolkit.schema import DOCUMENT_FIELDS, documents_to_frame, read_table, write_table
+from toolkit.schema import (
+    CHUNK_ROWS, DOCUMENT_FIELDS, TableWriter, documents_to_frame, iter_table, read_table, write_table,
+)
 
 ERROR_COLUMNS = ("file", "line", "reason", "source")
 DUPLICATE_COLUMNS = (
@@ -36,6 +38,7 @@ class LoadResult:
     files: int = 0
     records_read: int = 0
     existing: int = 0  # documents already in the store appended to
+    stored: int = 0  # documents in the store written (existing ones included)
 
     def documents_frame(self) -> pd.DataFrame:
         return documents_to_frame(self.documents)
@@ -82,6 +85,7 @@ def load_into_store(
     kept, result.duplicates = deduplicate(records, keep_first=len(existing))
     result.documents, result.renamed = _unique_ids(kept)
     result.existing = len(existing)
+    result.stored = len(result.documents)
     assert len(result.documents) + len(result.duplicates) == result.records_read + len(existing)
     return result
 
@@ -178,22 +182,25 @@ class StreamDeduplicator:
         self._parent[self._find(j)] = self._find(i)
 
     def add(self, record: dict[str, Any]) -> int:
+        return self.add_keys(*dedup_keys(record))
+
+    def add_keys(self, case_number: str | None, sha256: str | None, text_length: int) -> int:
+        """add() from a record's dedup_keys (so a worker process can send keys instead of texts)."""
         import hashlib
 
         from toolkit.loaders.dedup import normalise_case_number
 
         i = len(self._parent)
         self._parent.append(i)
-        text = record.get("text")
-        self._length.append(len(text) if text else -1)
-        case_key = normalise_case_number(record.get("case_number"))
+        self._length.append(text_length)
+        case_key = normalise_case_number(case_number)
         self._has_case.append(case_key is not None)
         if case_key is not None:
             digest = hashlib.blake2b(case_key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             first = self._by_case.setdefault(digest, i)
             if first != i:
                 self._union(first, i)
-        sha = record.get("sha256")
+        sha = sha256
         if sha:
             digest = hashlib.blake2b(str(sha).encode("utf-8", "surrogatepass"), digest_size=16).digest()
             first = self._by_hash.setdefault(digest, i)
@@ -264,6 +271,12 @@ class StreamDeduplicator:
         return rows
 
 
+def dedup_keys(record: dict[str, Any]) -> tuple[str | None, str | None, int]:
+    """What StreamDeduplicator needs of a record: case number, text hash, text length (-1: no text)."""
+    text = record.get("text")
+    return record.get("case_number"), record.get("sha256"), (len(text) if text else -1)
+
+
 class UniqueIds:
     """_unique_ids over a stream: the second document with an id becomes id~2, the third id~3, ..."""
 
@@ -278,3 +291,161 @@ class UniqueIds:
         new_id = f"{doc_id}~{self._seen[doc_id]}"
         self.renamed.append((doc_id, new_id))
         return new_id
+
+
+class StoreReadError(Exception):
+    """The store being appended to cannot be read (it is left untouched)."""
+
+
+SPOOL_ROWS = 500  # records per pickled spool chunk
+
+
+@dataclass(frozen=True)
+class _SpoolTask:
+    index: int
+    source: Source
+    spool_dir: str
+    options: dict[str, Any]
+    chunk_rows: int
+
+
+def _spool_source(task: _SpoolTask) -> tuple[int, list[LoadError]]:
+    """Load one source into two spool files (records; their dedup keys); return (records, errors).
+
+    Runs in a worker process with --jobs > 1; only the count and the error rows travel back.
+    """
+    import pickle
+
+    docs_path, keys_path = _spool_paths(task.spool_dir, task.index)
+    errors: list[LoadError] = []
+    count = 0
+    with open(docs_path, "wb") as docs, open(keys_path, "wb") as keys:
+        chunk: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            pickle.dump(chunk, docs, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump([dedup_keys(r) for r in chunk], keys, protocol=pickle.HIGHEST_PROTOCOL)
+            chunk.clear()
+
+        for item in load_source(task.source, **task.options):
+            if isinstance(item, LoadError):
+                errors.append(item)
+                continue
+            chunk.append(item)
+            count += 1
+            if len(chunk) >= task.chunk_rows:
+                flush()
+        if chunk:
+            flush()
+    return count, errors
+
+
+def _spool_paths(spool_dir: str, index: int) -> tuple[Path, Path]:
+    base = Path(spool_dir) / f"{index:06d}"
+    return base.with_suffix(".docs.pickle"), base.with_suffix(".keys.pickle")
+
+
+def _read_spool(path: Path) -> Iterable[list[Any]]:
+    import pickle
+
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
+
+
+def _existing_records(path: Path, chunk_rows: int) -> Iterable[list[dict[str, Any]]]:
+    """The store appended to, chunk by chunk, as document records (nulls as None)."""
+    for frame in iter_table(path, DOCUMENT_FIELDS, chunk_rows=chunk_rows):
+        frame = frame.astype(object).where(frame.notna(), None)
+        yield frame.to_dict(orient="records")
+
+
+def stream_into_store(
+    sources: list[Source],
+    output: str | Path,
+    append: bool = False,
+    jobs: int = 1,
+    chunk_rows: int = CHUNK_ROWS,
+    on_source_done: Callable[[Source, int], None] | None = None,
+    **options: Any,
+) -> LoadResult:
+    """load_into_store + write_store without holding the documents: memory stays flat as inputs grow.
+
+    Pass 1 loads the sources (in `jobs` processes, results taken in source order) into spool files in a
+    temporary folder beside `output`, while StreamDeduplicator records the dedup keys (keys only). Pass 2
+    reads the store appended to (if any) and the spools in reading order and writes the kept documents,
+    ids made unique, in chunks of `chunk_rows` to a temporary file renamed to `output` at the end. The
+    output is the same as write_store(load_into_store(...).documents_frame()); the result's `documents`
+    stays empty (`stored` counts them). Memory grows with error and duplicate rows only.
+    """
+    import shutil
+    import tempfile
+
+    from toolkit.parallel import OrderedPool
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result = LoadResult()
+    dedup = StreamDeduplicator()
+    if append and output.exists():
+        try:
+            for records in _existing_records(output, chunk_rows):
+                for record in records:
+                    dedup.add(record)
+        except Exception as exc:  # a store that cannot be read must not be overwritten
+            raise StoreReadError(f"cannot read the existing store {output}: {exc}") from None
+        result.existing = len(dedup)
+    dedup.keep_first = result.existing
+    spool_dir = tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".spool", dir=output.parent)
+    try:
+        tasks = (_SpoolTask(i, source, spool_dir, options, max(1, chunk_rows)) for i, source in enumerate(sources))
+        with OrderedPool(min(jobs, max(1, len(sources)))) as pool:
+            for i, (count, errors) in enumerate(pool.map(_spool_source, tasks)):
+                source = sources[i]
+                if source.fmt is None:
+                    result.skipped.append(source)  # and, through load_source, one row in the errors table
+                else:
+                    result.files += 1
+                result.errors.extend(errors)
+                result.records_read += count
+                for keys in _read_spool(_spool_paths(spool_dir, i)[1]):
+                    for key in keys:
+                        dedup.add_keys(*key)
+                if on_source_done:
+                    on_source_done(source, count)
+        dedup.finish()
+        unique = UniqueIds()
+
+        def chunks() -> Iterable[list[dict[str, Any]]]:
+            if result.existing:
+                yield from _existing_records(output, chunk_rows)
+            for i in range(len(sources)):
+                yield from _read_spool(_spool_paths(spool_dir, i)[0])
+
+        index = 0
+        with TableWriter(output, DOCUMENT_FIELDS) as writer:
+            batch: list[dict[str, Any]] = []
+            for records in chunks():
+                for record in records:
+                    if dedup.needs_details(index):
+                        dedup.note_details(index, record)
+                    if dedup.kept(index):
+                        record["id"] = unique(record["id"])
+                        batch.append(record)
+                        if len(batch) >= chunk_rows:
+                            writer.write_records(batch)
+                            batch = []
+                    index += 1
+            writer.write_records(batch)
+        result.stored = writer.rows
+    finally:
+        shutil.rmtree(spool_dir, ignore_errors=True)
+    result.duplicates = dedup.duplicate_rows()
+    result.renamed = unique.renamed
+    if result.stored + len(result.duplicates) != result.records_read + result.existing:
+        raise RuntimeError(f"load accounting: {result.stored} stored + {len(result.duplicates)} duplicates != "
+                           f"{result.records_read} read + {result.existing} already in the store")
+    return result
