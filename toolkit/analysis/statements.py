@@ -736,6 +736,8 @@ def official_proportion(
     from toolkit.analysis.outcomes import rate_from_counts
 
     k_row, n_row = _official_row(table, numerator), _official_row(table, denominator)
+    rows = table[table["record_id"].isin([numerator, denominator])]
+    source = official_source(rows)  # refuses unverified rows before anything else
     for row in (k_row, n_row):
         if str(row.get("unit")) not in ("persons", "cases", "judgments"):
             raise ValueError(f"official-statistics row {row['record_id']}: unit {row.get('unit')!r} is not a count")
@@ -743,12 +745,9 @@ def official_proportion(
         if column in table.columns and str(k_row[column]) != str(n_row[column]):
             raise ValueError(f"official-statistics rows {numerator} and {denominator} differ in {column} "
                              f"({k_row[column]} vs {n_row[column]}): not a proportion")
-    rows = table[table["record_id"].isin([numerator, denominator])]
-    source = official_source(rows)
     k, n = int(k_row["value"]), int(n_row["value"])
     if not 0 <= k <= n:
         raise ValueError(f"official-statistics: {numerator} = {k} is not between 0 and {denominator} = {n}")
-    notes_zh, notes_en = [], []
     if bool(k_row.get("approx")) or bool(n_row.get("approx")):
         source = replace(source, description_zh=source.description_zh + "（数字为约数）",
                          description_en=source.description_en + " (rounded figures)")
@@ -767,12 +766,12 @@ def official_rate_ratio(
     from toolkit.rates import monthly_rate_ratio
 
     a, b = _official_row(table, first), _official_row(table, second)
+    source = official_source(table[table["record_id"].isin([first, second])])
     for row in (a, b):
         if pd.isna(row.get("period_start")):
             raise ValueError(f"official-statistics row {row['record_id']}: no start month, no monthly rate")
     if str(a.get("unit")) != str(b.get("unit")) or str(a.get("measure")) != str(b.get("measure")):
         raise ValueError(f"official-statistics rows {first} and {second} count different things: no rate ratio")
-    source = official_source(table[table["record_id"].isin([first, second])])
     ratio = monthly_rate_ratio(int(a["value"]), str(a["period_start"]), str(a["period_end"]),
                                int(b["value"]), str(b["period_start"]), str(b["period_end"]), alpha)
     unit = str(a.get("unit"))
