@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "load": ("toolkit.loaders.cli", "read corpora (CAIL, JuDGE, LeCaRD, HTML/docx/txt, sheets) into a document store"),
     "scrape": ("scrapers.cli", "collect documents from public sources, politely and resumably"),
     "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
+    "similar": ("toolkit.similar", "comparable defendants in a data package for a case described by its facts"),
 }
 
 

@@ -331,6 +331,16 @@ def format_p(p: float) -> str:
     return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
+def people(n: int, plural: str = "defendants") -> str:
+    """'1 defendant', '5 defendants'."""
+    return _people(n, plural)
+
+
+def proportion_text(iv: Any) -> tuple[str, str]:
+    """Estimate, interval and method of a proportion Interval, as in a statement's parentheses (zh, en)."""
+    return _proportion_text(iv)
+
+
 def _method(name: str) -> tuple[str, str]:
     return METHOD_NAMES.get(name, (name, name))
 
