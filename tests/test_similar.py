@@ -210,3 +210,17 @@ def test_seed_case_on_the_embedded_package(capsys):
     for case in out["cases"]:
         assert case["info_category"] in ("trajectory", "communication_content", "credit", "property")
         assert 334 <= case["info_count"] <= 3000
+
+
+def test_readme_shows_what_the_seed_case_computes(capsys):
+    import re
+
+    from toolkit.paths import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Comparable cases (`judgstat similar`)"):]
+    shown = re.search(r"```text\n(.*?)```", section, re.S).group(1).strip().splitlines()
+    assert main(["similar", "--count", "行踪轨迹=1000"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    for line in shown:
+        assert line in printed, line
