@@ -12,10 +12,12 @@ Three lines give one:
     table, source = statements.package_table("published-pi-cases")
     print(statements.statement(outcomes.outcome_rate(table, "acquittal"), source))
 
-    在公开的侵犯公民个人信息罪案例的55名被告人中，宣告无罪0人（0%，95%置信区间0–6.5%，
-    Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为5.3%。总体：公开发布的
-    案例，并非随机样本。数据：published-pi-cases 1.0.0（内容哈希 sha256:…；datasets/published-
-    pi-cases；提交 …）；筛选：无；judgstat 0.1.0；2026-12-02。
+    在公开的侵犯公民个人信息罪案例的57名被告人中（裁判年份2014–2025年，其中39人未载明），宣告无罪
+    0人（0%，95%置信区间0–6.3%，Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为
+    5.1%；另有7人结果不明，未计入。总体：公开发布的案例，并非随机样本。数据：published-pi-cases
+    1.0.0（内容哈希 sha256:…；datasets/published-pi-cases；提交 …）；筛选：无；judgstat 0.1.0；<date>。
+
+(the embedded data as of 2026-12; README.md shows the same and the tests check it).
 
 Every result type of toolkit.analysis and toolkit.rates has one: Rate (a proportion),
 Interval (a proportion, a Poisson rate, or a bare difference / ratio), Comparison (the
