@@ -26,9 +26,13 @@ def convicted_frame(n: int, years=(2019, 2023)) -> pd.DataFrame:
     return defendants_to_frame(records)
 
 
-def source_for(frame: pd.DataFrame) -> st.DataSource:
+def source_for(frame: pd.DataFrame, population: str | None = "published") -> st.DataSource:
     return st.describe_source(frame, "test-cases", "公开的侵犯公民个人信息罪案例", "published personal-information cases",
-                              "一审判决", "first-instance judgments")
+                              "一审判决", "first-instance judgments", population=population)
+
+
+PUBLISHED_ZH = "总体：公开发布的案例，并非随机样本。"
+PUBLISHED_EN = "Population: published cases, selected, not sampled."
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -60,12 +64,12 @@ def test_zero_acquittal_statement_exact_text():
     assert text.zh == (
         "在2019–2023年公开的侵犯公民个人信息罪案例的312名被告人中，宣告无罪0人（0%，95%置信区间0–1.2%，"
         "Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为0.96%。"
-        f"数据：test-cases（版本 {version}）；筛选：一审判决；judgstat {toolkit.__version__}；{TODAY}。"
+        f"{PUBLISHED_ZH}数据：test-cases（版本 {version}）；筛选：一审判决；judgstat {toolkit.__version__}；{TODAY}。"
     )
     assert text.en == (
         "Of the 312 defendants in published personal-information cases decided in 2019–2023, 0 were acquitted "
         "(0%, 95% CI 0–1.2%, Clopper–Pearson); with none observed, the one-sided 95% upper bound is 0.96%. "
-        f"Data: test-cases (version {version}); filter: first-instance judgments; judgstat {toolkit.__version__}; {TODAY}."
+        f"{PUBLISHED_EN} Data: test-cases (version {version}); filter: first-instance judgments; judgstat {toolkit.__version__}; {TODAY}."
     )
 
 
@@ -302,3 +306,177 @@ def test_content_hash_covers_extra_columns_and_dates():
 def test_format_percent_range():
     assert st.format_percent_range(0, 0.0117) == "0–1.2%"
     assert st.format_percent_range(0.059, 0.272) == "5.9–27.2%"
+
+
+# ---------------------------------------------------------------------------- every result type (issue #15)
+
+
+def cited_source(frame: pd.DataFrame) -> st.DataSource:
+    record = citation.dataset_citation("published-pi-cases", st.content_hash(frame), url="https://example.org/pi",
+                                       release="1.0.0", path="datasets/published-pi-cases", commit="ab" * 20)
+    return st.describe_source(frame, "published-pi-cases", "公开的侵犯公民个人信息罪案例",
+                              "published personal-information cases", population="published", citation=record)
+
+
+def _segmented():
+    counts = pd.Series([10, 12, 11, 13, 30, 33, 35, 38, 80, 85, 90, 95],
+                       index=pd.period_range("2015-01", periods=12, freq="M"))
+    return its.segmented_fit(counts, ["2015-05", "2015-09"], min_periods=3)
+
+
+RESULTS = {
+    "proportion (Rate)": lambda: outcomes.outcome_rate(convicted_frame(20), "acquittal"),
+    "proportion (Interval)": lambda: __import__("toolkit.intervals", fromlist=["x"]).proportion_interval(3, 40),
+    "Poisson rate (Interval)": lambda: __import__("toolkit.rates", fromlist=["x"]).poisson_rate_interval(12, 6),
+    "difference (Interval)": lambda: outcomes.newcombe_difference(3, 4, 1, 4),
+    "risk ratio (Interval)": lambda: outcomes.mover_ratio(3, 10, 1, 10),
+    "odds ratio (Interval)": lambda: outcomes.conditional_odds_ratio(3, 4, 1, 4),
+    "comparison": lambda: outcomes.compare_counts(3, 4, 1, 4, "basic", "intermediate"),
+    "rate ratio": lambda: __import__("toolkit.rates", fromlist=["x"]).monthly_rate_ratio(
+        2232, "2017-06", "2017-12", 1295, "2015-11", "2017-05"),
+    "ITS": lambda: its.segmented_regression(
+        pd.Series([1, 2, 4, 8, 48, 144, 432, 1296], index=pd.period_range("2017-02", periods=8, freq="M")),
+        "2017-06", hac_lags=1),
+    "segmented": _segmented,
+    "feasibility": lambda: its.its_feasibility(
+        pd.Series([1, 2], index=pd.period_range("2017-05", periods=2, freq="M")), ["2017-06"]),
+    "compliance": lambda: sentencing.tier_compliance(sentencing.add_tiers(defendants_to_frame([
+        defendant("t0", outcome="convicted", penalty_type="fixed_term", term_months=40, info_count=100,
+                  info_category="trajectory", judgment_date="2020-06-01")]))),
+    "regression coefficient": lambda: sentencing.ols_log_term(synthetic_defendants(200, seed=8)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RESULTS))
+def test_every_result_type_states_population_and_a_followable_source(kind):
+    result = RESULTS[kind]()
+    source = cited_source(convicted_frame(5))
+    text = st.statement(result, source, today=TODAY)
+    assert PUBLISHED_ZH in text.zh and PUBLISHED_EN in text.en
+    for line in (text.zh, text.en):
+        assert "published-pi-cases 1.0.0" in line and "https://example.org/pi" in line
+        assert "datasets/published-pi-cases" in line and "abababababab" in line and TODAY in line
+        assert source.short_version in line
+
+
+def test_rate_ratio_statement_numbers():
+    from toolkit.rates import monthly_rate_ratio
+
+    ratio = monthly_rate_ratio(2232, "2017-06", "2017-12", 1295, "2015-11", "2017-05")
+    text = st.statement(ratio, source_for(convicted_frame(2)), today=TODAY,
+                        labels=(("2017-06至2017-12", "2017-06 to 2017-12"), ("2015-11至2017-05", "2015-11 to 2017-05")),
+                        unit=("个月", "months"), what=("人", "persons"))
+    # R: poisson.test(c(2232, 1295), c(7, 19)) -> 4.676 (4.366, 5.010); tests/results/rates.md holds the reference.
+    assert "率比4.68（95%置信区间4.37–5.01，条件二项精确法" in text.zh
+    assert "2017-06至2017-12" in text.zh and "2232人/7个月（每月319）" in text.zh
+    assert "rate ratio 4.68 (95% CI 4.37–5.01, exact conditional binomial" in text.en
+    assert "2232 persons in 7 months (319 per month)" in text.en
+
+
+def test_interval_statements_name_what_they_estimate():
+    source = source_for(convicted_frame(2))
+    diff = st.statement(outcomes.newcombe_difference(3, 4, 1, 4), source, today=TODAY)
+    assert "率差为50.0%" in diff.zh and "difference in proportions is 50.0%" in diff.en
+    odds = st.statement(outcomes.conditional_odds_ratio(3, 4, 1, 4), source, today=TODAY)
+    assert "比值比为6.41" in odds.zh and "odds ratio is 6.41" in odds.en and "exact conditional" in odds.en
+    prop = st.statement(__import__("toolkit.intervals", fromlist=["x"]).proportion_interval(3, 40), source,
+                        today=TODAY, what=("被宣告无罪", "were acquitted"))
+    assert "40个观察对象中，被宣告无罪的有3个（7.5%" in prop.zh and "3 were acquitted (7.5%" in prop.en
+    with pytest.raises(TypeError, match="no statement for an Interval"):
+        st.statement(__import__("toolkit.intervals", fromlist=["x"]).Interval(1.0, 0.5, 2.0, "mystery"), source)
+
+
+@pytest.mark.parametrize("part, zh, en", [
+    ("difference", "差值50.0%", "difference 50.0%"),
+    ("odds_ratio", "比值比6.41", "odds ratio 6.41"),
+    ("risk_ratio", "风险比3", "risk ratio 3"),
+])
+def test_comparison_parts(part, zh, en):
+    c = outcomes.compare_counts(3, 4, 1, 4, "basic", "intermediate", measure=outcomes.get_measure("acquittal"))
+    text = st.statement(c, source_for(convicted_frame(2)), today=TODAY, part=part)
+    assert zh in text.zh and en in text.en and "basic组3/4" in text.zh
+    with pytest.raises(ValueError, match="part must be"):
+        st.statement(c, source_for(convicted_frame(2)), part="nope")
+
+
+def test_population_kinds_corpus_unstated_and_unknown():
+    frame = convicted_frame(3)
+    corpus = st.statement(outcomes.outcome_rate(frame, "acquittal"), source_for(frame, population=None), today=TODAY)
+    assert "总体：语料库中符合筛选条件（一审判决）的全部被告人，并非随机样本" in corpus.zh
+    assert "every defendant in the corpus that passes the filter (first-instance judgments)" in corpus.en
+    plain = st.describe_source(frame, "my-corpus", "某语料", "some corpus")
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), plain, today=TODAY)
+    assert "总体的形成方式未说明，不能视为随机样本" in text.zh and "do not read it as a random sample" in text.en
+    bad = st.describe_source(frame, "x", "x", "x", population="random")
+    with pytest.raises(ValueError, match="unknown population kind 'random'"):
+        st.statement(outcomes.outcome_rate(frame, "acquittal"), bad)
+
+
+def test_notebook_positional_datasource_still_works_and_knows_embedded_packages():
+    frame = convicted_frame(3)
+    # notebook 05 builds DataSource(name, zh, en, version, filter_zh, filter_en, rows) positionally
+    source = st.DataSource("published-pi-cases", "公开案例", "published cases", st.content_hash(frame), "无", "none", 3)
+    text = st.statement(outcomes.outcome_rate(frame, "acquittal"), source, today=TODAY)
+    assert PUBLISHED_ZH in text.zh and f"published-pi-cases（版本 {source.short_version}）" in text.zh
+    judge = st.DataSource("judge-sample", "JuDGE", "JuDGE", st.content_hash(frame))
+    assert "benchmark" in st.statement(outcomes.outcome_rate(frame, "acquittal"), judge).en
+
+
+def test_package_table_cites_release_path_and_commit():
+    table, source = st.package_table("published-pi-cases")
+    assert len(table) == source.rows and source.population_kind == "published"
+    record = source.citation
+    assert record.release == "1.0.0" and record.path == "datasets/published-pi-cases"
+    if record.commit is not None:  # inside a git checkout
+        assert len(record.commit.partition("+")[0]) == 40
+    text = st.statement(outcomes.outcome_rate(table, "acquittal"), source)
+    assert "published-pi-cases 1.0.0（内容哈希 sha256:" in text.zh and "datasets/published-pi-cases" in text.zh
+
+
+def test_package_table_filter_and_mixed_population():
+    table, source = st.package_table("embedded-package", query="pi_charge == True")
+    assert len(table) == source.rows and (table["pi_charge"] == True).all()  # noqa: E712
+    assert source.filter_en == "pandas query pi_charge == True"
+    zh, en = source.population_statement()
+    assert zh == "公开发布的案例，并非随机样本" and en == "published cases, selected, not sampled"
+    whole, mixed = st.package_table("embedded-package")
+    zh, en = mixed.population_statement()
+    judge = int((whole["source"] == "defendants.csv").sum())
+    assert zh.startswith("由以下来源合并：") and f"（{judge}人）" in zh and "benchmark" in en
+    with pytest.raises(ValueError, match="cannot apply the filter"):
+        st.package_table("embedded-package", query="no_such_column ==")
+
+
+def test_citation_doi_and_git_outside_a_repository(tmp_path):
+    descriptor = tmp_path / "datapackage.json"
+    descriptor.write_text(json.dumps({"name": "demo", "version": "2.1", "id": "https://doi.org/10.5281/zenodo.1234567",
+                                      "resources": []}), encoding="utf-8")
+    assert citation.git_commit(tmp_path) == (None, None)
+    record = citation.package_citation(tmp_path, "sha256:" + "1" * 64)
+    assert record.doi == "10.5281/zenodo.1234567" and record.release == "2.1" and record.commit is None
+    zh, en = record.reference()
+    assert zh.startswith("demo 2.1（内容哈希 sha256:111111111111；https://doi.org/10.5281/zenodo.1234567")
+    assert "doi = {10.5281/zenodo.1234567}" in record.bibtex() and record.csl_json()["DOI"] == "10.5281/zenodo.1234567"
+
+
+def test_readme_statement_snippet_runs():
+    import contextlib
+    import io
+    import re
+
+    from toolkit.paths import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Statements you can paste"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert len([line for line in code.splitlines() if line.strip()]) == 3
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    printed = out.getvalue()
+    assert "总体：公开发布的案例，并非随机样本。" in printed and "Population: published cases, selected, not sampled." in printed
+    assert "published-pi-cases 1.0.0" in printed
+    shown = re.search(r"```text\n(.*?)```", section, re.S).group(1).splitlines()
+    printed_lines = printed.splitlines()
+    for shown_line, printed_line in zip(shown, printed_lines):  # the numbers shown are the ones computed
+        assert shown_line.split("总体：")[0].split(" Population:")[0] == printed_line.split("总体：")[0].split(" Population:")[0]

@@ -147,3 +147,82 @@ def test_non_prosecution_rates_reproduce_from_counts(tables):
 def test_computed_2024_non_prosecution_rate_is_not_stored_as_published(tables):
     frame = tables["non_prosecution"]
     assert not ((frame["measure"] == "rate") & (frame["period_start"] == pd.Period("2024-01", "M"))).any()
+
+
+# ---------------------------------------------------------------- followable sources (issue #15)
+
+# A source a reader can look up: a web address (a site at least), a titled publication (《…》), a named
+# official document (work report, white paper, gazette, 白皮书, press conference), or a dated news report.
+FOLLOWABLE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|cn|net|org)\b|《[^》]+》|"
+                        r"(work report|white paper|Gazette|白皮书|新闻通报会|发展报告)|\d{4}-\d{2}-\d{2}")
+
+
+def test_every_verified_row_cites_a_publication_a_reader_can_find(tables):
+    for name, frame in tables.items():
+        for _, r in frame.iterrows():
+            if r["verification"] == "unverified":
+                continue
+            ref = str(r["source_ref"])
+            assert FOLLOWABLE.search(ref), (name, r["record_id"], ref)
+            # the project's own notes are never the only source
+            without_notes = re.sub(r"\(?(as cited in )?statistics\.md[^);]*\)?", "", ref)
+            assert FOLLOWABLE.search(without_notes), (name, r["record_id"], ref)
+
+
+def test_2008_2012_acquittals_traced_to_a_page_and_consistent(tables):
+    frame = tables["national_adjudication"].set_index("record_id")
+    rows = frame.loc[[i for i in frame.index if i.startswith("sec-2008-2012")]]
+    assert len(rows) == 5
+    assert rows["source_ref"].str.contains("falv119.net/xingshianli/yuananlu/n1732.html", regex=False).all()
+    assert (rows["verification"] == "secondary").all()  # a repost: the original is not named
+    assert frame.loc["sec-2008-2012-acquitted-all", "value"] == 5196
+    assert frame.loc["sec-2008-2012-defendants", "value"] == 5239739
+    assert (frame.loc["sec-2008-2012-acquitted-public", "value"] + frame.loc["sec-2008-2012-acquitted-private", "value"]
+            == frame.loc["sec-2008-2012-acquitted-all", "value"])
+    # 5196 / 5239739 = 0.0992% -> the published 0.10%
+    assert round(100 * 5196 / 5239739, 2) == frame.loc["sec-2008-2012-acquittal-rate", "value"]
+
+
+def test_statement_from_official_figures_names_the_publication(tables):
+    from toolkit.analysis import statements as st
+
+    rate, source = st.official_proportion(tables["national_adjudication"], "sec-2008-2012-acquitted-all",
+                                          "sec-2008-2012-defendants")
+    assert (rate.k, rate.n, rate.years) == (5196, 5239739, (2008, 2012))
+    text = st.statement(rate, source, today="2026-12-02")
+    assert "宣告无罪5196人（0.099%" in text.zh and "5196 were acquitted (0.099%" in text.en
+    assert "总体：官方公布的统计数字" in text.zh and "Population: officially published totals" in text.en
+    assert "falv119.net/xingshianli/yuananlu/n1732.html" in text.zh and "Published in:" in text.en
+    assert "official-statistics 1.0.0" in text.en and "relayed by a secondary source" in text.en
+
+
+def test_rate_ratio_statement_from_official_figures(tables):
+    from toolkit.analysis import statements as st
+
+    ratio, source, options = st.official_rate_ratio(tables["court_counts"], "court-r3-persons_effective_judgment",
+                                                    "court-r2-persons_effective_judgment")
+    text = st.statement(ratio, source, today="2026-12-02", **options)
+    # R: poisson.test(c(2232, 1295), c(7, 19)) -> rate ratio 4.676, 95% CI 4.366–5.010 (as in the README headline)
+    assert "率比4.68（95%置信区间4.37–5.01" in text.zh and "rate ratio 4.68 (95% CI 4.37–5.01" in text.en
+    assert "《人民司法》2019年第7期" in text.zh and "2232 persons in 7 months" in text.en
+
+
+@pytest.mark.parametrize("record_id", ["sh-2016-accepted-cases", "seed-2920"])
+def test_statements_refuse_unverified_rows(tables, record_id):
+    from toolkit.analysis import statements as st
+
+    frame = pd.concat([tables["local_studies"], tables["court_counts"]], ignore_index=True)
+    rows = frame[frame["record_id"] == record_id]
+    assert (rows["verification"] == "unverified").all()
+    with pytest.raises(ValueError, match=f"unverified figure.*{record_id}"):
+        st.official_source(rows)
+    with pytest.raises(ValueError, match="unverified"):
+        st.official_proportion(tables["local_studies"], "sh-2016-accepted-cases", "sh-2016-accepted-persons")
+
+
+def test_descriptor_states_the_population_and_the_refusal():
+    descriptor = load_package(PACKAGE)
+    assert descriptor["judgstat"]["population"] == "official"
+    for resource in descriptor["resources"]:
+        field = next(f for f in resource["schema"]["fields"] if f["name"] == "verification")
+        assert "refuses" in field["description"]

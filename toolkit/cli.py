@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "dataset": ("toolkit.dataset.cli", "build a judgment-count data package (load, parse, count) from any inputs"),
     "app": ("toolkit.app.cli", "the interactive tier calculator as a web page on 127.0.0.1 (Voilà)"),
     "sheet": ("toolkit.sheets.cli", "coding sheets: export for coders, inter-coder agreement, adjudication, gold"),
+    "similar": ("toolkit.similar", "comparable defendants in a data package for a case described by its facts"),
 }
 
 

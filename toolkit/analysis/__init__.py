@@ -9,8 +9,9 @@ sentencing, and citation-ready statements of the results.
   errors, and its figure.
 - sentencing: tiers from the tier engine, terms by tier, tier compliance, OLS / logit /
   ordered regressions (separation detected; Firth on request), figures.
-- statements: Chinese and English sentences with N, interval, method, data version, filter,
-  toolkit version and date; content hashes.
-- citation: BibTeX and CSL-JSON records for a dataset.
+- statements: Chinese and English sentences with N, interval, method, how the population was
+  formed, the data named so a reader can find it, filter, toolkit version and date; content hashes.
+- citation: BibTeX and CSL-JSON records for a dataset, with its release, URL or DOI, path and commit.
+- similar: comparable defendants for a case described by its facts (`judgstat similar`).
 - synthetic: synthetic tables for tests and demonstrations (not data about real cases).
 """

@@ -1,12 +1,28 @@
 """Citation-ready sentences, in Chinese and English, for the results of toolkit.analysis.
 
 Each statement gives the number of defendants, the estimate, its interval and method, and
-ends with a provenance line: the data source and its version (a content hash of the table),
-the filter used, the toolkit version and the date. Example:
+ends with a provenance line: how the population was formed (published cases are selected,
+not sampled; a corpus is what its filter let through; official totals are the publisher's
+counts), the data named so that a reader can find it (package name and release, content
+hash, URL or DOI, repository path and commit — `toolkit.analysis.citation`), the
+publications behind official figures, the filter used, the toolkit version and the date.
+Three lines give one:
 
-    在2019–2023年公开的侵犯公民个人信息罪案例的312名被告人中，宣告无罪0人（0%，95%置信区间
-    0–1.2%，Clopper–Pearson）；未观察到此类结果，据此单侧95%置信上限为0.96%。
-    数据：published-pi-cases（版本 sha256:3f2a…）；筛选：一审判决；judgstat 0.1.0；2026-11-28。
+    from toolkit.analysis import outcomes, statements
+    table, source = statements.package_table("published-pi-cases")
+    print(statements.statement(outcomes.outcome_rate(table, "acquittal"), source))
+
+    在公开的侵犯公民个人信息罪案例的57名被告人中（裁判年份2014–2025年，其中39人未载明），宣告无罪
+    0人（0%，95%置信区间0–6.3%，Clopper–Pearson精确法）；未观察到此类结果，据此单侧95%置信上限为
+    5.1%；另有7人结果不明，未计入。总体：公开发布的案例，并非随机样本。数据：published-pi-cases
+    1.0.0（内容哈希 sha256:…；datasets/published-pi-cases；提交 …）；筛选：无；judgstat 0.1.0；<date>。
+
+(the embedded data as of 2026-12; README.md shows the same and the tests check it).
+
+Every result type of toolkit.analysis and toolkit.rates has one: Rate (a proportion),
+Interval (a proportion, a Poisson rate, or a bare difference / ratio), Comparison (the
+difference, risk ratio and odds ratio of two groups, together or one `part` at a time),
+RateRatio, ITSResult, SegmentedResult, Feasibility, Compliance and RegressionResult.
 
 Numbers are formatted, never rounded away: percentages keep two significant digits below
 1% and one decimal above.
@@ -17,8 +33,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +43,15 @@ import numpy as np
 import pandas as pd
 
 import toolkit
-from toolkit.analysis.its import ITSResult
+from toolkit.analysis.citation import DatasetCitation
+from toolkit.analysis.its import Feasibility, ITSResult, SegmentedResult
 from toolkit.analysis.outcomes import Comparison, Rate
 from toolkit.analysis import sentencing
 from toolkit.analysis.sentencing import Compliance, RegressionResult
+from toolkit.intervals import Interval
+from toolkit.rates import RateRatio
+
+POPULATIONS_FILE = Path(__file__).with_name("populations.json")
 
 METHOD_NAMES = {
     "clopper-pearson": ("Clopper–Pearson精确法", "Clopper–Pearson"),
@@ -55,9 +77,26 @@ COVARIATE_NAMES = {
 }
 
 
+@lru_cache(maxsize=1)
+def _populations() -> dict[str, Any]:
+    return json.loads(POPULATIONS_FILE.read_text(encoding="utf-8"))
+
+
+def population_kinds() -> dict[str, dict[str, str]]:
+    """Kinds of population a statement can name (populations.json): published, corpus, official ..."""
+    return _populations()["kinds"]
+
+
+def known_package(name: str) -> dict[str, str]:
+    """populations.json's entry for an embedded package (population kind, descriptions), or {}."""
+    return dict(_populations()["packages"].get(name, {}))
+
+
 @dataclass(frozen=True)
 class DataSource:
-    """What the numbers were computed from: name, description, content hash, filter."""
+    """What the numbers were computed from: name, description, content hash, filter, how the
+    population was formed, the citation that lets a reader find the data, and the publications
+    behind official figures."""
 
     name: str
     description_zh: str  # reads after "在2019–2023年": e.g. 公开的侵犯公民个人信息罪案例
@@ -66,11 +105,35 @@ class DataSource:
     filter_zh: str = "无"
     filter_en: str = "none"
     rows: int | None = None
+    population: str | None = None  # a kind of populations.json; None: the package's, else corpus/unstated
+    citation: DatasetCitation | None = None
+    publications: tuple[str, ...] = ()  # where official figures were published (source_ref of each row)
+    population_text: tuple[str, str] | None = None  # (zh, en) instead of the kind's text, e.g. mixed inputs
 
     @property
     def short_version(self) -> str:
         algorithm, _, digest = self.version.partition(":")
         return f"{algorithm}:{digest[:12]}" if digest else self.version
+
+    @property
+    def population_kind(self) -> str:
+        if self.population:
+            return self.population
+        known = known_package(self.name).get("population")
+        if known:
+            return known
+        return "corpus" if self.filter_en not in ("", "none") else "unstated"
+
+    def population_statement(self) -> tuple[str, str]:
+        """How the population was formed, as (Chinese, English) text."""
+        if self.population_text:
+            return self.population_text
+        kinds = population_kinds()
+        kind = self.population_kind
+        if kind not in kinds:
+            raise ValueError(f"unknown population kind {kind!r}; populations.json has {sorted(kinds)}")
+        text = kinds[kind]
+        return text["zh"].replace("{filter}", self.filter_zh), text["en"].replace("{filter}", self.filter_en)
 
 
 @dataclass(frozen=True)
@@ -127,10 +190,101 @@ def file_hash(path: str | Path) -> str:
 
 def describe_source(
     frame: pd.DataFrame, name: str, description_zh: str, description_en: str,
-    filter_zh: str = "无", filter_en: str = "none",
+    filter_zh: str = "无", filter_en: str = "none", population: str | None = None,
+    citation: DatasetCitation | None = None,
 ) -> DataSource:
     """DataSource for a table, its version being content_hash(frame)."""
-    return DataSource(name, description_zh, description_en, content_hash(frame), filter_zh, filter_en, len(frame))
+    return DataSource(name, description_zh, description_en, content_hash(frame), filter_zh, filter_en, len(frame),
+                      population=population, citation=citation)
+
+
+def package_table(
+    package: str | Path, resource: str | None = None, query: str | None = None,
+    description_zh: str | None = None, description_en: str | None = None,
+) -> tuple[pd.DataFrame, DataSource]:
+    """The per-defendant table of a data package and the DataSource its statements cite.
+
+    `package` is an embedded package name (datasets/<name>) or a directory written by `judgstat dataset`.
+    `query` is an optional pandas query; it becomes the statement's filter. The population comes from
+    the descriptor (`judgstat.population`), populations.json, or — for a `judgstat dataset` package —
+    from the packages its rows were read from.
+    """
+    from toolkit.analysis.citation import package_citation
+    from toolkit.analysis.table import as_defendant_table
+    from toolkit.datasets import find_resource, load_package, load_table, package_dir
+
+    folder = package_dir(package)
+    descriptor = load_package(folder)
+    name = descriptor.get("name", folder.name)
+    known = known_package(name)
+    if (folder / "defendants.parquet").is_file():
+        from toolkit.dataset import open_package
+
+        frame = open_package(folder).defendants()
+    else:
+        if resource is None:
+            resource = next((r["name"] for r in descriptor.get("resources", [])
+                             if {"outcome", "penalty_type"} <= {f["name"] for f in r.get("schema", {}).get("fields", [])}),
+                            None)
+            if resource is None:
+                raise ValueError(f"{folder}: no per-defendant resource (with outcome and penalty_type columns)")
+        find_resource(descriptor, resource)
+        frame = as_defendant_table(load_table(folder, resource))
+    version = content_hash(frame)  # of the whole table: the filter is stated separately
+    if query:
+        try:
+            frame = frame.query(query).copy()
+        except Exception as error:  # pandas raises many kinds for a bad query
+            raise ValueError(f"{folder}: cannot apply the filter {query!r} ({error})") from None
+    filter_zh, filter_en = (f"pandas查询 {query}", f"pandas query {query}") if query else ("无", "none")
+    population = (descriptor.get("judgstat") or {}).get("population") or known.get("population")
+    population_text = None
+    if population is None and "source" in frame.columns:
+        population_text = rows_population(frame, descriptor)
+    source = DataSource(
+        name, description_zh or known.get("description_zh") or descriptor.get("title") or name,
+        description_en or known.get("description_en") or descriptor.get("title") or name,
+        version, filter_zh, filter_en, len(frame), population=population,
+        citation=package_citation(folder, version), population_text=population_text,
+    )
+    return frame, source
+
+
+def rows_population(frame: pd.DataFrame, descriptor: dict[str, Any]) -> tuple[str, str] | None:
+    """How the rows of a `judgstat dataset` package were formed, from the packages its inputs came from.
+
+    The descriptor lists its inputs (judgstat.inputs: path per input table); a row's `source` column names
+    the input file. Each input belongs to a package whose population is known (populations.json or its
+    own descriptor); rows from several kinds give a text naming each with its number of rows.
+    None when some row's input cannot be traced.
+    """
+    from toolkit.datasets import load_package
+    from toolkit.paths import REPO_ROOT
+
+    inputs = (descriptor.get("judgstat") or {}).get("inputs") or []
+    by_file: dict[str, str] = {}
+    for entry in inputs:
+        path = Path(str(entry.get("path", "")))
+        folder = path.parent if path.is_absolute() else REPO_ROOT / path.parent
+        try:
+            meta = load_package(folder)
+        except ValueError:
+            continue
+        kind = (meta.get("judgstat") or {}).get("population") or known_package(meta.get("name", "")).get("population")
+        if kind:
+            by_file[path.name] = kind
+    sources = frame["source"].astype("string")
+    kinds = sources.map(lambda name: by_file.get(name) if isinstance(name, str) else None)
+    if len(frame) == 0 or kinds.isna().any():
+        return None
+    counts = kinds.value_counts()
+    texts = population_kinds()
+    if len(counts) == 1:
+        kind = counts.index[0]
+        return texts[kind]["zh"], texts[kind]["en"]
+    zh = "；".join(f"{texts[k]['zh']}（{n}人）" for k, n in counts.items())
+    en = "; ".join(f"{texts[k]['en']} ({n})" for k, n in counts.items())
+    return f"由以下来源合并：{zh}", f"combined from: {en}"
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -177,6 +331,16 @@ def format_p(p: float) -> str:
     return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
+def people(n: int, plural: str = "defendants") -> str:
+    """'1 defendant', '5 defendants'."""
+    return _people(n, plural)
+
+
+def proportion_text(iv: Any) -> tuple[str, str]:
+    """Estimate, interval and method of a proportion Interval, as in a statement's parentheses (zh, en)."""
+    return _proportion_text(iv)
+
+
 def _method(name: str) -> tuple[str, str]:
     return METHOD_NAMES.get(name, (name, name))
 
@@ -193,11 +357,19 @@ def _people(n: int, plural: str = "defendants") -> str:
 
 
 def provenance(source: DataSource, today: date | str | None = None) -> Statement:
+    """How the population was formed, the data (with what finds it), the publications, filter, toolkit, date."""
     day = (today if isinstance(today, str) else (today or date.today()).isoformat())
+    population_zh, population_en = source.population_statement()
+    if source.citation is not None:
+        data_zh, data_en = source.citation.reference()
+    else:
+        data_zh, data_en = f"{source.name}（版本 {source.short_version}）", f"{source.name} (version {source.short_version})"
+    published_zh = f"出处：{'；'.join(source.publications)}。" if source.publications else ""
+    published_en = f" Published in: {'; '.join(source.publications)}." if source.publications else ""
     return Statement(
-        f"数据：{source.name}（版本 {source.short_version}）；筛选：{source.filter_zh}；"
+        f"总体：{population_zh}。{published_zh}数据：{data_zh}；筛选：{source.filter_zh}；"
         f"judgstat {toolkit.__version__}；{day}。",
-        f"Data: {source.name} (version {source.short_version}); filter: {source.filter_en}; "
+        f"Population: {population_en}.{published_en} Data: {data_en}; filter: {source.filter_en}; "
         f"judgstat {toolkit.__version__}; {day}.",
     )
 
@@ -255,7 +427,8 @@ def rate_statement(rate: Rate, source: DataSource) -> Statement:
         en += f"; all of them, so the one-sided {one_sided} lower bound is {format_percent(rate.one_sided_bound)}"
     if rate.excluded_unknown:
         zh += f"；另有{rate.excluded_unknown}人结果不明，未计入"
-        en += f"; {rate.excluded_unknown} more with unknown outcome are not counted"
+        en += (f"; {rate.excluded_unknown} more with unknown outcome "
+               f"{'is' if rate.excluded_unknown == 1 else 'are'} not counted")
     return Statement(zh + "。", en + ".")
 
 
@@ -376,20 +549,280 @@ def regression_statement(r: RegressionResult, source: DataSource, term: str = "l
     return Statement(zh + "。", en + ".")
 
 
+def _pair(value: Any, default: tuple[str, str]) -> tuple[str, str]:
+    """A (Chinese, English) pair from an option given as one text (used for both) or a pair."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value, value
+    zh, en = value
+    return str(zh), str(en)
+
+
+def _format_exposure(t: float) -> str:
+    return format_number(t, 6) if not float(t).is_integer() else f"{int(t):,}"
+
+
+def rate_ratio_statement(
+    r: RateRatio, source: DataSource, labels: Any = None, unit: Any = None, what: Any = None,
+) -> Statement:
+    """(k1/t1)/(k2/t2) with its exact conditional interval.
+
+    labels: the two periods or groups, e.g. ("2017-06–2017-12", "2015-11–2017-05"); unit: the exposure
+    unit, e.g. ("个月", "months"); what: what is counted, e.g. ("名生效判决被告人", "persons with effective judgments").
+    """
+    (a_zh, b_zh), (a_en, b_en) = _labels_pair(labels)
+    unit_zh, unit_en = _pair(unit, ("个单位时间", "units of exposure"))
+    what_zh, what_en = _pair(what, ("例", "events"))
+    conf = _confidence(r.alpha)
+    method_zh, method_en = {"conditional-binomial": ("条件二项精确法", "exact conditional binomial")}.get(r.method, (r.method, r.method))
+    per_zh = lambda k, t: f"{k}{what_zh}/{_format_exposure(t)}{unit_zh}（每{unit_zh.lstrip('个')}{format_number(k / t)}）"
+    per_en = lambda k, t: f"{k} {what_en} in {_format_exposure(t)} {unit_en} ({format_number(k / t)} per {unit_en.rstrip('s')})"
+    zh = (f"{source.description_zh}中，{a_zh}{per_zh(r.k1, r.t1)}，{b_zh}{per_zh(r.k2, r.t2)}；"
+          f"率比{format_number(r.estimate)}（{conf}置信区间{format_number(r.low)}–{format_number(r.high)}，{method_zh}，"
+          f"假定各期内发生率恒定）")
+    en = (f"In {source.description_en}, {a_en}: {per_en(r.k1, r.t1)}; {b_en}: {per_en(r.k2, r.t2)}; "
+          f"rate ratio {format_number(r.estimate)} ({conf} CI {format_number(r.low)}–{format_number(r.high)}, {method_en}, "
+          f"assuming a constant rate within each period)")
+    return Statement(zh + "。", en + ".")
+
+
+def _labels_pair(labels: Any) -> tuple[tuple[str, str], tuple[str, str]]:
+    if labels is None:
+        return ("第一组", "第二组"), ("group 1", "group 2")
+    first, second = labels
+    a_zh, a_en = _pair(first, (str(first), str(first)))
+    b_zh, b_en = _pair(second, (str(second), str(second)))
+    return (a_zh, b_zh), (a_en, b_en)
+
+
+_INTERVAL_KINDS = (  # method prefix -> what a bare Interval estimates (Chinese, English, formatter)
+    ("newcombe", ("率差", "difference in proportions", "percent")),
+    ("mover-r", ("风险比", "risk ratio", "number")),
+    ("conditional", ("比值比", "odds ratio", "number")),
+    ("hac", ("率比", "rate ratio", "number")),
+    ("garwood", ("发生率", "rate", "number")),
+)
+
+
+def interval_statement(iv: Interval, source: DataSource, what: Any = None, unit: Any = None) -> Statement:
+    """A bare Interval: a proportion (k of n), a Poisson rate (count over exposure), or a difference / ratio."""
+    conf = _confidence(iv.alpha)
+    if iv.k is not None and iv.n is not None:
+        what_zh, what_en = _pair(what, ("具有该特征", "with the characteristic"))
+        iv_zh, iv_en = _proportion_text(iv)
+        zh = f"{source.description_zh}的{iv.n}个观察对象中，{what_zh}的有{iv.k}个（{iv_zh}）"
+        en = f"Of {iv.n} units in {source.description_en}, {iv.k} {what_en} ({iv_en})"
+        return Statement(zh + "。", en + ".")
+    zh_method, en_method = _method(iv.method)
+    if iv.count is not None and iv.exposure is not None:
+        what_zh, what_en = _pair(what, ("例", "events"))
+        unit_zh, unit_en = _pair(unit, ("单位时间", "unit of exposure"))
+        method_zh, method_en = ("Garwood精确法", "exact Garwood") if iv.method == "garwood" else (zh_method, en_method)
+        zh = (f"{source.description_zh}中，{_format_exposure(iv.exposure)}个{unit_zh}内共{iv.count}{what_zh}，"
+              f"每{unit_zh}{format_number(iv.estimate)}（{conf}置信区间{format_number(iv.low)}–{format_number(iv.high)}，"
+              f"{method_zh}，假定发生率恒定）")
+        en = (f"In {source.description_en}, {iv.count} {what_en} over {_format_exposure(iv.exposure)} {unit_en}s: "
+              f"{format_number(iv.estimate)} per {unit_en} ({conf} CI {format_number(iv.low)}–{format_number(iv.high)}, "
+              f"{method_en}, assuming a constant rate)")
+        return Statement(zh + "。", en + ".")
+    kind = next((k for prefix, k in _INTERVAL_KINDS if iv.method.lower().startswith(prefix)), None)
+    if kind is None:
+        raise TypeError(f"no statement for an Interval with method {iv.method!r} and neither k/n nor count/exposure")
+    name_zh, name_en, style = kind
+    name_zh, name_en = _pair(what, (name_zh, name_en))
+    fmt = format_percent if style == "percent" else format_number
+    zh = f"{source.description_zh}中，{name_zh}为{fmt(iv.estimate)}（{conf}置信区间{fmt(iv.low)}至{fmt(iv.high)}，{zh_method}）"
+    en = f"In {source.description_en}, the {name_en} is {fmt(iv.estimate)} ({conf} CI {fmt(iv.low)} to {fmt(iv.high)}, {en_method})"
+    return Statement(zh + "。", en + ".")
+
+
+def comparison_part_statement(c: Comparison, source: DataSource, part: str) -> Statement:
+    """One measure of a two-group comparison: part = "difference", "risk_ratio" or "odds_ratio"."""
+    m = c.measure
+    what_zh = m.zh if m else "事件"
+    what_en = m.en if m else "with the event"
+    column = f"{c.group_column} " if c.group_column else ""
+    conf = _confidence(c.alpha)
+    counts_zh = (f"{what_zh}的比例：{column}{c.label_a}组{c.k1}/{c.n1}（{format_percent(c.k1 / c.n1)}），"
+                 f"{c.label_b}组{c.k2}/{c.n2}（{format_percent(c.k2 / c.n2)}）")
+    counts_en = (f"{what_en}: {column}{c.label_a} {c.k1}/{c.n1} ({format_percent(c.k1 / c.n1)}) against "
+                 f"{c.label_b} {c.k2}/{c.n2} ({format_percent(c.k2 / c.n2)})")
+    if part == "difference":
+        d = c.difference
+        limits = d.method[d.method.find("(") + 1:-1] if "(" in d.method else d.method
+        body_zh = (f"差值{format_percent(d.estimate)}（{conf}置信区间{format_percent(d.low)}至{format_percent(d.high)}，"
+                   f"Newcombe平方和法，{limits}限）")
+        body_en = (f"difference {format_percent(d.estimate)} ({conf} CI {format_percent(d.low)} to {format_percent(d.high)}, "
+                   f"Newcombe square-and-add, {limits} limits)")
+    elif part in ("risk_ratio", "odds_ratio"):
+        iv = c.risk_ratio if part == "risk_ratio" else c.odds_ratio
+        name_zh, name_en = ("风险比", "risk ratio") if part == "risk_ratio" else ("比值比", "odds ratio")
+        method_zh, method_en = _method(iv.method) if part == "odds_ratio" else (f"MOVER-R法（{iv.method}）", f"MOVER-R ({iv.method})")
+        body_zh = f"{name_zh}{format_number(iv.estimate)}（{conf}置信区间{format_number(iv.low)}–{format_number(iv.high)}，{method_zh}）"
+        body_en = f"{name_en} {format_number(iv.estimate)} ({conf} CI {format_number(iv.low)}–{format_number(iv.high)}, {method_en})"
+    else:
+        raise ValueError(f"part must be 'difference', 'risk_ratio' or 'odds_ratio', got {part!r}")
+    zh = f"{source.description_zh}中，{counts_zh}；{body_zh}；Fisher精确检验双侧{format_p(c.fisher_p)}"
+    en = f"In {source.description_en}, {counts_en}; {body_en}; Fisher's exact test two-sided {format_p(c.fisher_p)}"
+    if c.notes:
+        zh += "；注意：" + "；".join(c.notes)
+        en += "; note: " + "; ".join(c.notes)
+    return Statement(zh + "。", en + ".")
+
+
+def segmented_statement(r: SegmentedResult, source: DataSource) -> Statement:
+    """Every breakpoint of a segmented regression, each against the segment before it."""
+    parts = [its_statement(r.at(j), source) for j in range(len(r.labels))]
+    return Statement("".join(p.zh for p in parts), " ".join(p.en for p in parts))
+
+
+def feasibility_statement(f: Feasibility, source: DataSource) -> Statement:
+    if f.ok:
+        return Statement(f"{source.description_zh}的数据足以进行分段回归。",
+                         f"The data of {source.description_en} can carry a segmented regression.")
+    return Statement(f"{source.description_zh}的数据不足以进行分段回归（{f.reason}），因此不报告改革前后的效应。",
+                     f"The data of {source.description_en} cannot carry a segmented regression ({f.reason}); "
+                     f"no before/after effect is reported.")
+
+
+# ---------------------------------------------------------------------------- official statistics
+
+
+def official_source(
+    rows: pd.DataFrame, description_zh: str | None = None, description_en: str | None = None,
+    package: str = "official-statistics",
+) -> DataSource:
+    """DataSource for figures from datasets/official-statistics (or a package of the same columns).
+
+    Refuses rows marked unverified (ValueError naming them): a figure nobody could find in a publication
+    is not stated. The publications (each row's source_ref) are printed with the statement.
+    """
+    from toolkit.analysis.citation import package_citation
+
+    if rows is None or len(rows) == 0:
+        raise ValueError("no official-statistics rows given")
+    missing = [c for c in ("record_id", "verification", "source_ref", "publisher") if c not in rows.columns]
+    if missing:
+        raise ValueError(f"official-statistics rows lack column(s) {missing}")
+    refused = rows[rows["verification"].astype("string").fillna("unverified") == "unverified"]
+    if len(refused):
+        ids = ", ".join(map(str, refused["record_id"]))
+        raise ValueError(f"unverified figure(s) {ids}: no publication a reader can find states them, so no "
+                         f"statement is made from them (see datasets/official-statistics/README.md)")
+    publications = tuple(dict.fromkeys(f"{p}: {ref}" for p, ref in zip(rows["publisher"], rows["source_ref"])))
+    secondary = (rows["verification"].astype("string") == "secondary").any()
+    known = known_package(package)
+    zh = description_zh or known.get("description_zh", package)
+    en = description_en or known.get("description_en", package)
+    if secondary:
+        zh, en = f"{zh}（转引自二手来源）", f"{en} (relayed by a secondary source)"
+    version = content_hash(rows)
+    return DataSource(package, zh, en, version, rows=len(rows), population="official",
+                      citation=package_citation(package, version), publications=publications)
+
+
+def _official_row(table: pd.DataFrame, record_id: str) -> pd.Series:
+    match = table[table["record_id"] == record_id]
+    if len(match) != 1:
+        raise ValueError(f"official-statistics: no row {record_id!r}" if len(match) == 0 else
+                         f"official-statistics: {len(match)} rows with record_id {record_id!r}")
+    return match.iloc[0]
+
+
+def _year(value: Any) -> int:
+    return int(str(value)[:4])
+
+
+def official_proportion(
+    table: pd.DataFrame, numerator: str, denominator: str, measure: str = "acquittal",
+    method: str = "clopper-pearson", alpha: float = 0.05,
+) -> tuple[Rate, DataSource]:
+    """A published k of n (two rows of the same period and area) as a Rate, with its DataSource.
+
+    E.g. official_proportion(load_table("official-statistics", "national_adjudication"),
+    "sec-2008-2012-acquitted-all", "sec-2008-2012-defendants").
+    """
+    from toolkit.analysis.outcomes import rate_from_counts
+
+    k_row, n_row = _official_row(table, numerator), _official_row(table, denominator)
+    rows = table[table["record_id"].isin([numerator, denominator])]
+    source = official_source(rows)  # refuses unverified rows before anything else
+    for row in (k_row, n_row):
+        if str(row.get("unit")) not in ("persons", "cases", "judgments"):
+            raise ValueError(f"official-statistics row {row['record_id']}: unit {row.get('unit')!r} is not a count")
+    for column in ("period_start", "period_end", "area", "unit"):
+        if column in table.columns and str(k_row[column]) != str(n_row[column]):
+            raise ValueError(f"official-statistics rows {numerator} and {denominator} differ in {column} "
+                             f"({k_row[column]} vs {n_row[column]}): not a proportion")
+    k, n = int(k_row["value"]), int(n_row["value"])
+    if not 0 <= k <= n:
+        raise ValueError(f"official-statistics: {numerator} = {k} is not between 0 and {denominator} = {n}")
+    if bool(k_row.get("approx")) or bool(n_row.get("approx")):
+        source = replace(source, description_zh=source.description_zh + "（数字为约数）",
+                         description_en=source.description_en + " (rounded figures)")
+    years = (_year(n_row["period_start"]), _year(n_row["period_end"])) if pd.notna(n_row.get("period_start")) else None
+    return rate_from_counts(measure, k, n, method, alpha, years=years), source
+
+
+def official_rate_ratio(
+    table: pd.DataFrame, first: str, second: str, alpha: float = 0.05,
+) -> tuple[RateRatio, DataSource, dict[str, Any]]:
+    """Monthly rate of row `first` against row `second` (counts over their inclusive months), exact interval.
+
+    Returns the RateRatio, its DataSource and the statement options (labels, unit, what) to pass on:
+    statement(ratio, source, **options).
+    """
+    from toolkit.rates import monthly_rate_ratio
+
+    a, b = _official_row(table, first), _official_row(table, second)
+    source = official_source(table[table["record_id"].isin([first, second])])
+    for row in (a, b):
+        if pd.isna(row.get("period_start")):
+            raise ValueError(f"official-statistics row {row['record_id']}: no start month, no monthly rate")
+    if str(a.get("unit")) != str(b.get("unit")) or str(a.get("measure")) != str(b.get("measure")):
+        raise ValueError(f"official-statistics rows {first} and {second} count different things: no rate ratio")
+    ratio = monthly_rate_ratio(int(a["value"]), str(a["period_start"]), str(a["period_end"]),
+                               int(b["value"]), str(b["period_start"]), str(b["period_end"]), alpha)
+    unit = str(a.get("unit"))
+    what = {"persons": ("人", "persons"), "cases": ("件", "cases"), "judgments": ("份判决", "judgments")}.get(unit, ("例", unit))
+    options = {"labels": (f"{a['period_start']}至{a['period_end']}", f"{b['period_start']}至{b['period_end']}"),
+               "unit": ("个月", "months"), "what": what}
+    options["labels"] = ((options["labels"][0], f"{a['period_start']} to {a['period_end']}"),
+                         (options["labels"][1], f"{b['period_start']} to {b['period_end']}"))
+    return ratio, source, options
+
+
 def statement(result: Any, source: DataSource, today: date | str | None = None, **options: Any) -> Statement:
-    """The citation-ready sentence for any analysis result, followed by its provenance line."""
+    """The citation-ready sentence for any analysis result, followed by its provenance line.
+
+    Options by result type: RegressionResult term=...; Comparison part="difference"|"risk_ratio"|"odds_ratio";
+    RateRatio labels=, unit=, what=; Interval what=, unit=.
+    """
     if isinstance(result, Rate):
         body = rate_statement(result, source)
     elif isinstance(result, Comparison):
-        body = comparison_statement(result, source)
+        part = options.pop("part", None)
+        body = comparison_part_statement(result, source, part) if part else comparison_statement(result, source)
     elif isinstance(result, ITSResult):
         body = its_statement(result, source)
+    elif isinstance(result, SegmentedResult):
+        body = segmented_statement(result, source)
+    elif isinstance(result, Feasibility):
+        body = feasibility_statement(result, source)
     elif isinstance(result, Compliance):
         body = compliance_statement(result, source)
     elif isinstance(result, RegressionResult):
         body = regression_statement(result, source, **options)
+    elif isinstance(result, RateRatio):
+        body = rate_ratio_statement(result, source, **options)
+    elif isinstance(result, Interval):
+        body = interval_statement(result, source, **options)
     else:
-        raise TypeError(f"no statement for a {type(result).__name__}; expected Rate, Comparison, ITSResult, "
-                        "Compliance or RegressionResult")
+        raise TypeError(f"no statement for a {type(result).__name__}; expected one of {', '.join(RESULT_TYPES)}")
     tail = provenance(source, today)
     return Statement(f"{body.zh}{tail.zh}", f"{body.en} {tail.en}")
+
+
+RESULT_TYPES = ("Rate", "Interval", "Comparison", "RateRatio", "ITSResult", "SegmentedResult", "Feasibility",
+                "Compliance", "RegressionResult")
