@@ -6,7 +6,8 @@
 
 The corpus is the JuDGE judgments in ../shared/data/judge (real full texts; without them the repository's
 synthetic fixtures) replicated to N documents, each with a unique id, written once per size (not timed).
-Every configuration runs `judgstat dataset CORPUS -o DIR --no-progress` in a fresh process:
+A copy's case-number serial is replaced by its index, so that no copy is a duplicate of another and every
+document is parsed, stored and counted (the run checks this: the package must hold N documents). Every configuration runs `judgstat dataset CORPUS -o DIR --no-progress` in a fresh process:
 
     jobs1   --jobs 1                       (one parse process)
     jobs2   --jobs 2                       (two parse processes)
@@ -25,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,13 +57,23 @@ def default_source() -> Path:
     return FALLBACK
 
 
+# Every case number's serial (（2017）沪0120刑初684号): followed by the copy's index at a fixed width, so that no
+# copy is a duplicate of another (`judgstat dataset` keeps one document per case number, else per text) and every
+# copy is parsed and counted; the fixed width keeps distinct numbers distinct.
+CASE_SERIAL = re.compile(r"([（(]\d{4}[)）][^，。\s（）()]{0,20}?)(\d{1,6})(号)")
+
+
 def replicate(source: Path, size: int, target: Path) -> None:
-    """`size` documents cycling through `source`, each with a unique id (id#index)."""
+    """`size` documents cycling through `source`, each a distinct document: a unique id (id#index) and case number
+    (the serial replaced by the index; a text without one gets a line naming the copy)."""
     lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     with target.open("w", encoding="utf-8") as handle:
         for index in range(size):
             row = lines[index % len(lines)]
-            handle.write(json.dumps({"id": f"{row['id']}#{index}", "text": row["text"]}, ensure_ascii=False) + "\n")
+            text, found = CASE_SERIAL.subn(rf"\g<1>\g<2>{index:07d}\g<3>", row["text"])
+            if not found:
+                text += f"\n（基准测试副本{index + 1}）"
+            handle.write(json.dumps({"id": f"{row['id']}#{index}", "text": text}, ensure_ascii=False) + "\n")
 
 
 def tree_rss(process: psutil.Process) -> tuple[int, int]:
@@ -96,7 +108,9 @@ def run_config(corpus: Path, out_dir: Path, options: list[str]) -> dict:
     stderr = child.stderr.read() if child.stderr else ""
     if child.returncode not in (0, 3):  # 3: the package was written and its errors table is not empty
         raise SystemExit(f"{' '.join(command)} failed with exit {child.returncode}:\n{stderr[-2000:]}")
+    held = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))["judgstat"]["counts"]["documents"]
     return {
+        "documents_held": held,
         "seconds": seconds,
         "peak_tree_mb": peak_tree / 2**20,
         "peak_process_mb": peak_process / 2**20,
@@ -132,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                 out_dir = workdir / f"package-{size}-{name}"
                 measured = run_config(corpus, out_dir, CONFIGS[name])
                 measured.update(size=size, config=name, docs_per_second=size / measured["seconds"])
+                if measured["documents_held"] != size:
+                    raise SystemExit(f"{name} at {size:,}: the package holds {measured['documents_held']:,} documents, "
+                                     f"not {size:,} (copies deduplicated?): the measurement would not be of {size:,}")
                 results.append(measured)
                 print(f"  {size:>9,} {name:<6} {measured['seconds']:8.1f} s  {measured['docs_per_second']:8.0f} docs/s  "
                       f"peak tree {measured['peak_tree_mb']:7.0f} MB  peak process {measured['peak_process_mb']:6.0f} MB",

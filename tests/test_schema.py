@@ -46,3 +46,16 @@ def test_validation_names_record_and_field():
 def test_sha_ignores_width_and_whitespace():
     assert normalised_text_sha256("判处有期徒刑１年") == normalised_text_sha256("判处 有期徒刑1年\n")
     assert normalised_text_sha256("一年") != normalised_text_sha256("二年")
+
+
+def test_normalised_text_hash_is_the_nfkc_hash():
+    """The fast path (full-width forms mapped first) gives exactly the hash of NFKC with whitespace removed."""
+    import hashlib
+    import unicodedata
+
+    from toolkit.schema import normalised_text_sha256
+
+    samples = ["被告人张某，男，１９８０年出生。　判处有期徒刑（一年）", "ＡＢＣ ｶﾞ ﬁ ①", "plain ascii", "", "㍻ ½ Ⅻ 〇"]
+    for text in samples:
+        expected = hashlib.sha256("".join(unicodedata.normalize("NFKC", text).split()).encode("utf-8")).hexdigest()
+        assert normalised_text_sha256(text) == expected, text

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from toolkit.dataset.columns import PART_DEFENDANT_FIELDS, PART_DOCUMENT_FIELDS, PACKAGE_DEFENDANT_FIELDS
+from toolkit.dataset.columns import PACKAGE_DEFENDANT_FIELDS, PART_DEFENDANT_FIELDS, PART_DOC_INDEX, PART_DOCUMENT_FIELDS
 from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_documents
 from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
@@ -225,8 +225,11 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
             docs_name, defendants_name = part_names(number)
             new_ids: dict[int, str] = {}
             documents: list[dict[str, Any]] = []
+            arrow_docs = None  # without pseudonymising, documents are copied as Arrow columns (texts never decoded)
             with parts.reading(docs_name) as docs_path:
-                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None else ():
+                if docs_path is not None and pseudonymiser is None:
+                    arrow_docs = _kept_documents_arrow(docs_path, dedup, unique, new_ids)
+                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None and arrow_docs is None else ():
                     frame = frame.astype(object).where(frame.notna(), None)
                     for doc in frame.to_dict(orient="records"):
                         index = int(doc.pop("_doc_index"))
@@ -237,10 +240,15 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
                             documents.append((index, doc))
             kept_docs: set[int] = set()
             rows = []
+            arrow_rows = None
             with parts.reading(defendants_name) as defendants_path:
                 if defendants_path is None:
                     raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
-                frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
+                if pseudonymiser is None:
+                    arrow_rows, kept_docs = _kept_defendants_arrow(defendants_path, new_ids, filter, result)
+                    frames = []
+                else:
+                    frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
             for frame in frames:
                 frame = frame.astype(object).where(frame.notna(), None)
                 for row in frame.to_dict(orient="records"):
@@ -259,15 +267,94 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
             kept = [(index, doc) for index, doc in documents if index in kept_docs]
             if pseudonymiser is not None:
                 rows, kept = pseudonymise_chunk(pseudonymiser, rows, kept)
-            defendants_writer.write_records([row for _, row in rows])
-            result.defendants += len(rows)
-            if documents_writer is not None:
+            if arrow_rows is not None:
+                defendants_writer.write_arrow(arrow_rows)
+                result.defendants += arrow_rows.num_rows
+            else:
+                defendants_writer.write_records([row for _, row in rows])
+                result.defendants += len(rows)
+            if documents_writer is not None and arrow_docs is not None:
+                import pyarrow as pa
+
+                table, indices = arrow_docs
+                positions = [j for j, index in enumerate(indices) if index in kept_docs]
+                documents_writer.write_arrow(table.take(pa.array(positions, pa.int64())))
+                result.documents += len(positions)
+            elif documents_writer is not None:
                 documents_writer.write_records([doc for _, doc in kept])
                 result.documents += len(kept)
     if documents_writer is not None:
         documents_writer.close()
     result.duplicates = dedup.duplicate_rows()
     result.renamed = unique.renamed
+
+
+_DETAIL_COLUMNS = ("id", "source", "source_ref", "case_number", "sha256")
+
+
+def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator, unique: UniqueIds,
+                          new_ids: dict[int, str]) -> tuple[Any, list[int]]:
+    """One documents part as an Arrow table of the documents dedup keeps (ids made unique) and their indices.
+
+    Only the small columns are turned into Python objects; the texts stay in Arrow buffers.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(docs_path)
+    indices = table.column("_doc_index").to_pylist()
+    detailed = [j for j, index in enumerate(indices) if dedup.needs_details(index)]
+    if detailed:
+        for j, record in zip(detailed, table.select(list(_DETAIL_COLUMNS)).take(pa.array(detailed, pa.int64())).to_pylist()):
+            dedup.note_details(indices[j], record)
+    ids = table.column("id").to_pylist()
+    keep = [j for j, index in enumerate(indices) if dedup.kept(index)]
+    for j in keep:
+        new_ids[indices[j]] = unique(ids[j])
+    kept = table.take(pa.array(keep, pa.int64()))
+    kept = kept.set_column(kept.schema.get_field_index("id"), "id",
+                           pa.array([new_ids[indices[j]] for j in keep], type=table.schema.field("id").type))
+    return kept, [indices[j] for j in keep]
+
+
+def _kept_defendants_arrow(path: Path, new_ids: dict[int, str], filter: Filter,
+                           result: BuildResult) -> tuple[Any, set[int]]:
+    """One defendants part as an Arrow table of the rows kept (their document kept, the filter passed), doc ids
+    renamed as their documents were, and the indices of the documents they keep. Spans, notes and the other
+    JSON cells are copied as they are, never decoded."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    indices = table.column(PART_DOC_INDEX.name).to_pylist()
+    doc_ids = table.column("doc_id").to_pylist()
+    charges = table.column("charges").to_pylist() if filter.charges else None
+    dates = table.column("judgment_date").to_pylist() if (filter.since or filter.until) else None
+    filtering = charges is not None or dates is not None
+    positions: list[int] = []
+    kept_ids: list[str | None] = []
+    kept_docs: set[int] = set()
+    for j, index in enumerate(indices):
+        if index >= 0:
+            if index not in new_ids:
+                continue  # a duplicate document's defendants
+            doc_id = new_ids[index]
+        else:
+            result.table_rows += 1
+            doc_id = doc_ids[j]
+        if filtering:
+            row = {"charges": json.loads(charges[j]) if charges and charges[j] else None,
+                   "judgment_date": dates[j] if dates else None}
+            if not filter.keeps(row):
+                result.filtered_out += 1
+                continue
+        positions.append(j)
+        kept_ids.append(doc_id)
+        kept_docs.add(index)
+    kept = table.take(pa.array(positions, pa.int64()))
+    kept = kept.set_column(kept.schema.get_field_index("doc_id"), "doc_id",
+                           pa.array(kept_ids, type=table.schema.field("doc_id").type))
+    return kept, kept_docs
 
 
 def pseudonymise_chunk(
