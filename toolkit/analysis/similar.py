@@ -188,7 +188,52 @@ class PersonalInformationKeys:
         return float(gains) if gains is not None else None
 
 
-KEYS: dict[str, type] = {"personal_information": PersonalInformationKeys}
+class DrugTraffickingKeys:
+    """Drug crimes: tier by the engine; quantity = grams of the main drug (the one largest against its 数量较大
+    threshold), compared with records of the same main drug (toolkit.schema `drug`, `drug_grams`)."""
+
+    def __init__(self, crime: Any) -> None:
+        self.crime = crime
+
+    def facts(self, options: Mapping[str, Any]) -> Any:
+        if options.get("counts"):
+            raise ValueError(f"{self.crime.id} is described by --quantity DRUG=WEIGHT, not --count")
+        if not options.get("quantities"):
+            raise ValueError("describe the case by at least one --quantity DRUG=WEIGHT (e.g. 海洛因=60g)")
+        return self.crime.facts(quantities=dict(options["quantities"]), conduct_date=options.get("date"))
+
+    def _key(self, result: Any, drug: str, grams: float) -> Key:
+        from toolkit.crimes.drug_trafficking.rules import load_rules
+
+        name_zh = load_rules().drug(drug).name_zh
+        tier_zh, tier_en = result.tier_zh or "未定", result.tier or "undecided"
+        if result.verification:  # the tier rests on a rule the reference marks unverified: the flag travels with it
+            items = "; ".join(f"{v.item} ({v.flag})" for v in result.verification)
+            tier_zh, tier_en = f"{tier_zh}（所依规则未经核实 UNVERIFIED：{items}）", f"{tier_en} (rests on {items})"
+        return Key(result.tier, drug, grams, "克", "g", name_zh, drug, tier_zh, tier_en)
+
+    def case_key(self, facts: Any) -> Key:
+        from toolkit.crimes.drug_trafficking.rules import load_rules
+
+        result = self.crime.assess(facts, what_if=False)
+        if not result.per_drug:
+            raise ValueError("no drug of the case has a threshold in the data: nothing to compare by")
+        rules = load_rules()
+        main = max(result.per_drug.values(),
+                   key=lambda q: q.grams / rules.drug(q.drug).thresholds["relatively_large"].grams)
+        return self._key(result, main.drug, float(main.grams))
+
+    def record_key(self, record: Mapping[str, Any]) -> Key:
+        drug, grams = _plain(record.get("drug")), _plain(record.get("drug_grams"))
+        if drug is None or grams is None:
+            return Key(None, None, None, missing="drug quantity not stated")
+        result = self.crime.classify_record({**record, "drug": drug, "grams": grams})
+        if result is None or result.tier is None:
+            return Key(None, None, None, missing="drug quantity not placeable (tier undecided)")
+        return self._key(result, str(drug), float(grams))
+
+
+KEYS: dict[str, type] = {"personal_information": PersonalInformationKeys, "drug_trafficking": DrugTraffickingKeys}
 
 
 def comparison_keys(crime: Any) -> ComparisonKeys:
