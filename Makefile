@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.judgstat-installed
 
-.PHONY: reproduce test install clean-venv app
+.PHONY: reproduce test install clean-venv app docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "installing judgstat and its dependencies into $(VENV) (the first time takes a few minutes)"
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dask,app]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dask,app,docs]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -30,3 +30,8 @@ app: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The documentation site in site/ (strict: a broken link or a warning fails the build).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "documentation site in site/ (open site/index.html)"
