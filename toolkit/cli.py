@@ -27,6 +27,26 @@ class UsageError(Exception):
     """Bad options or input values: reported on one line, exit code 2."""
 
 
+def one_line_errors(parser: argparse.ArgumentParser, command: str) -> None:
+    """Make a subcommand's parser report bad options on one line ("judgstat COMMAND: error: …", exit 2),
+    unknown options included (they would otherwise surface in the top-level parser's multi-line usage)."""
+
+    def one_line_error(message: str):
+        print(f"judgstat {command}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+    parser.error = one_line_error  # type: ignore[method-assign]
+    parse_known = parser.parse_known_args
+
+    def parse_known_args_strictly(args=None, namespace=None):
+        namespace, extras = parse_known(args, namespace)
+        if extras:
+            one_line_error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+    parser.parse_known_args = parse_known_args_strictly  # type: ignore[method-assign]
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Parser with every subcommand listed; only `command`'s module is imported (fast, isolated)."""
     parser = argparse.ArgumentParser(prog="judgstat", description=__doc__.splitlines()[0])

@@ -15,9 +15,8 @@ import argparse
 import json
 import re
 import sys
-from typing import NoReturn
 
-from toolkit.cli import UsageError
+from toolkit.cli import UsageError, one_line_errors
 from toolkit.paths import DATASETS_DIR
 
 DEFAULT_DATASET = DATASETS_DIR / "embedded-package"
@@ -48,20 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", metavar="YYYY[-YYYY]", help="only judgments of these years")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def one_line_error(message: str) -> NoReturn:
-        print(f"judgstat similar: error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-    parser.error = one_line_error  # type: ignore[method-assign]
-    parse_known = parser.parse_known_args
-
-    def parse_known_args_strictly(args=None, namespace=None):
-        namespace, extras = parse_known(args, namespace)
-        if extras:
-            one_line_error(f"unrecognized arguments: {' '.join(extras)}")
-        return namespace, extras
-
-    parser.parse_known_args = parse_known_args_strictly  # type: ignore[method-assign]
+    one_line_errors(parser, "similar")
 
 
 def _options(args: argparse.Namespace) -> dict:

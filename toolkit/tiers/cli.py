@@ -14,10 +14,9 @@ import json
 import re
 import sys
 from datetime import date
-from typing import NoReturn
 
 from toolkit.categories import CATEGORIES, normalise_category
-from toolkit.cli import UsageError
+from toolkit.cli import UsageError, one_line_errors
 
 _COUNT = re.compile(r"^\s*(?P<name>[^=]+?)\s*=\s*(?P<value>.*?)\s*$")
 _INTEGER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$|^[+-]?\d+$")
@@ -64,21 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--remorse", action="store_true", help="Art. 10 condition: genuine remorse")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def one_line_error(message: str) -> NoReturn:
-        print(f"judgstat tier: error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-    parser.error = one_line_error  # type: ignore[method-assign]
-    parse_known = parser.parse_known_args
-
-    def parse_known_args_strictly(args=None, namespace=None):
-        # Unknown options would otherwise surface in the top-level parser's multi-line usage message.
-        namespace, extras = parse_known(args, namespace)
-        if extras:
-            one_line_error(f"unrecognized arguments: {' '.join(extras)}")
-        return namespace, extras
-
-    parser.parse_known_args = parse_known_args_strictly  # type: ignore[method-assign]
+    one_line_errors(parser, "tier")
 
 
 def parse_count(option: str) -> tuple[str, int]:
