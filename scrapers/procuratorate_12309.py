@@ -25,7 +25,7 @@ from scrapers.errors import SiteChangedError
 from scrapers.pagetext import last_chinese_date, parse_date
 from scrapers.runner import Sanity, Scraper, require_listed
 from scrapers.store import Request
-from scrapers.trs import ARTICLE_HREF, parse_article
+from scrapers.trs import ARTICLE_HREF, ListItem, parse_article
 from toolkit.schema import normalised_text_sha256
 
 NAME = "12309"
@@ -69,14 +69,6 @@ class Channel:
     label: str  # what the user asked for: a province name or a list-page path
     web_path: str  # channelWebPath
     levels: str = ""  # channelLevels (city and county list pages)
-
-
-@dataclass(frozen=True)
-class ListItem:
-    url: str
-    title: str
-    date: str | None
-    article_id: str  # t20230105_563210
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ The flags keep Chromium off every network but loopback (no background fetches, n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -40,8 +41,8 @@ def _require_browser() -> None:
         _missing("Chromium and chromedriver are not installed (Debian: apt-get install chromium chromium-driver)")
 
 
-@pytest.fixture
-def chromium_driver() -> Iterator[object]:
+@contextlib.contextmanager
+def _fresh_chromium() -> Iterator[object]:
     _require_browser()
     profile = tempfile.mkdtemp(prefix="judgstat-chromium-")
     web = new_chromium_driver(profile)
@@ -50,16 +51,16 @@ def chromium_driver() -> Iterator[object]:
     finally:
         web.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def chromium_driver() -> Iterator[object]:
+    with _fresh_chromium() as web:
+        yield web
 
 
 @pytest.fixture(scope="module")
 def chromium_module_driver() -> Iterator[object]:
     """One headless Chromium for all tests of a module (starting one takes about a second)."""
-    _require_browser()
-    profile = tempfile.mkdtemp(prefix="judgstat-chromium-")
-    web = new_chromium_driver(profile)
-    try:
+    with _fresh_chromium() as web:
         yield web
-    finally:
-        web.quit()
-        shutil.rmtree(profile, ignore_errors=True)

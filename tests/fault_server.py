@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
 
 import pytest
+from loopback_http import start_loopback_server, stop_loopback_server
 
 
 @dataclass
@@ -58,30 +59,11 @@ class FaultServer:
         self.server: ThreadingHTTPServer | None = None
 
     def start(self) -> "FaultServer":
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                owner._handle(self)
-
-            do_POST = do_GET
-            do_HEAD = do_GET
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.server = start_loopback_server(lambda handler, method: self._handle(handler))
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        stop_loopback_server(self.server)
 
     @property
     def port(self) -> int:

@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
+from loopback_http import start_loopback_server, stop_loopback_server
 from bs4 import BeautifulSoup
 
 from scrapers.errors import SiteChangedError
@@ -110,29 +111,11 @@ class JsSite:
         self.server: ThreadingHTTPServer | None = None
 
     def start(self) -> "JsSite":
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                site._handle(self)
-
-            do_POST = do_GET
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.server = start_loopback_server(lambda handler, method: self._handle(handler) if method != "HEAD" else handler.send_error(501))
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        stop_loopback_server(self.server)
 
     @property
     def url(self) -> str:

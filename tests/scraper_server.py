@@ -35,6 +35,7 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from loopback_http import start_loopback_server, stop_loopback_server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "scrapers" / "fixtures"
 LOOPBACK_NAMES = {"127.0.0.1", "::1", "localhost"}
@@ -212,30 +213,11 @@ class FakeSites:
 
     # ---- lifecycle
     def start(self) -> "FakeSites":
-        sites = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # else each keep-alive reply stalls ~40 ms on delayed ACKs
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                sites._handle(self, "GET")
-
-            def do_POST(self) -> None:
-                sites._handle(self, "POST")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.server = start_loopback_server(lambda handler, method: self._handle(handler, method) if method != "HEAD" else handler.send_error(501))
         return self
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        stop_loopback_server(self.server)
 
     @property
     def url(self) -> str:

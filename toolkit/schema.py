@@ -170,7 +170,8 @@ def _apply_dtypes(frame: pd.DataFrame, fields: tuple[Field, ...]) -> pd.DataFram
     return frame
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """The one test for a missing cell value: None, pandas NA/NaT or a float NaN."""
     if value is None:
         return True
     kind = type(value)
@@ -200,7 +201,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 def _encode_cell(value: Any, kind: str) -> Any:
     """One cell as written to CSV / Parquet: lists and objects as JSON text, NA as None, text UTF-8 safe."""
     if kind in ("list", "object"):
-        if value is None or (not isinstance(value, (list, dict, tuple)) and _missing(value)):
+        if value is None or (not isinstance(value, (list, dict, tuple)) and is_missing(value)):
             return None
         if isinstance(value, str):  # already encoded (a table read without decoding)
             return clean_text(value)
@@ -208,7 +209,7 @@ def _encode_cell(value: Any, kind: str) -> Any:
             return clean_text(json.dumps(value, ensure_ascii=False, default=_json_default))
         except TypeError:  # e.g. dict keys that JSON cannot take as they are
             return clean_text(json.dumps(_plain(value), ensure_ascii=False))
-    if _missing(value):
+    if is_missing(value):
         return None
     if kind in ("string", "date"):
         return clean_text(value if isinstance(value, str) else str(value))
@@ -254,12 +255,12 @@ def _jsonl_value(value: Any, kind: str) -> Any:
     if kind in ("list", "object"):
         if isinstance(value, (list, dict, tuple)) or hasattr(value, "tolist"):
             return _plain(value)
-        if value is None or _missing(value):
+        if value is None or is_missing(value):
             return None
         if isinstance(value, str):
             return json.loads(value)
         return value
-    if _missing(value):
+    if is_missing(value):
         return None
     if kind == "integer":
         return int(value)
@@ -475,7 +476,7 @@ def decode_frame(frame: pd.DataFrame, fields: tuple[Field, ...], where: Any = ""
 
 
 def _missing_scalar(value: Any) -> bool:
-    return not isinstance(value, (list, dict, tuple)) and not hasattr(value, "tolist") and _missing(value)
+    return not isinstance(value, (list, dict, tuple)) and not hasattr(value, "tolist") and is_missing(value)
 
 
 def read_table(path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS) -> pd.DataFrame:

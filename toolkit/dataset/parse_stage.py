@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from toolkit.dataset.columns import CHARGE_JOIN
+from toolkit.schema import is_missing
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(-\d{2})?")
 
@@ -31,7 +32,7 @@ def derive(record: dict[str, Any], source: str | None, year: Any = None) -> dict
     date = record.get("judgment_date")
     match = _ISO_DATE.match(date) if isinstance(date, str) else None
     record["month"] = f"{match.group(1)}-{match.group(2)}" if match else None
-    record["year"] = int(match.group(1)) if match else (None if _missing(year) else int(year))
+    record["year"] = int(match.group(1)) if match else (None if is_missing(year) else int(year))
     charges = [c for c in (record.get("charges") or []) if isinstance(c, str) and c]
     pi = any(c in personal_information_charges() for c in charges)
     record["pi_charge"] = pi
@@ -49,10 +50,6 @@ def _tier(record: dict[str, Any]) -> str | None:
     except Exception as exc:  # noqa: BLE001 - the engine's failure is a note, not a lost row
         record["notes"] = list(record.get("notes") or []) + [f"tier: engine error {type(exc).__name__}: {exc}"]
         return None
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def set_document_charges(records: list[dict[str, Any]]) -> None:

@@ -7,7 +7,6 @@ tier None and a note — never a guess.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -16,16 +15,9 @@ from toolkit.crimes.drug_trafficking.standards import DrugFacts
 
 
 def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        import pandas as pd
+    from toolkit.schema import is_missing  # imported late: toolkit.schema imports the crimes' categories
 
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return isinstance(value, float) and math.isnan(value)
+    return is_missing(value)
 
 
 def record_facts(record: Mapping[str, Any]) -> DrugFacts | None:
