@@ -46,10 +46,12 @@ def test_hand_samples_cover_their_ids():
     build = _build_module()
     with (HERE / "defendants.csv").open(encoding="utf-8") as handle:
         rows = [{"case_id": r["case_id"]} for r in csv.DictReader(handle)]
-    first, second = build.sample_ids(rows)
+    first, second, third = build.sample_ids(rows)
     for name, ids in (("hand_sample.csv", first), ("hand_sample_2.csv", second)):
         with (HERE / name).open(encoding="utf-8") as handle:
             sample = list(csv.DictReader(handle))
         assert [r["case_id"] for r in sample] == ids
         assert all("hand_drugs_g" in r for r in sample)
-    assert not set(first) & set(second)
+    with (HERE / "hand_sample_3.csv").open(encoding="utf-8") as handle:
+        assert [r["case_id"] for r in csv.DictReader(handle)] == third
+    assert not set(first) & set(second) and not (set(first) | set(second)) & set(third)

@@ -106,3 +106,29 @@ def test_second_version_rules():
     assert grams("向甲贩卖冰毒共计2.4克。民警查获冰毒共计71.08克。") == {"methamphetamine": Fraction("73.48")}
     text = "查获海洛因两包，共计净重1克；又查获海洛因三包，共计净重2克。以上海洛因共计净重3克。"
     assert grams(text) == {"heroin": Fraction(3)}
+
+
+def test_circumstance_cues_flag_clause_and_span():
+    from toolkit.crimes.drug_trafficking.extract import extract_drug_facts
+    text = "经审理查明，被告人张某先后三次向吸毒人员贩卖甲基苯丙胺共计2.5克，其中在强制隔离戒毒所内贩卖0.5克。"
+    reading = extract_drug_facts(text, "张某")
+    flags = {c.flag: c for c in reading.circumstance_cues}
+    assert set(reading.circumstance_flags()) == {"multiple_sales", "in_detention_venue"}
+    cue = flags["in_detention_venue"]
+    assert cue.clause == "Interp.Art.4(2)" and text[cue.start:cue.end] == cue.text
+    assert flags["multiple_sales"].verification == "UNVERIFIED"  # 3+ times is a reading the reference does not quote
+    two = extract_drug_facts("经审理查明，被告人张某先后两次贩卖甲基苯丙胺共计2.5克。", "张某")
+    assert two.circumstance_flags() == ()
+
+
+def test_requested_amount_repeat_and_co_defendant_weights_are_set_aside():
+    from toolkit.crimes.drug_trafficking.extract import extract_drug_facts
+    asked = extract_drug_facts("经审理查明，被告人张某与段某商议交易5克海洛因后，以2800元的价格贩卖海洛因4.18克给段某。", "张某")
+    assert float(asked.total_grams["heroin"]) == 4.18
+    twice = extract_drug_facts("被告人李某将226.3克海洛因运输至贵阳时被抓获，226.3克海洛因被当场查获。", "李某")
+    assert float(twice.total_grams["heroin"]) == 226.3
+    rounds = extract_drug_facts("经审理查明，被告人李某第一次贩卖海洛因0.5克给王某，第二次贩卖海洛因0.5克给赵某。", "李某")
+    assert float(rounds.total_grams["heroin"]) == 1.0
+    other = extract_drug_facts("被告人何1某进将毒品交与被告人张某。张某所携带的为甲基苯丙胺18.98g。"
+                               "从何1某进处起获的白色晶体为甲基苯丙胺394.73g。", "张某")
+    assert float(other.total_grams["methamphetamine"]) == 18.98

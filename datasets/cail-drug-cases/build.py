@@ -41,6 +41,12 @@ SAMPLE_SIZE = 50
 SAMPLE_2 = HERE / "hand_sample_2.csv"  # read after the extractor's second version was frozen
 SAMPLE_2_SEED = 2026
 SAMPLE_2_SIZE = 30
+SAMPLE_3 = HERE / "hand_sample_3.csv"  # drawn after the third version (circumstances, #13 grams fixes) was frozen
+SAMPLE_3_SEED = 1202
+SAMPLE_3_SIZE = 30
+CUE_CHECK = HERE / "cue_check.csv"  # the hand check of cases the circumstance cues fire on
+CUE_CHECK_SEED = 4
+CUE_CHECK_SIZE = 20
 FILES = ("data_test.json", "data_train.gb18030.json")
 COLUMNS = (
     "case_id", "defendant_index", "source_file", "source_line", "charges", "articles", "other_charges",
@@ -48,6 +54,8 @@ COLUMNS = (
     "drug", "grams", "drugs_g", "quantity_method", "quantity_basis", "quantity_spans", "unlisted_drugs",
     "section", "tier", "tier_zh", "quantity_tier", "quantity_basis_tier", "range_low_months", "range_high_months",
     "range_life", "range_death", "inside_range", "depends_on_unverified", "art356_cited", "multiple_sales_cue",
+    "circumstances", "circumstance_clauses", "circumstances_unverified", "tier_without_circumstances",
+    "inside_range_without_circumstances",
 )
 SAMPLE_EXTRACTOR_COLUMNS = ("extracted_drug", "extracted_grams", "extracted_drugs_g", "extracted_method")
 
@@ -85,7 +93,10 @@ def rows_for_record(document: dict[str, Any], file_name: str) -> list[dict[str, 
     for index, name in enumerate(criminals or [None], start=1):
         extraction = extract_drug_facts(document["text"], name, [c for c in criminals if c != name])
         main = extraction.main_drug()
-        result = assess(extraction.to_facts(), what_if=False) if extraction.quantities or extraction.unlisted_drugs else None
+        flags = extraction.circumstance_flags()
+        readable = extraction.quantities or extraction.unlisted_drugs
+        result = assess(extraction.to_facts(circumstances=flags), what_if=False) if readable else None
+        plain = assess(extraction.to_facts(), what_if=False) if readable and flags else result
         months = term.get("imprisonment")
         life, death = bool(term.get("life_imprisonment")), bool(term.get("death_penalty"))
         penalty = result.penalty if result else None
@@ -112,6 +123,11 @@ def rows_for_record(document: dict[str, Any], file_name: str) -> list[dict[str, 
             "depends_on_unverified": result.depends_on_unverified if result else None,
             "art356_cited": 356 in (meta.get("relevant_articles") or []),
             "multiple_sales_cue": bool(extraction.multiple_sales_cues),
+            "circumstances": list(flags) or None,
+            "circumstance_clauses": sorted({c.clause for c in extraction.circumstance_cues}) or None,
+            "circumstances_unverified": extraction.circumstances_unverified(),
+            "tier_without_circumstances": plain.tier if plain else None,
+            "inside_range_without_circumstances": inside_range(months, life, death, plain),
         })
     return rows
 
@@ -134,13 +150,40 @@ def build(source_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, errors
 
 
-def sample_ids(rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """The two hand-read samples: SAMPLE_SIZE ids drawn with SAMPLE_SEED, then SAMPLE_2_SIZE of the rest with
-    SAMPLE_2_SEED."""
+def sample_ids(rows: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
+    """The three hand-read samples: SAMPLE_SIZE ids drawn with SAMPLE_SEED, then SAMPLE_2_SIZE of the rest with
+    SAMPLE_2_SEED, then SAMPLE_3_SIZE of what is left with SAMPLE_3_SEED."""
     case_ids = sorted({r["case_id"] for r in rows})
     first = random.Random(SAMPLE_SEED).sample(case_ids, SAMPLE_SIZE)
     rest = [c for c in case_ids if c not in set(first)]
-    return first, random.Random(SAMPLE_2_SEED).sample(rest, SAMPLE_2_SIZE)
+    second = random.Random(SAMPLE_2_SEED).sample(rest, SAMPLE_2_SIZE)
+    rest = [c for c in rest if c not in set(second)]
+    return first, second, random.Random(SAMPLE_3_SEED).sample(rest, SAMPLE_3_SIZE)
+
+
+def cue_check_ids(rows: list[dict[str, Any]]) -> list[str]:
+    """CUE_CHECK_SIZE of the cases a circumstance cue fires on, drawn with CUE_CHECK_SEED."""
+    fired = sorted({r["case_id"] for r in rows if r["circumstances"]})
+    return random.Random(CUE_CHECK_SEED).sample(fired, min(CUE_CHECK_SIZE, len(fired)))
+
+
+def write_cue_check(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -> None:
+    """The extractor side of the cue check (flags, clauses, tiers); the hand columns already in the file are kept."""
+    by_id = {r["case_id"]: r for r in rows if r["defendant_index"] == 1}
+    existing: dict[str, dict[str, str]] = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
+            existing = {r["case_id"]: r for r in csv.DictReader(handle)}
+    out = []
+    for case_id in chosen:
+        row = by_id[case_id]
+        out.append({"case_id": case_id, "circumstances": row["circumstances"],
+                    "circumstance_clauses": row["circumstance_clauses"], "tier": row["tier"],
+                    "tier_without_circumstances": row["tier_without_circumstances"], "term_months": row["term_months"],
+                    "hand_correct": existing.get(case_id, {}).get("hand_correct") or None,
+                    "hand_reading": existing.get(case_id, {}).get("hand_reading") or None})
+    _atomic_csv(out, ("case_id", "circumstances", "circumstance_clauses", "tier", "tier_without_circumstances",
+                      "term_months", "hand_correct", "hand_reading"), path)
 
 
 def write_sample(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -> None:
@@ -191,18 +234,25 @@ def main(argv: list[str] | None = None) -> int:
         "rules_version": rules["version"],
         "extractor": "toolkit/crimes/drug_trafficking/extract.py",
         "extractor_sha256": _sha256(Path(__file__).resolve().parents[2] / "toolkit/crimes/drug_trafficking/extract.py"),
+        "circumstance_cues": "toolkit/crimes/drug_trafficking/circumstance_cues.json",
+        "circumstance_cues_sha256": _sha256(Path(__file__).resolve().parents[2] / "toolkit/crimes/drug_trafficking/circumstance_cues.json"),
         "rows": len(rows),
     }
     tmp = PROVENANCE.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, PROVENANCE)
     if args.sample:
-        first, second = sample_ids(rows)
+        first, second, third = sample_ids(rows)
         write_sample(rows, SAMPLE, first)
         write_sample(rows, SAMPLE_2, second)
+        write_sample(rows, SAMPLE_3, third)
+        write_cue_check(rows, CUE_CHECK, cue_check_ids(rows))
     found = sum(1 for r in rows if r["grams"] is not None)
     tiers = Counter(r["tier"] for r in rows)
     print(f"wrote {len(rows)} defendants to {OUTPUT}: drug quantity read for {found}; tiers {dict(tiers)}")
+    before = [r["inside_range_without_circumstances"] for r in rows if r["inside_range_without_circumstances"] is not None]
+    if before:
+        print(f"without the circumstances: inside the statutory range {sum(before)}/{len(before)}")
     inside = [r["inside_range"] for r in rows if r["inside_range"] is not None]
     if inside:
         print(f"labelled sentence inside the tier's statutory range: {sum(inside)}/{len(inside)}")

@@ -10,7 +10,17 @@ wins; otherwise the largest weight when it covers all the others (a total writte
 sum of the distinct weights. 净重 is preferred over 毛重: gross weights are dropped when a net weight of the same
 drug is stated. Purity and content (含量/纯度) are never used to convert (Art. 357(2)).
 
-With `defendant`, only sentences naming that defendant (or no co-defendant) are read.
+With `defendant`, only sentences naming that defendant (or no co-defendant) are read. Co-defendants are those
+passed in and those the text names as 被告人/同案人/同案犯 with an anonymised name (张某, 何1某 …).
+
+Two kinds of weight are set aside when the drug has other weights: an amount only requested or negotiated
+(商议/约定/联系…购买 … in the weight's clause), and a repeat of the same precise weight of the same drug (at least
+PRECISE_DIGITS significant digits, e.g. 226.3 written when the batch is carried and again when it is seized);
+round amounts (0.5克, 5克) may be separate sales and are kept.
+
+Circumstances: the cues of circumstance_cues.json (Interp. Art. 4 情节严重 and Art. 347(6)), each with its flag,
+clause and span, are read from the same sentences; `DrugExtraction.circumstance_flags()` gives the flags for
+`to_facts(circumstances=…)`.
 
 Linear and bounded: every pattern has bounded repetition; at most MAX_CHARS characters and MAX_WEIGHTS weights
 are read per document (a note says when a document was cut).
@@ -18,15 +28,19 @@ are read per document (a note says when a document was cut).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Iterable
 
 from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
-from toolkit.numerals import NUMBER_PATTERN
+from toolkit.numerals import NUMBER_PATTERN, parse_number
+
+CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
 
 MAX_CHARS = 200_000
 MAX_WEIGHTS = 400
@@ -49,7 +63,56 @@ _GROSS = re.compile(r"毛重|含包装")
 _CONTENT = re.compile(r"含量|纯度|含有?[^，。]{0,6}(?:百分之|%)")
 # Drug names that have no threshold in rules.json (其他毒品): recorded, never placed in a tier.
 UNLISTED_DRUG_NAMES = ("合成大麻素", "卡西酮", "γ-丁内酯", "麻黄碱", "甲基麻黄碱", "氟胺酮", "尼美西泮片", "大麻")
-_MULTIPLE = re.compile(r"多次|向多人|先后[0-9一二三四五六七八九十两]{1,3}次|[0-9一二三四五六七八九十两]{1,3}次(?:贩卖|向)")
+_REQUESTED = re.compile(r"商议|商定|约定|协商|谈好|讲好|商量|欲购|求购|订购|预定|要求购买|准备购买|联系[^，,。；;]{0,12}购买")
+REQUEST_WINDOW = 30  # characters of the weight's clause searched for _REQUESTED
+_CLAUSE_END = "，,。；;：:"
+PRECISE_DIGITS = 3
+_CO_DEFENDANT = re.compile(r"(?:被告人|同案人|同案犯|同伙)(?P<name>[\u4e00-\u9fa5][0-9]{0,2}某(?:某|[0-9]{1,2})?)")
+MAX_CO_DEFENDANTS = 50
+
+
+@dataclass(frozen=True)
+class CircumstanceCue:
+    """A phrase of the text that is evidence of a circumstance flag of rules.json (not the court's finding)."""
+
+    flag: str
+    clause: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    verification: str  # "VERIFIED", or "UNVERIFIED" when the reading rests on an unverified number (多次 = 3+)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"flag": self.flag, "clause": self.clause, "kind": self.kind, "text": self.text,
+                "span": [self.start, self.end], "verification": self.verification}
+
+
+@dataclass(frozen=True)
+class _Cue:
+    flag: str
+    clause: str
+    kind: str
+    pattern: re.Pattern[str]
+
+
+def load_cues(rules: Rules, path: Path = CUES_PATH) -> tuple[tuple[_Cue, ...], int, str]:
+    """The cues of circumstance_cues.json, checked against the flags and clauses of rules.json; the minimum count
+    for 多次/多人 and its verification flag."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path}: cannot read the circumstance cues: {error}") from None
+    known = rules.circumstance_flags(rules.article_for_conduct("trafficking"))
+    verbs = raw["sale_verbs"]
+    cues = []
+    for index, entry in enumerate(raw["cues"]):
+        flag, clause = entry["flag"], entry["clause"]
+        if flag not in known or known[flag]["clause"] != clause:
+            raise ValueError(f"{path}: cue {index} ({flag}, {clause}) is not a circumstance of rules.json")
+        cues.append(_Cue(flag, clause, entry["kind"], re.compile(entry["pattern"].replace("{sale_verbs}", verbs))))
+    count = raw["multiple_count"]
+    return tuple(cues), int(count["min_count"]), count["flag_verification"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +134,13 @@ class WeightMention:
     association: str | None  # "adjacent" | "sentence_before" | "sentence_after" | "only_drug" | None
     in_conclusion: bool = False  # in a sentence of legal conclusion (认为/构成 …): a restatement of the facts
     grand: bool = False  # introduced by 以上/上述/综上: the total of everything before
+    requested: bool = False  # an amount only asked for or negotiated (商议/约定/联系…购买 in its clause)
+    precise: bool = False  # written with at least PRECISE_DIGITS significant digits: a repeat is the same batch
 
     def to_dict(self) -> dict[str, Any]:
         return {"grams": float(self.grams), "text": self.text, "span": [self.start, self.end], "marker": self.marker,
-                "drug": self.drug, "association": self.association, "in_conclusion": self.in_conclusion}
+                "drug": self.drug, "association": self.association, "in_conclusion": self.in_conclusion,
+                "requested": self.requested}
 
 
 @dataclass(frozen=True)
@@ -103,6 +169,16 @@ class DrugExtraction:
     weights: tuple[WeightMention, ...]
     multiple_sales_cues: tuple[tuple[int, int], ...]
     notes: tuple[str, ...] = field(default=())
+    circumstance_cues: tuple[CircumstanceCue, ...] = field(default=())
+
+    def circumstance_flags(self) -> tuple[str, ...]:
+        """The flags the cues point to, in the order first seen."""
+        return tuple(dict.fromkeys(c.flag for c in self.circumstance_cues))
+
+    def circumstances_unverified(self) -> bool:
+        """Whether a flag rests only on an UNVERIFIED reading (a counted 3+ times)."""
+        return any(all(c.verification != "VERIFIED" for c in self.circumstance_cues if c.flag == flag)
+                   for flag in self.circumstance_flags())
 
     @property
     def total_grams(self) -> dict[str, Fraction]:
@@ -125,7 +201,8 @@ class DrugExtraction:
                 "quantities": [q.to_dict() for q in self.quantities],
                 "unlisted_drugs": sorted({m.name for m in self.unlisted_drugs}),
                 "weights": [w.to_dict() for w in self.weights],
-                "multiple_sales_cues": [list(s) for s in self.multiple_sales_cues], "notes": list(self.notes)}
+                "multiple_sales_cues": [list(s) for s in self.multiple_sales_cues],
+                "circumstance_cues": [c.to_dict() for c in self.circumstance_cues], "notes": list(self.notes)}
 
 
 def _name_table(rules: Rules) -> list[tuple[str, str | None]]:
@@ -151,8 +228,48 @@ _CACHE: dict[str, Any] = {}
 def _patterns(rules: Rules):
     key = rules.version
     if key not in _CACHE:
-        _CACHE[key] = (_drug_pattern(rules), _weight_pattern(rules))
+        _CACHE[key] = (_drug_pattern(rules), _weight_pattern(rules), load_cues(rules))
     return _CACHE[key]
+
+
+def _requested(text: str, start: int) -> bool:
+    begin = start
+    while begin > 0 and start - begin < REQUEST_WINDOW and text[begin - 1] not in _CLAUSE_END:
+        begin -= 1
+    return bool(_REQUESTED.search(text, begin, start))
+
+
+def _precise(number: str) -> bool:
+    digits = "".join(ch for ch in number if ch.isascii() and ch.isdigit()).strip("0")
+    return len(digits) >= PRECISE_DIGITS
+
+
+def _co_defendants(text: str, defendant: str | None, given: Iterable[str]) -> list[str]:
+    others = [c for c in given if c and c != defendant]
+    if not defendant:
+        return others
+    for m in _CO_DEFENDANT.finditer(text):
+        name = m.group("name")
+        if len(others) >= MAX_CO_DEFENDANTS:
+            break
+        if not defendant.startswith(name) and not name.startswith(defendant) and name not in others:
+            others.append(name)
+    return others
+
+
+def _cues_in(text: str, s: int, e: int, cues: tuple[_Cue, ...], min_count: int, count_flag: str) -> list[CircumstanceCue]:
+    out = []
+    for cue in cues:
+        for m in cue.pattern.finditer(text, s, e):
+            verification = "VERIFIED"
+            counted = [g for g in (m.groupdict().get("count"), m.groupdict().get("count2")) if g]
+            if counted:
+                n = parse_number(counted[0])
+                if n is None or n < min_count:
+                    continue
+                verification = count_flag
+            out.append(CircumstanceCue(cue.flag, cue.clause, cue.kind, m.group(), m.start(), m.end(), verification))
+    return out
 
 
 def _section(text: str) -> tuple[int, int, str]:
@@ -204,9 +321,9 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     if len(text) > MAX_CHARS:
         notes.append(f"text cut at {MAX_CHARS} characters (of {len(text)})")
         text = text[:MAX_CHARS]
-    (drug_re, lookup), weight_re = _patterns(rules)
+    (drug_re, lookup), weight_re, (cue_table, min_count, count_flag) = _patterns(rules)
     begin, end, section = _section(text)
-    others = [c for c in co_defendants if c and c != defendant]
+    others = _co_defendants(text, defendant, co_defendants)
     sentences = []
     for s, e in _sentences(text, begin, end):
         chunk = text[s:e]
@@ -215,7 +332,7 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
         sentences.append((s, e))
     mentions: list[DrugMention] = []
     weights: list[WeightMention] = []
-    cues: list[tuple[int, int]] = []
+    cues: list[CircumstanceCue] = []
     per_sentence: list[tuple[list[DrugMention], list[tuple[re.Match[str], Fraction]]]] = []
     for s, e in sentences:
         found = []
@@ -225,7 +342,7 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
                 break
             found.append(DrugMention(lookup[m.group()], m.group(), m.start(), m.end()))
         mentions += found
-        cues += [(m.start(), m.end()) for m in _MULTIPLE.finditer(text, s, e)]
+        cues += _cues_in(text, s, e, cue_table, min_count, count_flag)
         ws = []
         for m in weight_re.finditer(text, s, e):
             if len(weights) + len(ws) >= MAX_WEIGHTS:
@@ -261,7 +378,7 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
                 drug, how = only, "only_drug"
             grand = bool(_GRAND.search(text, max(s, m.start() - GRAND_WINDOW), m.start()))
             weights.append(WeightMention(grams, m.group(), m.start(), m.end(), _marker(text, m.start()), drug, how,
-                                         conclusion, grand))
+                                         conclusion, grand, _requested(text, m.start()), _precise(m.group("number"))))
     quantities = []
     for drug_id in [d.id for d in rules.drugs if d.id in {w.drug for w in weights if w.drug}]:
         chosen = _choose([w for w in weights if w.drug == drug_id and w.marker != "content"])
@@ -275,12 +392,15 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     if not quantities:
         notes.append("no drug quantity found" + (" in the court's findings" if section == "court_findings" else ""))
     return DrugExtraction(defendant, section, tuple(quantities), tuple(m for m in mentions if m.drug is None),
-                          tuple(mentions), tuple(weights), tuple(cues), tuple(notes))
+                          tuple(mentions), tuple(weights),
+                          tuple((c.start, c.end) for c in cues if c.flag == "multiple_sales"), tuple(notes), tuple(cues))
 
 
 def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
     """One quantity from a drug's weights.
 
+    0. Requested or negotiated amounts are dropped when other weights are stated; repeats of a precise weight in
+       the facts are counted once.
     1. Weights restated in a sentence of legal conclusion: the largest one that lies between the largest and the
        sum of the facts' weights is the prosecution's or court's total; the others are dropped.
     2. Gross weights are dropped when net ones are stated.
@@ -290,7 +410,9 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
     """
     if not weights:
         return None
-    facts_only = [w for w in weights if not w.in_conclusion]
+    if any(not w.requested for w in weights):
+        weights = [w for w in weights if not w.requested]
+    facts_only = _without_repeats([w for w in weights if not w.in_conclusion])
     restated = [w for w in weights if w.in_conclusion]
     if facts_only and restated:
         high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
@@ -322,6 +444,25 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
     if all(w.grams < largest.grams for w in rest) and largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
         return largest.grams, "largest_covers_rest", basis, [largest]
     return largest.grams + rest_sum, "sum", basis, weights
+
+
+def _without_repeats(weights: list[WeightMention]) -> list[WeightMention]:
+    """Drop later repeats of a precise weight (the same batch written again); a stated total is kept over a
+    plain mention of the same value."""
+    kept: dict[Fraction, WeightMention] = {}
+    out: list[WeightMention] = []
+    for w in weights:
+        if not w.precise:
+            out.append(w)
+            continue
+        first = kept.get(w.grams)
+        if first is None:
+            kept[w.grams] = w
+            out.append(w)
+        elif w.marker == "total" and first.marker != "total":
+            out[out.index(first)] = w
+            kept[w.grams] = w
+    return out
 
 
 def _basis(weights: list[WeightMention]) -> str:
