@@ -53,8 +53,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p12309 = parser.add_argument_group("12309")
     p12309.add_argument("--province", action="append", help="province short name, e.g. 上海 (repeatable; default all)")
     p12309.add_argument("--doc-type", action="append", help="起诉书, 不起诉决定书 or 刑事抗诉书 (repeatable)")
-    releases = parser.add_argument_group("spc / spp")
-    releases.add_argument("--channel", help="typical-cases, statistics, or a channel path starting with /")
+    channels = parser.add_argument_group("spc / spp / 12309")
+    channels.add_argument(
+        "--channel",
+        help="spc/spp: typical-cases, guiding-cases, or the list path your browser shows "
+             "(/zixun/gengduo/104.html, /spp/zgjdxal/); 12309: a city or county list page URL with its "
+             "channelLevels (/12309/gj/bj/bjshrq/zjxflws/index.shtml?channelLevels=/…)",
+    )
 
 
 def _usage(message: str) -> Exception:
