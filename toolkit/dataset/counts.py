@@ -28,6 +28,7 @@ from toolkit.schema import COURT_LEVELS, DOC_TYPES, OUTCOMES, PENALTY_TYPES, PRO
 from toolkit.tiers import TIERS
 
 COUNT_COLUMNS = ("unit", "measure", "count")
+BATCH_ROWS = 50000  # rows of defendants.parquet turned into a DataFrame at a time
 
 
 @dataclass(frozen=True)
@@ -72,31 +73,32 @@ def units_of(dimension: Dimension) -> tuple[str, ...]:
 
 
 class CountAccumulator:
-    """Counts over the defendants table read in batches (memory: the counters and the seen document ids)."""
+    """Counts over the defendants table read in batches (memory: the counters and one flag per row)."""
 
     def __init__(self) -> None:
         self.counters: dict[tuple[str, str], Counter] = {
             (d.name, unit): Counter() for d in DIMENSIONS for unit in units_of(d)
         }
-        self._seen_docs: set[str] = set()
         self.documents = 0
         self.defendants = 0
 
-    def add_rows(self, rows: Iterable[dict[str, Any]]) -> None:
-        for row in rows:
-            self.defendants += 1
-            first = row["doc_id"] not in self._seen_docs
-            if first:
-                self._seen_docs.add(row["doc_id"])
-                self.documents += 1
-            for dimension in DIMENSIONS:
-                if dimension.name == "tier":
-                    value = row["tier"] or (UNKNOWN if row["pi_charge"] else NOT_APPLICABLE)
-                    self.counters[("tier", "defendants")][value] += 1
-                    continue
-                self.counters[(dimension.name, "defendants")][_value(row[dimension.defendant_column])] += 1
-                if first and dimension.document_column:
-                    self.counters[(dimension.name, "documents")][_value(row[dimension.document_column])] += 1
+    def add_frame(self, frame: Any, first_of_document: Any) -> None:
+        """One batch of rows (a DataFrame of NEEDED_COLUMNS) and, per row, whether it is its document's first."""
+        import numpy as np
+
+        self.defendants += len(frame)
+        self.documents += int(np.count_nonzero(first_of_document))
+        firsts = frame[first_of_document]
+        for dimension in DIMENSIONS:
+            if dimension.name == "tier":
+                tier = frame["tier"]
+                fallback = np.where(frame["pi_charge"].fillna(False).astype(bool), UNKNOWN, NOT_APPLICABLE)
+                values = tier.where(tier.notna() & (tier != ""), fallback)
+                self.counters[("tier", "defendants")].update(_value_counts(values))
+                continue
+            self.counters[(dimension.name, "defendants")].update(_value_counts(frame[dimension.defendant_column]))
+            if dimension.document_column:
+                self.counters[(dimension.name, "documents")].update(_value_counts(firsts[dimension.document_column]))
 
     def table(self, dimension: Dimension) -> list[dict[str, Any]]:
         """Rows of counts/<dimension>.csv in a fixed order: unit, then listed values, then the rest sorted."""
@@ -111,8 +113,44 @@ class CountAccumulator:
         return rows
 
 
-def _value(value: Any) -> str:
-    return UNKNOWN if value is None or value == "" else str(value)
+def _value_counts(series: Any) -> dict[str, int]:
+    """value -> count, a missing or empty value counted as `unknown`, every value as its string."""
+    values = series.astype(object)
+    values = values.where(values.notna() & (values != ""), UNKNOWN)
+    counts = values.value_counts(sort=False)
+    return {value if isinstance(value, str) else str(value): int(n) for value, n in counts.items()}
+
+
+def document_ordinals(defendants_path: Path) -> Any:
+    """Per row of a defendants table, its document's number in order of first appearance (0, 1, ...).
+
+    Exact (Arrow dictionary-encodes the doc_id column); memory: the distinct ids in Arrow buffers and 8 bytes
+    a row. Rows without a doc_id count as one document, as pandas' drop_duplicates("doc_id") counts them.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    column = pq.read_table(defendants_path, columns=["doc_id"]).column("doc_id")
+    if column.num_chunks == 0 or len(column) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if pa.types.is_string(column.type):
+        column = column.cast(pa.large_string())  # one array of every id may pass 2 GB of string data
+    encoded = column.combine_chunks().dictionary_encode()
+    ordinals = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    if encoded.null_count:
+        ordinals = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), len(encoded.dictionary), ordinals)
+    return ordinals
+
+
+def first_rows_of_documents(ordinals: Any) -> Any:
+    import numpy as np
+
+    if len(ordinals) == 0:
+        return np.zeros(0, dtype=bool)
+    first = np.zeros(len(ordinals), dtype=bool)
+    first[np.unique(ordinals, return_index=True)[1]] = True
+    return first
 
 
 def count_package_tables(defendants_path: Path) -> CountAccumulator:
@@ -120,7 +158,11 @@ def count_package_tables(defendants_path: Path) -> CountAccumulator:
     import pyarrow.parquet as pq
 
     accumulator = CountAccumulator()
+    first = first_rows_of_documents(document_ordinals(defendants_path))
     handle = pq.ParquetFile(defendants_path)
-    for batch in handle.iter_batches(batch_size=20000, columns=NEEDED_COLUMNS):
-        accumulator.add_rows(batch.to_pylist())
+    start = 0
+    for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=NEEDED_COLUMNS):
+        frame = batch.to_pandas()
+        accumulator.add_frame(frame, first[start:start + len(frame)])
+        start += len(frame)
     return accumulator

@@ -42,31 +42,53 @@ def regime_charges(regime: str, subgroup: str | None) -> list[str]:
 
 
 def coverage_rows(defendants_path: Path, package_name: str) -> list[dict[str, Any]]:
-    import pandas as pd
+    import numpy as np
+    import pyarrow.parquet as pq
 
+    from toolkit.dataset.counts import BATCH_ROWS, document_ordinals
     from toolkit.datasets import load_table
     from toolkit.intervals import proportion_interval
 
     official = load_table("official-statistics", "court_counts")
     official = official[(official["origin"] == "source") & official["measure"].isin(list(_CORPUS_DEFINITION))]
-    df = pd.read_parquet(defendants_path, columns=["doc_id", "doc_type", "procedure", "month", "charges"])
-    first = df[(df["doc_type"] == "judgment") & (df["procedure"] == "first_instance") & df["month"].notna()]
-    charges = [set(json.loads(text)) if isinstance(text, str) else set() for text in first["charges"].tolist()]
-    months = first["month"].tolist()
-    doc_ids = first["doc_id"].tolist()
+    records = official.to_dict(orient="records")
+    wanted = [set(regime_charges(r["regime"], r.get("subgroup"))) for r in records]
+    periods = [(str(r["period_start"])[:7], str(r["period_end"])[:7]) for r in records]
+    persons = [0] * len(records)
+    hit_documents: list[list[Any]] = [[] for _ in records]
+    ordinals = document_ordinals(defendants_path)
+    start = 0
+    # one batch of rows at a time: first-instance judgments with a month; their charges decoded batch by batch
+    for batch in pq.ParquetFile(defendants_path).iter_batches(
+            batch_size=BATCH_ROWS, columns=["doc_type", "procedure", "month", "charges"]):
+        frame = batch.to_pandas()
+        batch_ordinals = ordinals[start:start + len(frame)]
+        start += len(frame)
+        first = ((frame["doc_type"] == "judgment") & (frame["procedure"] == "first_instance") & frame["month"].notna()).to_numpy()
+        if not first.any():
+            continue
+        charges = [set(json.loads(text)) if isinstance(text, str) else set() for text in frame["charges"][first]]
+        months = frame["month"][first].to_numpy()
+        row_ordinals = batch_ordinals[first]
+        for k, (names, (period_start, period_end)) in enumerate(zip(wanted, periods)):
+            hit = np.fromiter((bool(c & names) for c in charges), dtype=bool, count=len(charges))
+            hit &= (months >= period_start) & (months <= period_end)
+            persons[k] += int(hit.sum())
+            hit_documents[k].append(np.unique(row_ordinals[hit]))
     rows = []
-    for record in official.to_dict(orient="records"):
-        wanted = regime_charges(record["regime"], record.get("subgroup"))
-        start, end = str(record["period_start"])[:7], str(record["period_end"])[:7]
-        hits = [i for i, (c, m) in enumerate(zip(charges, months)) if c & set(wanted) and start <= m <= end]
-        k = len(hits) if record["measure"] == "persons_effective_judgment" else len({doc_ids[i] for i in hits})
+    for k, record in enumerate(records):
+        if record["measure"] == "persons_effective_judgment":
+            corpus = persons[k]
+        else:
+            corpus = len(np.unique(np.concatenate(hit_documents[k]))) if hit_documents[k] else 0
+        start_month, end_month = periods[k]
         n = int(record["value"])
-        ratio = k / n if n else None
+        ratio = corpus / n if n else None
         low = high = None
         method = ""
         note = ""
-        if n and k <= n:
-            interval = proportion_interval(k, n, "clopper-pearson")
+        if n and corpus <= n:
+            interval = proportion_interval(corpus, n, "clopper-pearson")
             low, high, method = interval.low, interval.high, "clopper-pearson"
         elif n:
             note = "corpus count exceeds the official count: the measures differ (or the corpus holds duplicates)"
@@ -74,8 +96,9 @@ def coverage_rows(defendants_path: Path, package_name: str) -> list[dict[str, An
             note = (note + "; " if note else "") + "official figure is rounded"
         rows.append({
             "official_record_id": record["record_id"], "measure": record["measure"], "unit": record["unit"],
-            "regime": record["regime"], "period_start": start, "period_end": end, "charges": " + ".join(wanted),
-            "corpus_count": k, "official_count": n, "official_approx": bool(record.get("approx")),
+            "regime": record["regime"], "period_start": start_month, "period_end": end_month,
+            "charges": " + ".join(regime_charges(record["regime"], record.get("subgroup"))),
+            "corpus_count": corpus, "official_count": n, "official_approx": bool(record.get("approx")),
             "ratio": ratio, "ci_low": low, "ci_high": high, "interval_method": method,
             "corpus_definition": _CORPUS_DEFINITION[record["measure"]],
             "official_source": f"{record['publisher']}: {record['source_ref']} (datasets/official-statistics court_counts.csv)",

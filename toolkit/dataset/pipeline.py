@@ -22,7 +22,8 @@ from toolkit.dataset.columns import PACKAGE_DEFENDANT_FIELDS, PART_DEFENDANT_FIE
 from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_documents
 from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.store import StreamDeduplicator, UniqueIds
+from toolkit.loaders.records import text_hashes_deferred
+from toolkit.loaders.store import StreamDeduplicator, dedup_keys
 from toolkit.schema import DEFENDANT_FIELDS, DOCUMENT_FIELDS, TableWriter, iter_table
 
 PARTIAL = ".partial"
@@ -81,15 +82,22 @@ def part_names(number: int) -> tuple[str, str]:
     return f"{base}.documents.parquet", f"{base}.defendants.parquet"
 
 
-def run_chunk(task: ChunkTask) -> int:
-    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker).
+def run_chunk(task: ChunkTask) -> tuple[int, list[tuple]]:
+    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker); return the
+    number of defendant rows and the documents' dedup keys (toolkit.loaders.store.dedup_keys), in order.
 
+    Texts are hashed here (toolkit.loaders.records.fill_text_hash), in the parse process, not in the reading one.
     `task.part_dir` is a local folder or an fsspec URL (toolkit.dataset.storage.PartStore)."""
     from toolkit.dataset.parse_stage import parse_documents
+    from toolkit.loaders.records import fill_text_hash
 
     parts = PartStore(task.part_dir)
     docs_name, defendants_name = part_names(task.number)
+    keys: list[tuple] = []
     if task.kind == "documents":
+        for _, doc in task.payload:
+            fill_text_hash(doc)
+        keys = [dedup_keys(doc) for _, doc in task.payload]
         rows = parse_documents(task.payload)
         with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
             writer.write_records([{**doc, "_doc_index": index} for index, doc in task.payload])
@@ -97,7 +105,7 @@ def run_chunk(task: ChunkTask) -> int:
         rows = task.payload
     with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS) as writer:
         writer.write_records(rows)
-    return len(rows)
+    return len(rows), keys
 
 
 def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
@@ -138,7 +146,7 @@ def build_dataset(
     parts.write_text("run.json", json.dumps({"fingerprint": stamp}))
 
     dedup = StreamDeduplicator()
-    counter = {"next": 0}
+    counter = {"next": 0, "documents": 0}
 
     def tasks() -> Iterator[ChunkTask]:
         for unit in units:
@@ -153,16 +161,22 @@ def build_dataset(
                     result.errors.append(item)
                     continue
                 result.records_read += 1
-                chunk.append((dedup.add(item), item))
+                chunk.append((counter["documents"], item))
+                counter["documents"] += 1
                 if len(chunk) >= chunk_size:
                     yield _document_task(chunk, part_dir, counter, result)
                     chunk = []
             if chunk:
                 yield _document_task(chunk, part_dir, counter, result)
 
-    for done in engine.map(_run_or_skip, tasks()):
-        if progress:
-            progress(done)
+    with text_hashes_deferred():
+        for done, keys in engine.map(_run_or_skip, tasks()):
+            for key in keys:  # results come in task order, so keys are added in reading order
+                dedup.add_keys(*key)
+            if progress:
+                progress(done)
+    if len(dedup) != counter["documents"]:
+        raise RuntimeError(f"dataset accounting: {len(dedup)} dedup keys for {counter['documents']} documents read")
     result.chunks = counter["next"]
     dedup.finish()
     _assemble(result, parts, dedup, filter, pseudonymiser)
@@ -176,10 +190,24 @@ def _document_task(chunk, part_dir, counter, result) -> ChunkTask:
     return ChunkTask(number, str(part_dir), "documents", chunk)
 
 
-def _run_or_skip(task: ChunkTask) -> int:
-    if PartStore(task.part_dir).exists(part_names(task.number)[1]):
-        return 0
-    return run_chunk(task)
+def _run_or_skip(task: ChunkTask) -> tuple[int, list[tuple]]:
+    parts = PartStore(task.part_dir)
+    docs_name, defendants_name = part_names(task.number)
+    if not parts.exists(defendants_name):
+        return run_chunk(task)
+    if task.kind != "documents":
+        return 0, []
+    # a part written by an earlier run: its documents' keys, as run_chunk returned them
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    with parts.reading(docs_name) as path:
+        table = pq.read_table(path, columns=["id", "case_number", "sha256", "text", PART_DOC_INDEX.name])
+    lengths = pc.fill_null(pc.utf8_length(table.column("text")), -1).to_pylist()
+    by_index = dict(zip(table.column(PART_DOC_INDEX.name).to_pylist(), zip(
+        table.column("case_number").to_pylist(), table.column("sha256").to_pylist(),
+        [length if length > 0 else -1 for length in lengths], table.column("id").to_pylist())))
+    return 0, [by_index[index] for index, _ in task.payload]
 
 
 def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult) -> Iterator[ChunkTask]:
@@ -218,7 +246,6 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
 def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter,
               pseudonymiser: Any = None) -> None:
     out = result.out_dir
-    unique = UniqueIds()
     documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
     with TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS) as defendants_writer:
         for number in range(result.chunks):
@@ -228,7 +255,7 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
             arrow_docs = None  # without pseudonymising, documents are copied as Arrow columns (texts never decoded)
             with parts.reading(docs_name) as docs_path:
                 if docs_path is not None and pseudonymiser is None:
-                    arrow_docs = _kept_documents_arrow(docs_path, dedup, unique, new_ids)
+                    arrow_docs = _kept_documents_arrow(docs_path, dedup, new_ids)
                 for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None and arrow_docs is None else ():
                     frame = frame.astype(object).where(frame.notna(), None)
                     for doc in frame.to_dict(orient="records"):
@@ -236,7 +263,7 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
                         if dedup.needs_details(index):
                             dedup.note_details(index, doc)
                         if dedup.kept(index):
-                            doc["id"] = new_ids[index] = unique(doc["id"])
+                            doc["id"] = new_ids[index] = dedup.unique_id(index, doc["id"])
                             documents.append((index, doc))
             kept_docs: set[int] = set()
             rows = []
@@ -286,13 +313,13 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
     if documents_writer is not None:
         documents_writer.close()
     result.duplicates = dedup.duplicate_rows()
-    result.renamed = unique.renamed
+    result.renamed = dedup.renamed
 
 
 _DETAIL_COLUMNS = ("id", "source", "source_ref", "case_number", "sha256")
 
 
-def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator, unique: UniqueIds,
+def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator,
                           new_ids: dict[int, str]) -> tuple[Any, list[int]]:
     """One documents part as an Arrow table of the documents dedup keeps (ids made unique) and their indices.
 
@@ -310,7 +337,7 @@ def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator, unique: Un
     ids = table.column("id").to_pylist()
     keep = [j for j, index in enumerate(indices) if dedup.kept(index)]
     for j in keep:
-        new_ids[indices[j]] = unique(ids[j])
+        new_ids[indices[j]] = dedup.unique_id(indices[j], ids[j])
     kept = table.take(pa.array(keep, pa.int64()))
     kept = kept.set_column(kept.schema.get_field_index("id"), "id",
                            pa.array([new_ids[indices[j]] for j in keep], type=table.schema.field("id").type))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from toolkit.schema import DOCUMENT_COLUMNS, normalised_text_sha256
 
@@ -17,6 +19,25 @@ TITLE_RE = re.compile(_DOC_KIND)
 # The printed heading: the court's name directly above (or before) the kind of document.
 HEADING_RE = re.compile(rf"({_COURT})\s*({_DOC_KIND})")
 HEADER_CHARS = 300  # a judgment's header (court, title, case number) sits in its first lines
+_DEFER_TEXT_HASH: ContextVar[bool] = ContextVar("defer_text_hash", default=False)
+
+
+@contextmanager
+def text_hashes_deferred() -> Iterator[None]:
+    """Inside this block make_document leaves `sha256` None: the caller promises to fill it in with
+    fill_text_hash (so `judgstat dataset` hashes texts in its parse processes, not in the reading one)."""
+    token = _DEFER_TEXT_HASH.set(True)
+    try:
+        yield
+    finally:
+        _DEFER_TEXT_HASH.reset(token)
+
+
+def fill_text_hash(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's `sha256` as make_document would have set it, where it was deferred."""
+    if record.get("text") and not record.get("sha256"):
+        record["sha256"] = normalised_text_sha256(record["text"])
+    return record
 
 
 def make_document(
@@ -42,7 +63,7 @@ def make_document(
         court=_clean(court),
         date=_clean(date),
         metadata=metadata or {},
-        sha256=normalised_text_sha256(text) if text else None,
+        sha256=normalised_text_sha256(text) if text and not _DEFER_TEXT_HASH.get() else None,
         encoding=encoding,
     )
     assert tuple(record) == DOCUMENT_COLUMNS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -146,77 +146,86 @@ def write_side_table(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 class StreamDeduplicator:
-    """deduplicate()'s rule over a stream, holding keys only (never texts), for stores of any size.
+    """deduplicate()'s rule and _unique_ids' renaming over a stream, holding keys only, for stores of any size.
 
     Call `add(record)` for every record in reading order (the first `keep_first` are an existing store
-    and always kept), then `finish()`; `kept(i)` says whether record i is kept. The duplicates table
-    needs ids and source refs of the records in groups of two or more: `needs_details(i)` says which,
-    `note_details(i, record)` stores them on a second pass, and `duplicate_rows()` gives the table rows
-    exactly as deduplicate() would. Memory per record: a few bytes plus a 16-byte hash per distinct key.
+    and always kept), then `finish()`; `kept(i)` says whether record i is kept and `unique_id(i, id)` gives
+    a kept record its id made unique (the second kept record with an id becomes id~2, the third id~3, ...;
+    `renamed` lists them). The duplicates table needs ids and source refs of the records in groups of two
+    or more: `needs_details(i)` says which, `note_details(i, record)` stores them on a second pass, and
+    `duplicate_rows()` gives the table rows exactly as deduplicate() would.
+
+    While streaming, a record costs 57 bytes in flat arrays (three 16-byte digests — case number, text
+    hash, id — its text length and a flag byte), never a Python object; finish() groups equal digests by
+    sorting (numpy), so memory is a few tens of MB per million records rather than dicts of keys.
     """
+
+    _DIGEST = 16
 
     def __init__(self, keep_first: int = 0) -> None:
         from array import array
 
         self.keep_first = keep_first
-        self._parent = array("q")
         self._length = array("q")  # text length; -1 for no text
-        self._has_case = bytearray()
-        self._by_case: dict[bytes, int] = {}
-        self._by_hash: dict[bytes, int] = {}
+        self._flags = bytearray()  # bit 0: has a case number; bit 1: a text hash; bit 2: an id
+        self._case = bytearray()
+        self._sha = bytearray()
+        self._id = bytearray()
         self._keep: bytearray | None = None
         self._groups: dict[int, list[int]] = {}
+        self._member_of: dict[int, int] = {}
         self._details: dict[int, tuple[Any, ...]] = {}
+        self._occurrence: dict[int, int] = {}
+        self.renamed: list[tuple[str, str]] = []
 
     def __len__(self) -> int:
-        return len(self._parent)
-
-    def _find(self, i: int) -> int:
-        parent = self._parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def _union(self, i: int, j: int) -> None:
-        self._parent[self._find(j)] = self._find(i)
+        return len(self._length)
 
     def add(self, record: dict[str, Any]) -> int:
         return self.add_keys(*dedup_keys(record))
 
-    def add_keys(self, case_number: str | None, sha256: str | None, text_length: int) -> int:
+    def add_keys(self, case_number: str | None, sha256: str | None, text_length: int, doc_id: Any = None) -> int:
         """add() from a record's dedup_keys (so a worker process can send keys instead of texts)."""
-        import hashlib
-
         from toolkit.loaders.dedup import normalise_case_number
 
-        i = len(self._parent)
-        self._parent.append(i)
+        i = len(self._length)
         self._length.append(text_length)
         case_key = normalise_case_number(case_number)
-        self._has_case.append(case_key is not None)
-        if case_key is not None:
-            digest = hashlib.blake2b(case_key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            first = self._by_case.setdefault(digest, i)
-            if first != i:
-                self._union(first, i)
-        sha = sha256
-        if sha:
-            digest = hashlib.blake2b(str(sha).encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            first = self._by_hash.setdefault(digest, i)
-            # when both have case numbers, the numbers decide; the hash links only where one lacks one
-            if first != i and (not self._has_case[i] or not self._has_case[first]):
-                self._union(first, i)
+        self._flags.append((case_key is not None) | (bool(sha256) << 1) | ((doc_id is not None) << 2))
+        self._case += _digest(case_key) if case_key is not None else _NO_DIGEST
+        self._sha += _digest(str(sha256)) if sha256 else _NO_DIGEST
+        self._id += _digest(str(doc_id)) if doc_id is not None else _NO_DIGEST
         return i
 
     def finish(self) -> None:
-        n = len(self._parent)
-        merged = {self._find(i) for i in range(n) if self._parent[i] != i}
+        import numpy as np
+
+        n = len(self._length)
+        flags = np.frombuffer(bytes(self._flags), dtype=np.uint8) if n else np.zeros(0, np.uint8)
+        has_case = (flags & 1).astype(bool)
+        has_sha = (flags & 2).astype(bool)
+        parent: dict[int, int] = {}
+        touched: set[int] = set()
+
+        def find(i: int) -> int:
+            root = i
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while parent.get(i, i) != root:
+                parent[i], i = root, parent[i]
+            return root
+
+        for first, member in _equal_digest_pairs(self._case, has_case):
+            parent[find(member)] = find(first)
+            touched.update((first, member))
+        for first, member in _equal_digest_pairs(self._sha, has_sha):
+            # when both have case numbers, the numbers decide; the hash links only where one lacks one
+            if not has_case[member] or not has_case[first]:
+                parent[find(member)] = find(first)
+                touched.update((first, member))
         groups: dict[int, list[int]] = {}
-        for i in range(n):
-            root = self._find(i)
-            if root in merged:
-                groups.setdefault(root, []).append(i)
+        for i in sorted(touched):
+            groups.setdefault(find(i), []).append(i)
         self._keep = bytearray(b"\x01") * n
         self._groups = {}
         for members in groups.values():
@@ -226,8 +235,11 @@ class StreamDeduplicator:
                     self._keep[i] = 0
             self._groups[best] = members
         self._member_of = {i: kept for kept, group in self._groups.items() for i in group}
-        self._by_case.clear()
-        self._by_hash.clear()
+        keep = np.frombuffer(bytes(self._keep), dtype=np.uint8).astype(bool) if n else np.zeros(0, bool)
+        self._occurrence = {}
+        for _, member, rank in _equal_digest_pairs(self._id, keep & (flags & 4).astype(bool), ranks=True):
+            self._occurrence[member] = rank
+        self._case = self._sha = self._id = bytearray()
 
     def _rank(self, i: int) -> tuple:
         length = self._length[i]
@@ -235,6 +247,15 @@ class StreamDeduplicator:
 
     def kept(self, i: int) -> bool:
         return bool(self._keep[i])
+
+    def unique_id(self, i: int, doc_id: str) -> str:
+        """A kept record's id, made unique: `id~k` for the k-th kept record (k >= 2) with that id."""
+        k = self._occurrence.get(i)
+        if k is None:
+            return doc_id
+        new_id = f"{doc_id}~{k}"
+        self.renamed.append((doc_id, new_id))
+        return new_id
 
     @property
     def duplicate_count(self) -> int:
@@ -271,26 +292,43 @@ class StreamDeduplicator:
         return rows
 
 
-def dedup_keys(record: dict[str, Any]) -> tuple[str | None, str | None, int]:
-    """What StreamDeduplicator needs of a record: case number, text hash, text length (-1: no text)."""
+_NO_DIGEST = bytes(StreamDeduplicator._DIGEST)
+
+
+def _digest(key: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=StreamDeduplicator._DIGEST).digest()
+
+
+def _equal_digest_pairs(digests: bytearray, present: Any, ranks: bool = False) -> Iterator[tuple[int, ...]]:
+    """(first, member) for every record whose digest equals an earlier present record's (first: the earliest);
+    with `ranks`, (first, member, k) with k = 2, 3, ... the member's place among the records of that digest."""
+    import numpy as np
+
+    positions = np.flatnonzero(present)
+    if len(positions) < 2:
+        return
+    table = np.frombuffer(bytes(digests), dtype=np.uint64).reshape(-1, 2)[positions]
+    order = np.lexsort((positions, table[:, 1], table[:, 0]))  # by digest, then reading order
+    table, positions = table[order], positions[order]
+    same = (table[1:] == table[:-1]).all(axis=1)
+    if not same.any():
+        return
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    group_start = np.repeat(starts, np.diff(np.concatenate((starts, [len(positions)]))))
+    for j in np.flatnonzero(np.concatenate(([False], same))):
+        start = group_start[j]
+        if ranks:
+            yield int(positions[start]), int(positions[j]), int(j - start + 1)
+        else:
+            yield int(positions[start]), int(positions[j])
+
+
+def dedup_keys(record: dict[str, Any]) -> tuple[str | None, str | None, int, Any]:
+    """What StreamDeduplicator needs of a record: case number, text hash, text length (-1: no text), id."""
     text = record.get("text")
-    return record.get("case_number"), record.get("sha256"), (len(text) if text else -1)
-
-
-class UniqueIds:
-    """_unique_ids over a stream: the second document with an id becomes id~2, the third id~3, ..."""
-
-    def __init__(self) -> None:
-        self._seen: Counter = Counter()
-        self.renamed: list[tuple[str, str]] = []
-
-    def __call__(self, doc_id: str) -> str:
-        self._seen[doc_id] += 1
-        if self._seen[doc_id] == 1:
-            return doc_id
-        new_id = f"{doc_id}~{self._seen[doc_id]}"
-        self.renamed.append((doc_id, new_id))
-        return new_id
+    return record.get("case_number"), record.get("sha256"), (len(text) if text else -1), record.get("id")
 
 
 class StoreReadError(Exception):
@@ -417,8 +455,6 @@ def stream_into_store(
                 if on_source_done:
                     on_source_done(source, count)
         dedup.finish()
-        unique = UniqueIds()
-
         def chunks() -> Iterable[list[dict[str, Any]]]:
             if result.existing:
                 yield from _existing_records(output, chunk_rows)
@@ -433,7 +469,7 @@ def stream_into_store(
                     if dedup.needs_details(index):
                         dedup.note_details(index, record)
                     if dedup.kept(index):
-                        record["id"] = unique(record["id"])
+                        record["id"] = dedup.unique_id(index, record["id"])
                         batch.append(record)
                         if len(batch) >= chunk_rows:
                             writer.write_records(batch)
@@ -444,7 +480,7 @@ def stream_into_store(
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
     result.duplicates = dedup.duplicate_rows()
-    result.renamed = unique.renamed
+    result.renamed = dedup.renamed
     if result.stored + len(result.duplicates) != result.records_read + result.existing:
         raise RuntimeError(f"load accounting: {result.stored} stored + {len(result.duplicates)} duplicates != "
                            f"{result.records_read} read + {result.existing} already in the store")
