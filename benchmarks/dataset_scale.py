@@ -96,6 +96,7 @@ def tree_rss(process: psutil.Process) -> tuple[int, int]:
 def run_config(corpus: Path, out_dir: Path, options: list[str]) -> dict:
     judgstat = Path(sys.executable).with_name("judgstat")
     command = [str(judgstat), "dataset", str(corpus), "-o", str(out_dir), "--no-progress", *options]
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(child.pid)
@@ -115,6 +116,8 @@ def run_config(corpus: Path, out_dir: Path, options: list[str]) -> dict:
         "peak_tree_mb": peak_tree / 2**20,
         "peak_process_mb": peak_process / 2**20,
         "tables": tables_digest(out_dir),
+        # 1-minute load average before and after: above ~2 on 2 cores, other jobs shared the machine
+        "load": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -151,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                                      f"not {size:,} (copies deduplicated?): the measurement would not be of {size:,}")
                 results.append(measured)
                 print(f"  {size:>9,} {name:<6} {measured['seconds']:8.1f} s  {measured['docs_per_second']:8.0f} docs/s  "
-                      f"peak tree {measured['peak_tree_mb']:7.0f} MB  peak process {measured['peak_process_mb']:6.0f} MB",
+                      f"peak tree {measured['peak_tree_mb']:7.0f} MB  peak process {measured['peak_process_mb']:6.0f} MB  "
+                      f"load {measured['load'][0]:.1f}->{measured['load'][1]:.1f}",
                       flush=True)
                 shutil.rmtree(out_dir)
             corpus.unlink()
@@ -159,11 +163,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
     print()
-    print("| documents | configuration | wall time (s) | documents/s | peak tree RSS (MB) | peak process RSS (MB) |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print("| documents | configuration | wall time (s) | documents/s | peak tree RSS (MB) | peak process RSS (MB) "
+          "| load average before → after |")
+    print("|---:|---|---:|---:|---:|---:|---|")
     for r in results:
         print(f"| {r['size']:,} | {r['config']} | {r['seconds']:.1f} | {r['docs_per_second']:,.0f} | "
-              f"{r['peak_tree_mb']:,.0f} | {r['peak_process_mb']:,.0f} |")
+              f"{r['peak_tree_mb']:,.0f} | {r['peak_process_mb']:,.0f} | {r['load'][0]:.1f} → {r['load'][1]:.1f} |")
     print()
     failures = []
     for size in args.sizes:

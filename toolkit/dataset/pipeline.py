@@ -23,7 +23,7 @@ from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_doc
 from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.records import text_hashes_deferred
-from toolkit.loaders.store import StreamDeduplicator, dedup_keys
+from toolkit.loaders.store import StreamDeduplicator, dedup_keys, digested_keys
 from toolkit.schema import DEFENDANT_FIELDS, DOCUMENT_FIELDS, TableWriter, iter_table
 
 PARTIAL = ".partial"
@@ -84,7 +84,7 @@ def part_names(number: int) -> tuple[str, str]:
 
 def run_chunk(task: ChunkTask) -> tuple[int, list[tuple]]:
     """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker); return the
-    number of defendant rows and the documents' dedup keys (toolkit.loaders.store.dedup_keys), in order.
+    number of defendant rows and the documents' digested dedup keys (toolkit.loaders.store.digested_keys), in order.
 
     Texts are hashed here (toolkit.loaders.records.fill_text_hash), in the parse process, not in the reading one.
     `task.part_dir` is a local folder or an fsspec URL (toolkit.dataset.storage.PartStore)."""
@@ -97,7 +97,7 @@ def run_chunk(task: ChunkTask) -> tuple[int, list[tuple]]:
     if task.kind == "documents":
         for _, doc in task.payload:
             fill_text_hash(doc)
-        keys = [dedup_keys(doc) for _, doc in task.payload]
+        keys = [digested_keys(*dedup_keys(doc)) for _, doc in task.payload]
         rows = parse_documents(task.payload)
         with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
             writer.write_records([{**doc, "_doc_index": index} for index, doc in task.payload])
@@ -172,7 +172,7 @@ def build_dataset(
     with text_hashes_deferred():
         for done, keys in engine.map(_run_or_skip, tasks()):
             for key in keys:  # results come in task order, so keys are added in reading order
-                dedup.add_keys(*key)
+                dedup.add_digested(*key)
             if progress:
                 progress(done)
     if len(dedup) != counter["documents"]:
@@ -207,7 +207,7 @@ def _run_or_skip(task: ChunkTask) -> tuple[int, list[tuple]]:
     by_index = dict(zip(table.column(PART_DOC_INDEX.name).to_pylist(), zip(
         table.column("case_number").to_pylist(), table.column("sha256").to_pylist(),
         [length if length > 0 else -1 for length in lengths], table.column("id").to_pylist())))
-    return 0, [by_index[index] for index, _ in task.payload]
+    return 0, [digested_keys(*by_index[index]) for index, _ in task.payload]
 
 
 def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult) -> Iterator[ChunkTask]:

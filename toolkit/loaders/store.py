@@ -186,15 +186,17 @@ class StreamDeduplicator:
 
     def add_keys(self, case_number: str | None, sha256: str | None, text_length: int, doc_id: Any = None) -> int:
         """add() from a record's dedup_keys (so a worker process can send keys instead of texts)."""
-        from toolkit.loaders.dedup import normalise_case_number
+        return self.add_digested(*digested_keys(case_number, sha256, text_length, doc_id))
 
+    def add_digested(self, flags: int, digests: bytes, text_length: int) -> int:
+        """add() from digested_keys(), which a parse process computes so the reading process only appends bytes."""
         i = len(self._length)
         self._length.append(text_length)
-        case_key = normalise_case_number(case_number)
-        self._flags.append((case_key is not None) | (bool(sha256) << 1) | ((doc_id is not None) << 2))
-        self._case += _digest(case_key) if case_key is not None else _NO_DIGEST
-        self._sha += _digest(str(sha256)) if sha256 else _NO_DIGEST
-        self._id += _digest(str(doc_id)) if doc_id is not None else _NO_DIGEST
+        self._flags.append(flags)
+        size = self._DIGEST
+        self._case += digests[:size]
+        self._sha += digests[size:2 * size]
+        self._id += digests[2 * size:]
         return i
 
     def finish(self) -> None:
@@ -329,6 +331,20 @@ def dedup_keys(record: dict[str, Any]) -> tuple[str | None, str | None, int, Any
     """What StreamDeduplicator needs of a record: case number, text hash, text length (-1: no text), id."""
     text = record.get("text")
     return record.get("case_number"), record.get("sha256"), (len(text) if text else -1), record.get("id")
+
+
+def digested_keys(case_number: str | None, sha256: str | None, text_length: int,
+                  doc_id: Any = None) -> tuple[int, bytes, int]:
+    """dedup_keys as StreamDeduplicator stores them: (flags, the three 16-byte digests joined, text length).
+    Flags: bit 0 a case number (normalised, toolkit.loaders.dedup), bit 1 a text hash, bit 2 an id."""
+    from toolkit.loaders.dedup import normalise_case_number
+
+    case_key = normalise_case_number(case_number)
+    flags = (case_key is not None) | (bool(sha256) << 1) | ((doc_id is not None) << 2)
+    digests = ((_digest(case_key) if case_key is not None else _NO_DIGEST)
+               + (_digest(str(sha256)) if sha256 else _NO_DIGEST)
+               + (_digest(str(doc_id)) if doc_id is not None else _NO_DIGEST))
+    return flags, digests, text_length
 
 
 class StoreReadError(Exception):
