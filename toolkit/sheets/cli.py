@@ -159,6 +159,6 @@ def _import(args: argparse.Namespace) -> int:
     written, not_coded = import_gold(args.sheet, args.output)
     print(f"judgstat sheet import: {written} gold records -> {args.output}")
     if not_coded:
-        print(f"  note: the sheet does not code {', '.join(not_coded)}: `judgstat evaluate` compares these with "
-              "null gold, so read only the coded fields of its report")
+        print(f"  note: the sheet does not code {', '.join(not_coded)}: `judgstat evaluate` leaves these out "
+              "(counted as not coded); a code not_stated is kept as null gold (the parser is right iff it gives no value)")
     return 0
