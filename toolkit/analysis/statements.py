@@ -695,10 +695,11 @@ def official_source(
 ) -> DataSource:
     """DataSource for figures from datasets/official-statistics (or a package of the same columns).
 
-    Refuses rows marked unverified (ValueError naming them): a figure nobody could find in a publication
-    is not stated. The publications (each row's source_ref) are printed with the statement.
+    Refuses rows marked unverified, and rows whose source_ref names no publication a reader can find
+    (only a bare site or the project's notes; citation.publication_is_findable), with a ValueError naming
+    them: such a figure is not stated. The publications (each row's source_ref) are printed with the statement.
     """
-    from toolkit.analysis.citation import package_citation
+    from toolkit.analysis.citation import package_citation, publication_is_findable
 
     if rows is None or len(rows) == 0:
         raise ValueError("no official-statistics rows given")
@@ -710,6 +711,12 @@ def official_source(
         ids = ", ".join(map(str, refused["record_id"]))
         raise ValueError(f"unverified figure(s) {ids}: no publication a reader can find states them, so no "
                          f"statement is made from them (see datasets/official-statistics/README.md)")
+    unfindable = rows[~rows["source_ref"].map(publication_is_findable)]
+    if len(unfindable):
+        ids = ", ".join(f"{r} ({ref!r})" for r, ref in zip(unfindable["record_id"], unfindable["source_ref"]))
+        raise ValueError(f"official-statistics row(s) {ids} name no publication a reader can find (a bare site or "
+                         f"the project's notes is not one), so no statement is made from them: name the publication "
+                         f"or mark the row unverified")
     publications = tuple(dict.fromkeys(f"{p}: {ref}" for p, ref in zip(rows["publisher"], rows["source_ref"])))
     secondary = (rows["verification"].astype("string") == "secondary").any()
     known = known_package(package)
