@@ -750,8 +750,8 @@ def official_citation(table: pd.DataFrame, record_ids: Any) -> str:
 
 
 class SourceNotes:
-    """Numbered source notes for official figures shown in a table: each row gets a short mark ("[2]",
-    "[1][3]") and the publications are printed in full below the table, so a number never appears
+    """Numbered source notes for official figures shown in a table: each row gets a short mark (`[2]`,
+    `[1][3]`) and the publications are printed in full below the table, so a number never appears
     without the publication it comes from. One numbering across every table given to `mark`."""
 
     def __init__(self) -> None:
