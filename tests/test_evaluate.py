@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,49 @@ def test_published_matching_and_gold_text_fields() -> None:
     assert report.scores["fine_yuan"].gold_stated == 2 and report.scores["fine_yuan"].gold_stated_agreed == 1
     assert report.scores["info_count"].agreed == 3  # 100000 matched; nulls agree
     assert any("赵某" in note for note in report.notes)
+
+
+def test_gold_not_coded_is_left_out_and_gold_not_stated_wants_no_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Absent key or empty string: the gold field was not coded, in no denominator. null / not_stated / 未载明:
+    the gold says the text states no value, and the parser is right iff it gives none."""
+    preds = [
+        _record("D1", defendant="甲", outcome="convicted", term_months=8, fine_yuan=5000.0),
+        _record("D1", defendant="乙", outcome="convicted", term_months=6, fine_yuan=None),
+        _record("D1", defendant="丙", outcome="convicted", term_months=None, fine_yuan=2000.0),
+        _record("D1", defendant="丁", outcome="convicted", term_months=None, fine_yuan=None),
+    ]
+    gold = [  # no fine_yuan key in 甲's row; 乙's is an empty cell: both not coded
+        {"case_id": "D1", "defendant": "甲", "outcome": "convicted", "prison_term_months": None},
+        {"case_id": "D1", "defendant": "乙", "outcome": "convicted", "prison_term_months": "not_stated", "fine_yuan": ""},
+        {"case_id": "D1", "defendant": "丙", "outcome": "convicted", "prison_term_months": "未载明", "fine_yuan": None},
+        {"case_id": "D1", "defendant": "丁", "outcome": "convicted", "prison_term_months": 4, "fine_yuan": None},
+    ]
+    report = evaluate_published(preds, gold)
+    term, fine, probation = (report.scores[n] for n in ("term_months", "fine_yuan", "probation_months"))
+    # term: 甲 gold null but parser 8 (wrong), 乙 not_stated but 6 (wrong), 丙 未载明 and none (right), 丁 4 vs none
+    assert (term.compared, term.agreed, term.gold_not_coded) == (4, 1, 0)
+    assert (term.gold_not_stated, term.gold_not_stated_agreed, term.gold_stated, term.gold_stated_agreed) == (3, 1, 1, 0)
+    # fine: 甲 and 乙 not coded; 丙 gold null but parser 2000 (wrong); 丁 null and none (right)
+    assert (fine.gold_not_coded, fine.compared, fine.agreed) == (2, 2, 1)
+    assert (fine.gold_not_stated, fine.gold_not_stated_agreed, fine.gold_stated) == (2, 1, 0)
+    assert fine.accuracy == 0.5
+    # probation is in no gold row at all: nothing to compare, accuracy undefined, not 100 %
+    assert (probation.gold_not_coded, probation.compared) == (4, 0) and math.isnan(probation.accuracy)
+    assert not any(d["field"] == "probation_months" for d in report.disagreements)
+    assert not any(d["field"] == "fine_yuan" and d["defendant"] in ("甲", "乙") for d in report.disagreements)
+    # a defendant is "all right" over the fields its gold codes
+    assert report.matching["defendants_all_fields_right"] == 0
+    pred_path, gold_path = tmp_path / "p.jsonl", tmp_path / "g.jsonl"
+    pred_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds), encoding="utf-8")
+    gold_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold), encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert main(["evaluate", str(pred_path), str(gold_path), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    fine_line = next(line for line in printed.splitlines() if line.startswith("fine_yuan"))
+    assert fine_line.split() == ["fine_yuan", "1", "2", "50.00%", "0/0", "1/2", "2"]
+    fields = json.loads(out.read_text(encoding="utf-8"))["fields"]
+    assert fields["fine_yuan"]["gold_not_coded"] == 2 and fields["fine_yuan"]["gold_not_stated"] == 2
+    assert fields["probation_months"]["accuracy"] is None
 
 
 def test_cli_prints_table_and_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

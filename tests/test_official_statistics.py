@@ -151,22 +151,49 @@ def test_computed_2024_non_prosecution_rate_is_not_stored_as_published(tables):
 
 # ---------------------------------------------------------------- followable sources (issue #15)
 
-# A source a reader can look up: a web address (a site at least), a titled publication (《…》), a named
-# official document (work report, white paper, gazette, 白皮书, press conference), or a dated news report.
-FOLLOWABLE = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|cn|net|org)\b|《[^》]+》|"
-                        r"(work report|white paper|Gazette|白皮书|新闻通报会|发展报告)|\d{4}-\d{2}-\d{2}")
+@pytest.mark.parametrize("ref", [
+    "cpspew.com", "www.court.gov.cn", "spp.gov.cn", "SPP figures via msnc.org.cn", "news repost quoting the SPP (fcaigou.com)",
+    "statistics.md §5 (original source not named there)", "SPC figures (as cited in statistics.md §3)", "", None,
+])
+def test_a_bare_site_or_the_project_notes_is_not_a_publication(ref):
+    from toolkit.analysis.citation import publication_is_findable
+
+    assert not publication_is_findable(ref)
 
 
-def test_every_verified_row_cites_a_publication_a_reader_can_find(tables):
-    for name, frame in tables.items():
-        for _, r in frame.iterrows():
-            if r["verification"] == "unverified":
-                continue
-            ref = str(r["source_ref"])
-            assert FOLLOWABLE.search(ref), (name, r["record_id"], ref)
-            # the project's own notes are never the only source
-            without_notes = re.sub(r"\(?(as cited in )?statistics\.md[^);]*\)?", "", ref)
-            assert FOLLOWABLE.search(without_notes), (name, r["record_id"], ref)
+@pytest.mark.parametrize("ref", [
+    "deheheng.com/content/33320.html", "SPC 2019 work report (reposts)", "《人民司法》2019年第7期 (陈姝、翟薇)",
+    "工人日报 2022-11-17 (repost finance.henan.wang)", "中国司法制度发展报告 No. 2, 2020, B.11",
+    "最高人民检察院《2020年1至9月全国检察机关主要办案数据》, released 2020-10-19",
+])
+def test_a_page_a_named_publication_or_a_dated_report_is(ref):
+    from toolkit.analysis.citation import publication_is_findable
+
+    assert publication_is_findable(ref)
+
+
+def test_every_row_not_marked_unverified_cites_a_publication_a_reader_can_find(tables):
+    """Fails when a row cites only a bare site (cpspew.com, msnc.org.cn, …) or only the project's notes:
+    such a row must name the publication or be marked unverified."""
+    from toolkit.analysis.citation import publication_is_findable
+
+    unfindable = [(name, r["record_id"], r["source_ref"]) for name, frame in tables.items() for _, r in frame.iterrows()
+                  if r["verification"] != "unverified" and not publication_is_findable(r["source_ref"])]
+    assert unfindable == []
+
+
+def test_rows_once_citing_a_bare_site_now_name_the_publication_or_are_unverified(tables):
+    frame = pd.concat(tables.values(), ignore_index=True).set_index("record_id")
+    ref = frame["source_ref"]
+    assert "www.cpspew.com/news/1004143.html" in ref["np-2020q1q3-rate"] and "2020-10-19" in ref["np-2020q1q3-rate"]
+    assert "hxcsw.com/guonei/2023/0427/c_123597701.html" in ref["np-2023q1-rate"]
+    assert "feifmx.com/domestic/945/20250309/48057142_all.html" in ref["np-2024-prosecuted"]
+    assert "jingsw.com/news/show-8627.html" in ref["proc-2021-prosecuted-yoy"]
+    for record_id in ("proc-2023jun-2024jun-online-prosecuted-cases", "proc-2023jun-2024jun-online-prosecuted-persons"):
+        assert frame.loc[record_id, "verification"] == "unverified"  # no page or publication found
+    shanghai = frame[frame.index.str.startswith("sh-")]
+    assert len(shanghai) == 6 and (shanghai["verification"] == "secondary").all()
+    assert shanghai["source_ref"].str.contains("handmsg.com/page/2018/0820/11118162.shtml", regex=False).all()
 
 
 def test_2008_2012_acquittals_traced_to_a_page_and_consistent(tables):
@@ -207,17 +234,30 @@ def test_rate_ratio_statement_from_official_figures(tables):
     assert "《人民司法》2019年第7期" in text.zh and "2232 persons in 7 months" in text.en
 
 
-@pytest.mark.parametrize("record_id", ["sh-2016-accepted-cases", "seed-2920"])
+@pytest.mark.parametrize("record_id", ["proc-2023jun-2024jun-online-prosecuted-cases", "seed-2920"])
 def test_statements_refuse_unverified_rows(tables, record_id):
     from toolkit.analysis import statements as st
 
-    frame = pd.concat([tables["local_studies"], tables["court_counts"]], ignore_index=True)
+    frame = pd.concat([tables["procuratorate_police"], tables["court_counts"]], ignore_index=True)
     rows = frame[frame["record_id"] == record_id]
     assert (rows["verification"] == "unverified").all()
     with pytest.raises(ValueError, match=f"unverified figure.*{record_id}"):
         st.official_source(rows)
     with pytest.raises(ValueError, match="unverified"):
-        st.official_proportion(tables["local_studies"], "sh-2016-accepted-cases", "sh-2016-accepted-persons")
+        st.official_proportion(tables["procuratorate_police"], "proc-2023jun-2024jun-online-prosecuted-cases",
+                               "proc-2023jun-2024jun-online-prosecuted-persons")
+
+
+def test_statements_refuse_a_row_citing_only_a_bare_site_even_if_not_flagged(tables):
+    from toolkit.analysis import statements as st
+
+    frame = tables["non_prosecution"].copy()
+    frame.loc[frame["record_id"] == "np-2020q1q3-not_prosecuted", "source_ref"] = "cpspew.com"
+    with pytest.raises(ValueError, match="np-2020q1q3-not_prosecuted.*cpspew.com.*no publication a reader can find"):
+        st.official_source(frame[frame["record_id"] == "np-2020q1q3-not_prosecuted"])
+    # the row as shipped names the publication, and the statement prints it
+    source = st.official_source(tables["non_prosecution"][tables["non_prosecution"]["record_id"] == "np-2020q1q3-not_prosecuted"])
+    assert any("www.cpspew.com/news/1004143.html" in p for p in source.publications)
 
 
 def test_descriptor_states_the_population_and_the_refusal():

@@ -134,6 +134,39 @@ def test_end_to_end_export_coders_agree_adjudicate_import_evaluate(parsed, tmp_p
     assert float(rows["term_months"]["parser_agreement"]) == pytest.approx((n - 1) / n, abs=1e-4)
 
 
+def test_evaluate_leaves_out_fields_the_sheet_did_not_code_and_scores_not_stated(tmp_path, capsys):
+    """A sheet coding only outcome and term: evaluate compares no other field (before, each was compared with
+    null gold and a parser that found a value counted as wrong); a term coded not_stated is right only when
+    the parser gives none."""
+    from toolkit.evaluate import evaluate_files
+
+    n = 6
+    source = synthetic_defendants(tmp_path / "d.jsonl", n)  # every record has a term, a fine and a count
+    blank = tmp_path / "blank.xlsx"
+    assert main(["sheet", "export", str(source), "-o", str(blank), "--fields", "outcome", "term_months"]) == 0
+
+    def coder(row, field, parser):
+        return "not_stated" if (row, field) == (0, "term_months") else parser
+
+    sheets = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    for path, name in zip(sheets, ("ann", "ben")):
+        fill_sheet(blank, path, name, coder)
+    adjudication, gold = tmp_path / "adj.xlsx", tmp_path / "gold.jsonl"
+    assert main(["sheet", "adjudicate", *map(str, sheets), "-o", str(adjudication)]) == 0
+    assert main(["sheet", "import", str(adjudication), "-o", str(gold)]) == 0
+    assert "leaves these out" in capsys.readouterr().out  # the note on fields the sheet does not code
+    result = evaluate_files(source, gold)
+    assert result.matched == n
+    for name in ("probation_months", "fine_yuan", "info_count", "info_category"):
+        assert result.scores[name].compared == 0, name  # old code: n, every one against null gold
+        assert result.scores[name].gold_not_coded == n, name
+    term = result.scores["term_months"]
+    assert (term.compared, term.agreed, term.gold_not_coded) == (n, n - 1, 0)
+    assert (term.gold_not_stated, term.gold_not_stated_agreed) == (1, 0)  # the parser has a term, the gold none
+    assert (term.gold_stated, term.gold_stated_agreed) == (n - 1, n - 1)
+    assert result.matching["defendants_all_fields_right"] == n - 1
+
+
 def test_every_outcome_code_round_trips_through_evaluate_gold():
     from toolkit.evaluate import gold_outcome
     from toolkit.schema import OUTCOMES

@@ -8,7 +8,15 @@ Two gold formats are understood (sniffed from the first line, or --gold-format):
   labels mostly follow: 42 + 42 → 42).
 - published: published-pi-cases cases.jsonl, one object per defendant (case_id, defendant, outcome,
   prison_term_months, probation_months, fine_yuan, info_count as text, info_category as text).
-  Predictions are matched by doc_id == case_id and defendant name.
+  Predictions are matched by doc_id == case_id and defendant name. `judgstat sheet import` writes this
+  format from an adjudicated coding sheet.
+
+A gold field of the published format is in one of three states, each counted per field:
+- not coded: the key is absent or its value an empty string (a coding sheet that does not code the field).
+  The row is left out of that field's denominator (`gold_not_coded`).
+- not stated: null, or `not_stated` / 未载明 (the coder read the text and it states no value). The parser is
+  right iff it gives no value either (`gold_not_stated`, `gold_not_stated_agreed`).
+- stated: a value, compared with the parser's (`gold_stated`, `gold_stated_agreed`).
 
 --known-label-errors CSV (doc_id, field, label_value, text_value, reason) lists labels found wrong by
 reading the text; the report then also gives accuracy against the corrected labels.
@@ -28,6 +36,8 @@ from typing import Any, Iterable
 
 from toolkit.cli import UsageError
 from toolkit.jsonl import JsonlError, iter_jsonl_objects
+from toolkit.schema import is_missing
+from toolkit.sheets.workbook import NOT_CODED, NOT_STATED_ALIASES
 
 JUDGE_FIELDS = ("term_months", "fine_yuan", "life_imprisonment", "death_penalty", "accusation")
 PUBLISHED_FIELDS = ("outcome", "term_months", "probation_months", "fine_yuan", "info_count", "info_category")
@@ -35,10 +45,13 @@ PUBLISHED_FIELDS = ("outcome", "term_months", "probation_months", "fine_yuan", "
 
 @dataclass
 class FieldScore:
-    compared: int = 0
+    compared: int = 0  # gold_stated + gold_not_stated: rows whose gold field was coded
     agreed: int = 0
-    gold_stated: int = 0  # rows where the gold value is not null
+    gold_stated: int = 0  # rows where the gold gives a value
     gold_stated_agreed: int = 0
+    gold_not_stated: int = 0  # rows where the gold says the text states no value (null / not_stated)
+    gold_not_stated_agreed: int = 0  # ... and the parser gives none either
+    gold_not_coded: int = 0  # rows whose gold field was not coded: in no denominator
 
     @property
     def accuracy(self) -> float:
@@ -68,6 +81,8 @@ class Report:
                     "compared": s.compared, "agreed": s.agreed, "accuracy": _finite(s.accuracy),
                     "gold_stated": s.gold_stated, "gold_stated_agreed": s.gold_stated_agreed,
                     "stated_accuracy": _finite(s.stated_accuracy),
+                    "gold_not_stated": s.gold_not_stated, "gold_not_stated_agreed": s.gold_not_stated_agreed,
+                    "gold_not_coded": s.gold_not_coded,
                 }
                 for name, s in scores.items()
             }
@@ -101,16 +116,9 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
 
     frame = read_table(path)
     return [
-        {k: (None if _is_missing(v) else v) for k, v in row.items()}
+        {k: (None if is_missing(v) else v) for k, v in row.items()}
         for row in frame.astype(object).to_dict(orient="records")
     ]
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return value is None or (not isinstance(value, (list, dict, str)) and bool(value != value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
@@ -262,15 +270,38 @@ def gold_outcome(text: Any) -> str | None:
     return None
 
 
+# field -> (key in the published gold, reader of its value)
+_PUBLISHED_GOLD = {
+    "outcome": ("outcome", gold_outcome),
+    "term_months": ("prison_term_months", None),
+    "probation_months": ("probation_months", None),
+    "fine_yuan": ("fine_yuan", None),
+    "info_count": ("info_count", gold_info_count),
+    "info_category": ("info_category", gold_info_category),
+}
+
+
+def gold_cell(row: dict[str, Any], key: str) -> Any:
+    """A gold record's raw value for key: NOT_CODED when absent or an empty string, None when it says
+    not stated (null, not_stated, 未载明), else the value."""
+    if key not in row:
+        return NOT_CODED
+    value = row[key]
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return NOT_CODED
+        if text.lower() in NOT_STATED_ALIASES:
+            return None
+    return None if is_missing(value) else value
+
+
 def _published_gold(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "outcome": gold_outcome(row.get("outcome")),
-        "term_months": row.get("prison_term_months"),
-        "probation_months": row.get("probation_months"),
-        "fine_yuan": row.get("fine_yuan"),
-        "info_count": gold_info_count(row.get("info_count")),
-        "info_category": gold_info_category(row.get("info_category")),
-    }
+    out = {}
+    for name, (key, read) in _PUBLISHED_GOLD.items():
+        value = gold_cell(row, key)
+        out[name] = read(value) if read is not None and value is not NOT_CODED else value
+    return out
 
 
 def _name_key(name: Any) -> str:
@@ -364,9 +395,8 @@ def evaluate_published(predictions: list[dict[str, Any]], gold_rows: list[dict[s
             predicted = record.get(name)
             if name == "outcome" and predicted == "unknown":
                 predicted = None  # the transcribers leave outcome null where the text does not state it
-            before = report.scores[name].agreed
-            _score(report.scores[name], report.disagreements, doc_id, defendant, name, predicted, gold[name])
-            right = right and report.scores[name].agreed > before
+            agree = _score(report.scores[name], report.disagreements, doc_id, defendant, name, predicted, gold[name])
+            right = right and agree is not False
         all_right += right
     report.matching = {
         "gold_defendants": len(pairs), "matched_by_name": how_counts["name"],
@@ -432,15 +462,25 @@ def _same(predicted: Any, gold: Any) -> bool:
     return predicted == gold
 
 
-def _score(score: FieldScore, out: list[dict[str, Any]], doc_id: str, defendant: str | None, name: str, predicted: Any, gold: Any) -> None:
+def _score(
+    score: FieldScore, out: list[dict[str, Any]], doc_id: str, defendant: str | None, name: str, predicted: Any, gold: Any,
+) -> bool | None:
+    """Count one comparison; None (and nothing counted but gold_not_coded) when the gold field was not coded."""
+    if gold is NOT_CODED:
+        score.gold_not_coded += 1
+        return None
     agree = _same(predicted, gold)
     score.compared += 1
     score.agreed += agree
     if gold is not None:
         score.gold_stated += 1
         score.gold_stated_agreed += agree
+    else:
+        score.gold_not_stated += 1
+        score.gold_not_stated_agreed += agree
     if not agree:
         out.append({"doc_id": doc_id, "defendant": defendant, "field": name, "predicted": predicted, "gold": gold})
+    return agree
 
 
 def format_report(report: Report, max_listed: int) -> str:
@@ -473,12 +513,17 @@ def format_report(report: Report, max_listed: int) -> str:
 
 
 def _table(scores: dict[str, FieldScore], title: str) -> list[str]:
-    lines = [title, f"{'field':<20}{'agree':>8}{'of':>6}{'accuracy':>10}{'  gold stated: agree/of':>26}"]
+    lines = [title, f"{'field':<20}{'agree':>8}{'of':>6}{'accuracy':>10}  {'gold stated':<20}{'gold not stated':<17}"
+                    f"{'not coded':>9}"]
     for name, s in scores.items():
+        stated = f"{s.gold_stated_agreed}/{s.gold_stated}" + (f" ({s.stated_accuracy:.2%})" if s.gold_stated else "")
+        accuracy = "–" if math.isnan(s.accuracy) else f"{s.accuracy:.2%}"
         lines.append(
-            f"{name:<20}{s.agreed:>8}{s.compared:>6}{s.accuracy:>10.2%}{s.gold_stated_agreed:>16}/{s.gold_stated:<6}"
-            + (f" ({s.stated_accuracy:.2%})" if s.gold_stated else "")
+            f"{name:<20}{s.agreed:>8}{s.compared:>6}{accuracy:>10}  {stated:<20}"
+            f"{f'{s.gold_not_stated_agreed}/{s.gold_not_stated}':<17}{s.gold_not_coded:>9}"
         )
+    lines.append("gold stated: the gold gives a value; gold not stated: the gold says the text gives none (right iff the "
+                 "parser gives none); not coded: the gold field is empty, left out of 'of'")
     return lines
 
 

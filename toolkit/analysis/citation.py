@@ -123,6 +123,37 @@ class DatasetCitation:
         return json.dumps([self.csl_json()], ensure_ascii=False, indent=2)
 
 
+# ---------------------------------------------------------------- where a published figure can be found
+
+# A web address that names a page (host and path), not only a site.
+_URL_WITH_PATH = re.compile(r"(?<![\w@/-])(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/[^\s,;，；)）]+", re.IGNORECASE)
+# A host without a path ("cpspew.com", "e.mzyfz.org.cn"): a site, in which nobody can find the figure.
+_BARE_DOMAIN = re.compile(r"(?<![\w@/-])(?:[a-z0-9-]+\.)+[a-z]{2,}\b(?!/)", re.IGNORECASE)
+# The project's own reference notes: never a publication (a reader of the data does not have them).
+_PROJECT_NOTES = re.compile(r"\(?(?:as cited in )?statistics\.md[^);]*\)?")
+# A titled or named official publication, which with a year or issue a reader can look up.
+_NAMED_PUBLICATION = re.compile(
+    r"《[^》]+》|work report|工作报告|white paper|白皮书|gazette|公报|发展报告|新闻通报会|press conference|主要办案数据",
+    re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A report of a given day (outlet and full date), which a reader can look up in the outlet's archive.
+_FULL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-\d{2}-\d{2}(?!\d)")
+
+
+def publication_is_findable(source_ref: str | None) -> bool:
+    """Whether a figure's source reference names something a reader can find: the address of a page
+    (host and path), a named publication (a 《title》, a work report, white paper, gazette, …) with its
+    year or issue, or a report of a given date. A bare site ("spp.gov.cn") or the project's own notes
+    (statistics.md) alone is not enough."""
+    if source_ref is None:
+        return False
+    text = _PROJECT_NOTES.sub(" ", str(source_ref))
+    if _URL_WITH_PATH.search(text):
+        return True
+    text = _BARE_DOMAIN.sub(" ", text)
+    return bool(_FULL_DATE.search(text) or (_NAMED_PUBLICATION.search(text) and _YEAR.search(text)))
+
+
 def _short_hash(version: str) -> str:
     algorithm, _, digest = version.partition(":")
     return f"{algorithm}:{digest[:12]}" if digest else version

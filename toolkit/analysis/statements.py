@@ -695,10 +695,11 @@ def official_source(
 ) -> DataSource:
     """DataSource for figures from datasets/official-statistics (or a package of the same columns).
 
-    Refuses rows marked unverified (ValueError naming them): a figure nobody could find in a publication
-    is not stated. The publications (each row's source_ref) are printed with the statement.
+    Refuses rows marked unverified, and rows whose source_ref names no publication a reader can find
+    (only a bare site or the project's notes; citation.publication_is_findable), with a ValueError naming
+    them: such a figure is not stated. The publications (each row's source_ref) are printed with the statement.
     """
-    from toolkit.analysis.citation import package_citation
+    from toolkit.analysis.citation import package_citation, publication_is_findable
 
     if rows is None or len(rows) == 0:
         raise ValueError("no official-statistics rows given")
@@ -710,7 +711,13 @@ def official_source(
         ids = ", ".join(map(str, refused["record_id"]))
         raise ValueError(f"unverified figure(s) {ids}: no publication a reader can find states them, so no "
                          f"statement is made from them (see datasets/official-statistics/README.md)")
-    publications = tuple(dict.fromkeys(f"{p}: {ref}" for p, ref in zip(rows["publisher"], rows["source_ref"])))
+    unfindable = rows[~rows["source_ref"].map(publication_is_findable)]
+    if len(unfindable):
+        ids = ", ".join(f"{r} ({ref!r})" for r, ref in zip(unfindable["record_id"], unfindable["source_ref"]))
+        raise ValueError(f"official-statistics row(s) {ids} name no publication a reader can find (a bare site or "
+                         f"the project's notes is not one), so no statement is made from them: name the publication "
+                         f"or mark the row unverified")
+    publications = official_publications(rows)
     secondary = (rows["verification"].astype("string") == "secondary").any()
     known = known_package(package)
     zh = description_zh or known.get("description_zh", package)
@@ -720,6 +727,50 @@ def official_source(
     version = content_hash(rows)
     return DataSource(package, zh, en, version, rows=len(rows), population="official",
                       citation=package_citation(package, version), publications=publications)
+
+
+def official_publications(rows: pd.DataFrame) -> tuple[str, ...]:
+    """Where official-statistics rows were published, once each, in row order: "publisher: source_ref"."""
+    return tuple(dict.fromkeys(f"{p}: {ref}" for p, ref in zip(rows["publisher"], rows["source_ref"])))
+
+
+def _official_rows(table: pd.DataFrame, record_ids: Any) -> pd.DataFrame:
+    ids = list(dict.fromkeys([record_ids] if isinstance(record_ids, str) else record_ids))
+    rows = table[table["record_id"].isin(ids)]
+    missing = [i for i in ids if i not in set(rows["record_id"])]
+    if missing:
+        raise ValueError(f"official-statistics: no row {', '.join(map(repr, missing))}")
+    return rows.set_index("record_id").loc[ids].reset_index()
+
+
+def official_citation(table: pd.DataFrame, record_ids: Any) -> str:
+    """The publications of the given rows as one line, to print beside a number computed from them
+    (a record id not in the table is a ValueError)."""
+    return "; ".join(official_publications(_official_rows(table, record_ids)))
+
+
+class SourceNotes:
+    """Numbered source notes for official figures shown in a table: each row gets a short mark (`[2]`,
+    `[1][3]`) and the publications are printed in full below the table, so a number never appears
+    without the publication it comes from. One numbering across every table given to `mark`."""
+
+    def __init__(self) -> None:
+        self.publications: list[str] = []
+
+    def mark(self, table: pd.DataFrame, record_ids: Any) -> str:
+        marks = []
+        for publication in official_publications(_official_rows(table, record_ids)):
+            if publication not in self.publications:
+                self.publications.append(publication)
+            marks.append(f"[{self.publications.index(publication) + 1}]")
+        return "".join(marks)
+
+    def notes(self, marks: Any) -> str:
+        """The full publications of the marks used (e.g. a table's source column), one per line."""
+        import re
+
+        used = sorted({int(n) for mark in marks for n in re.findall(r"\[(\d+)\]", str(mark))})
+        return "\n".join(f"[{n}] {self.publications[n - 1]}" for n in used)
 
 
 def _official_row(table: pd.DataFrame, record_id: str) -> pd.Series:

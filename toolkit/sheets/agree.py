@@ -4,10 +4,17 @@ Per field, over the rows every coder coded (n): percent agreement (mean over row
 pairs that agree; for two coders the share of rows coded alike), Cohen's kappa (two coders only;
 statsmodels.stats.inter_rater.cohens_kappa), Fleiss' kappa (statsmodels fleiss_kappa) and Krippendorff's
 alpha (the `krippendorff` package; nominal for categories, ratio for counts, months and yuan) with a
-percentile bootstrap interval over rows (fixed seed). NOT_STATED is a category of its own for the
-nominal statistics; for numeric alpha it is a missing value. Agreement with the parser is given for each
+percentile bootstrap interval over rows (fixed seed). Agreement with the parser is given for each
 coder and, as `parser_agreement`, for the reference codes: the adjudicated codes when given, else the
 rows where all coders agree.
+
+NOT_STATED ("the judgment does not state this") is a category of its own for the nominal statistics. For a
+numeric field it is not a number, so the field is reported in two parts:
+- interval/ratio alpha on the numbers only: a NOT_STATED cell is missing, and a row with fewer than two
+  numbers drops out of alpha (`alpha_units` = rows that enter it, `not_stated_cells` = cells left out);
+- whether the value is stated at all: percent agreement and nominal alpha on stated vs NOT_STATED over the
+  same n rows (`stated_percent_agreement`, `stated_alpha`).
+Percent agreement and kappa of a numeric field compare codes as they are (NOT_STATED equals only NOT_STATED).
 """
 
 from __future__ import annotations
@@ -23,13 +30,10 @@ from typing import Any, Hashable, Sequence
 import numpy as np
 
 from toolkit.sheets.workbook import (
-    NOT_CODED, NOT_STATED, CodedSheet, Key, SheetError, code_text, coded_field, comparable_sheets, level_of_measurement,
+    NOT_CODED, NOT_STATED, REPORT_COLUMNS, CodedSheet, Key, SheetError, code_text, coded_field, comparable_sheets,
+    level_of_measurement,
 )
 
-REPORT_COLUMNS = (
-    "field", "n", "percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
-    "alpha_low", "alpha_high", "parser_agreement",
-)
 BOOTSTRAP_REPLICATES = 1000
 BOOTSTRAP_SEED = 20110125  # any fixed number: the interval is the same on every run
 CONFIDENCE = 0.95
@@ -98,6 +102,23 @@ def fleiss_kappa(units: Sequence[Unit]) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         value = float(sm_fleiss_kappa(table, method="fleiss"))
     return value if math.isfinite(value) else math.nan
+
+
+STATED = "stated"
+
+
+def stated_units(units: Sequence[Unit]) -> list[Unit]:
+    """Numeric codes -> STATED / NOT_STATED (None), NOT_CODED kept: the nominal question "is a value stated?"."""
+    return [tuple(c if c is NOT_CODED or c is None else STATED for c in u) for u in units]
+
+
+def numeric_alpha_units(units: Sequence[Unit]) -> int:
+    """Rows with at least two numbers: those that enter interval/ratio alpha."""
+    return sum(1 for u in units if sum(1 for c in u if c is not NOT_CODED and c is not None) >= 2)
+
+
+def not_stated_cells(units: Sequence[Unit]) -> int:
+    return sum(1 for u in units for c in u if c is None)
 
 
 def _value_counts(units: Sequence[Unit], level: str) -> tuple[np.ndarray, list[Any]]:
@@ -185,6 +206,10 @@ class FieldAgreement:
     coder_parser: dict[str, tuple[int, int]] = field(default_factory=dict)  # coder -> (agree, coded)
     partial_rows: int = 0  # rows some but not all coders coded (left out of n)
     number_vs_not_stated: int = 0  # numeric fields: rows where one coder gave a number, another NOT_STATED
+    alpha_units: int | None = None  # numeric fields: rows with ≥ 2 numbers (the rows numeric alpha is computed on)
+    not_stated_cells: int | None = None  # numeric fields: NOT_STATED cells among the n rows (missing for alpha)
+    stated_percent_agreement: float = math.nan  # numeric fields: stated vs NOT_STATED
+    stated_alpha: float = math.nan  # numeric fields: nominal alpha of stated vs NOT_STATED
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in REPORT_COLUMNS}
@@ -233,7 +258,9 @@ def agreement(
         else:
             reference = [(u[0], p) for _, u, p in full if all(c == u[0] for c in u)]
             how = "coders agree"
-        mixed = sum(1 for u in full_units if any(c is None for c in u) and any(c is not None for c in u)) if level != "nominal" else 0
+        numeric = level != "nominal"
+        mixed = sum(1 for u in full_units if any(c is None for c in u) and any(c is not None for c in u)) if numeric else 0
+        stated = stated_units(full_units) if numeric else []
         low, high = alpha_interval(full_units, level, replicates, seed) if full_units else (math.nan, math.nan)
         results.append(FieldAgreement(
             field=name, level=level, n=len(full_units),
@@ -245,6 +272,10 @@ def agreement(
             parser_agreement=(sum(a == p for a, p in reference) / len(reference)) if reference else math.nan,
             parser_reference=how, parser_n=len(reference), coder_parser=coder_parser, partial_rows=partial,
             number_vs_not_stated=mixed,
+            alpha_units=numeric_alpha_units(full_units) if numeric else None,
+            not_stated_cells=not_stated_cells(full_units) if numeric else None,
+            stated_percent_agreement=percent_agreement(stated) if stated else math.nan,
+            stated_alpha=krippendorff_alpha(stated, "nominal") if stated else math.nan,
         ))
     if all(r.n == 0 for r in results):
         raise SheetError(
@@ -262,6 +293,8 @@ def agreement(
 
 
 def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return "" if math.isnan(value) else f"{value:.4f}"
     return value
@@ -292,6 +325,10 @@ def _short(value: float, digits: int = 2) -> str:
     return "–" if math.isnan(value) else f"{value:.{digits}f}"
 
 
+def _rows(count: int) -> str:
+    return "row" if count == 1 else "rows"
+
+
 def format_summary(report: AgreementReport) -> str:
     lines = [
         f"coders: {', '.join(report.coders)}; rows matched in every sheet: {report.rows_matched}",
@@ -315,9 +352,13 @@ def format_summary(report: AgreementReport) -> str:
     for r in report.fields:
         if r.partial_rows:
             lines.append(f"note: {r.field}: {r.partial_rows} rows coded by some coders only (left out of n)")
-        if r.number_vs_not_stated:
-            lines.append(f"note: {r.field}: {r.number_vs_not_stated} rows where one coder gave a number and another "
-                         f"{NOT_STATED} count as disagreements in percent agreement and kappa, but are missing for {r.level} alpha")
+        if r.not_stated_cells:
+            lines.append(
+                f"note: {r.field}: {r.level} alpha is on the numbers only: {r.not_stated_cells} {NOT_STATED} cells are "
+                f"missing for it, so it uses {r.alpha_units} of {r.n} rows ({r.number_vs_not_stated} {_rows(r.number_vs_not_stated)} where one "
+                f"coder gave a number and another {NOT_STATED} count as disagreements in percent agreement and kappa); "
+                f"stated vs {NOT_STATED}: {_short(r.stated_percent_agreement * 100, 1)}% agreement, "
+                f"nominal alpha {_short(r.stated_alpha)}")
         if r.n and math.isnan(r.krippendorff_alpha):
             lines.append(f"note: {r.field}: alpha undefined (one value only among the codes)")
     lines += [f"note: {note}" for note in report.notes]

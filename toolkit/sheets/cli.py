@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from toolkit.cli import UsageError
-from toolkit.sheets.workbook import CODABLE_FIELDS, DEFAULT_FIELDS, SheetError
+from toolkit.sheets.workbook import CODABLE_FIELDS, DEFAULT_FIELDS, REPORT_COLUMNS, SheetError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     agree = sub.add_parser("agree", help="inter-coder agreement per field from two or more coders' sheets")
     agree.add_argument("sheets", nargs="+", metavar="SHEET", help="the coders' filled sheets (coder = the sample sheet's coder line, else the file name)")
-    agree.add_argument("-o", "--output", metavar="REPORT.csv", help="one row per field: " + ", ".join(
-        ("field", "n", "percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "alpha_low", "alpha_high", "parser_agreement")))
+    agree.add_argument("-o", "--output", metavar="REPORT.csv", help="one row per field: " + ", ".join(REPORT_COLUMNS)
+                       + " (the last four for numeric fields: rows numeric alpha uses, not_stated cells it leaves out, "
+                         "and agreement on stated vs not_stated)")
     agree.add_argument("--adjudicated", metavar="ADJ.xlsx", help="an adjudicated sheet: parser_agreement is then against its codes")
     agree.add_argument("--bootstrap", type=int, default=1000, metavar="B", help="bootstrap replicates for the alpha interval (default 1000)")
     agree.add_argument("--seed", type=int, default=None, help="bootstrap seed (default: a fixed one)")
@@ -158,6 +159,6 @@ def _import(args: argparse.Namespace) -> int:
     written, not_coded = import_gold(args.sheet, args.output)
     print(f"judgstat sheet import: {written} gold records -> {args.output}")
     if not_coded:
-        print(f"  note: the sheet does not code {', '.join(not_coded)}: `judgstat evaluate` compares these with "
-              "null gold, so read only the coded fields of its report")
+        print(f"  note: the sheet does not code {', '.join(not_coded)}: `judgstat evaluate` leaves these out "
+              "(counted as not coded); a code not_stated is kept as null gold (the parser is right iff it gives no value)")
     return 0

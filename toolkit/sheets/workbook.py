@@ -41,6 +41,13 @@ DEFAULT_FIELDS = (
     "outcome", "penalty_type", "term_months", "probation_months", "fine_yuan",
     "info_count", "info_category", "illegal_gains_yuan",
 )
+# Columns of `judgstat sheet agree -o REPORT.csv`, one row per field.
+REPORT_COLUMNS = (
+    "field", "n", "percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
+    "alpha_low", "alpha_high", "parser_agreement",
+    # numeric fields only (empty for categorical ones): how NOT_STATED entered the statistics
+    "alpha_units", "not_stated_cells", "stated_percent_agreement", "stated_alpha",
+)
 BOOLEAN_CODES = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 
 
