@@ -20,6 +20,14 @@ runner stores, resumes and reports exactly as with plain HTTP, and keeps every p
   and with host names outside the allowed ones unresolvable (--host-resolver-rules), so the page's own
   requests cannot leave the hosts the run may contact.
 
+Lists that page inside the browser (12309, wenshu: the page's own script loads page N when its pager's
+"next" button is clicked; no URL shows page N) are asked for as `paged_url(list_url, N)`, the list URL
+with the fragment #judgstat-page=N, so that each page has its own request key in the store. The
+fetcher shows page N by clicking the module's BROWSER_NEXT_PAGE button on page N-1, when the browser
+shows it; otherwise it navigates to the list (page 1) and clicks forward. Each click counts as a
+navigation: it waits its turn under the interval and takes one from the daily cap, because it makes the
+page's script send one request. A page N-1 without an enabled next button is a SiteChangedError.
+
 Limits, said plainly: Chromium follows HTTP redirects itself, so a hop is not checked before it is made;
 the final URL is checked (allowed host, robots.txt) before its page is accepted, and the host-resolver
 rules keep hops on allowed host names. Requests the page's own scripts make (its JSON list endpoint) are
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -50,6 +59,7 @@ from scrapers.errors import (
     SiteChangedError,
     StopRun,
 )
+from scrapers.pagetext import NEXT_PAGE_WORDS
 from scrapers.store import Request, _write_atomic
 
 DEFAULT_DAILY_CAP = 500  # navigations per calendar day; the user may lower it, never raise it
@@ -95,6 +105,40 @@ NAVIGATION_STATUS = (
     "const e = performance.getEntriesByType('navigation')[0];"
     "return e ? [e.responseStatus || 0, e.redirectCount || 0] : [0, 0];"
 )
+
+
+PAGE_FRAGMENT = "judgstat-page="
+# Enabled elements matching the pager selector, as [text, disabled] pairs (the click picks one of them).
+PAGER_PROBE = (
+    "return Array.from(document.querySelectorAll(arguments[0])).map(e => [e.textContent.trim(),"
+    " e.classList.contains('disabled') || e.hasAttribute('disabled') || e.getAttribute('aria-disabled') === 'true']);"
+)
+PAGER_CLICK = "document.querySelectorAll(arguments[0])[arguments[1]].click();"
+DOCUMENT_HTML = "return document.documentElement ? document.documentElement.outerHTML : '';"
+
+
+def paged_url(list_url: str, page: int) -> str:
+    """The request URL of page `page` of a list that pages inside the browser (page 1: the list URL)."""
+    return list_url if page == 1 else f"{list_url}#{PAGE_FRAGMENT}{page}"
+
+
+def split_paged_url(url: str) -> tuple[str, int]:
+    """(list URL, page) of a paged_url(); any other URL is page 1 of itself."""
+    base, _, fragment = url.partition("#")
+    if fragment.startswith(PAGE_FRAGMENT) and fragment[len(PAGE_FRAGMENT):].isdigit():
+        return base, int(fragment[len(PAGE_FRAGMENT):])
+    return url, 1
+
+
+def pick_next_button(candidates: list[list[Any]]) -> int | None:
+    """Index of the pager's next button among (text, disabled) pairs: the enabled one labelled 下一页,
+    or the only one when a single element matches; None when there is no enabled next button."""
+    labelled = [i for i, (text, _) in enumerate(candidates) if text in NEXT_PAGE_WORDS]
+    if labelled:
+        return next((i for i in labelled if not candidates[i][1]), None)
+    if len(candidates) == 1 and not candidates[0][1]:
+        return 0
+    return None
 
 
 def chromium_paths() -> tuple[str | None, str | None]:
@@ -181,13 +225,15 @@ class BrowserFetcher:
         daily_cap: int = DEFAULT_DAILY_CAP,
         counter_path: Path | None = None,
         wait_for: str | Callable[[str], str | None] | None = None,
+        next_page: str | None = None,
         render_timeout: float = 20.0,
         settle: float = 0.5,
         today: Callable[[], date] = date.today,
     ) -> None:
         """driver: an existing WebDriver (tests); else Chromium starts on first use with `profile_dir`
         (the user's own) or a fresh temporary profile removed by close().
-        wait_for: a CSS selector (or url -> selector) that the rendered page must contain."""
+        wait_for: a CSS selector (or url -> selector) that the rendered page must contain.
+        next_page: CSS selector of the pager's next button, for lists that page in the browser."""
         self.client = client
         self.driver = driver
         self._owns_driver = driver is None
@@ -195,6 +241,8 @@ class BrowserFetcher:
         self._temp_profile: str | None = None
         self.cap = DailyCap(daily_cap, counter_path, today)
         self.wait_for = wait_for
+        self.next_page = next_page
+        self._showing: tuple[str, int] | None = None  # (list URL, page) the browser shows after a list fetch
         self.render_timeout = render_timeout
         self.settle = settle
         self.navigations = 0
@@ -254,6 +302,15 @@ class BrowserFetcher:
         return self.get(url)
 
     def get(self, url: str) -> Response:
+        base, page = split_paged_url(url)
+        if page > 1:
+            return self._get_page(base, page, url)
+        self._showing = None
+        response = self._get(url)
+        self._showing = (url, 1)
+        return response
+
+    def _get(self, url: str) -> Response:
         self.client.check_target(url)  # allowed host and robots.txt, through the HTTP client's own code
         p = self.client.politeness
         last_problem = ""
@@ -286,6 +343,60 @@ class BrowserFetcher:
             f"{url}: gave up after {p.max_retries + 1} browser navigations (last: {last_problem}). "
             "The site may be down or overloaded; rerun later to resume"
         )
+
+    def _get_page(self, base: str, page: int, url: str) -> Response:
+        """Page `page` of the list at `base`: one click from page-1 when the browser shows it, else from page 1."""
+        if not self.next_page:
+            raise FetchError(f"{url}: this source declares no pager (BROWSER_NEXT_PAGE); page {page} cannot be shown")
+        if self._showing is None or self._showing[0] != base or self._showing[1] >= page:
+            self.get(base)
+        assert self._showing is not None
+        response = None
+        while self._showing[1] < page:
+            response = self._click_next(base, self._showing[1] + 1)
+            self._showing = (base, self._showing[1] + 1)
+        assert response is not None
+        return Response(response.status, response.content_type, response.body, url, ())
+
+    def _click_next(self, base: str, page: int) -> Response:
+        """Click the next button on page `page - 1` and return the list once the page's script re-rendered it."""
+        label = paged_url(base, page)
+        self.client.check_target(base)
+        browser = self._browser()
+        candidates = browser.execute_script(PAGER_PROBE, self.next_page)
+        index = pick_next_button(candidates or [])
+        if index is None:
+            error = SiteChangedError(
+                f"{label}: page {page - 1} has no enabled next-page button ({self.next_page!r}) although page "
+                f"{page} was asked for; the pager has changed"
+            )
+            error.body = browser.page_source.encode("utf-8")  # type: ignore[attr-defined]
+            raise error
+        self.cap.take()
+        self.client.wait_turn(base)
+        before = browser.execute_script(DOCUMENT_HTML)
+        self.navigations += 1
+        browser.execute_script(PAGER_CLICK, self.next_page, index)
+        deadline = time.monotonic() + self.render_timeout
+        while time.monotonic() < deadline and browser.execute_script(DOCUMENT_HTML) == before:
+            time.sleep(0.05)
+        self._wait_rendered(browser, base, expect_selector=False)  # quiet: the script's requests are done
+        self._wait_rendered(browser, base)
+        body = browser.page_source.encode("utf-8")
+        if browser.execute_script(DOCUMENT_HTML) == before:
+            error = SiteChangedError(
+                f"{label}: clicking the next-page button changed nothing within {self.render_timeout:.0f} s; "
+                "the pager or the page's script has changed"
+            )
+            error.body = body  # type: ignore[attr-defined]
+            raise error
+        try:
+            check_page(200, "text/html", body, label)
+        except StopRun as exc:
+            exc.body = body  # type: ignore[attr-defined]
+            raise
+        self._check_rendered(base, body)
+        return Response(200, "text/html; charset=utf-8", body, browser.current_url, ())
 
     def _navigate(self, url: str) -> tuple[int, str, int, bytes, str | None]:
         """(status, final url, redirect count, rendered page, problem or None) of one navigation."""
