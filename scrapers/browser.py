@@ -15,6 +15,9 @@ runner stores, resumes and reports exactly as with plain HTTP, and keeps every p
 - a daily cap of navigations (default DEFAULT_DAILY_CAP, lower with --daily-cap) counted in
   DIR/browser-navigations.json, so reruns on the same day share it; reaching it is a normal,
   resumable stop (BoundReached);
+- the JSON answers the page's own scripts received (fetch/XHR, the last 20) are appended to the stored
+  page as <script type="application/json" id="judgstat-answers">, so that a source module can check
+  the rendered list against what the site answered (page_answers());
 - the browser runs with the user's own profile (--browser-profile DIR: your login, never a shared
   account) or a fresh temporary one, with background networking, sync, component updates and QUIC off,
   and with host names outside the allowed ones unresolvable (--host-resolver-rules), so the page's own
@@ -79,24 +82,43 @@ CHROMIUM_FLAGS = (
     "--disable-default-apps",
     "--metrics-recording-only",
 )
-# Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet": installed by CDP
-# before any of the page's scripts run.
+# Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet", and keeps the JSON
+# answers they received (window.__judgstatAnswers): installed by CDP before any of the page's scripts run.
 PENDING_COUNTER = """(() => {
   if ("__judgstatPending" in window) return;
   let pending = 0;
+  const answers = [];
   Object.defineProperty(window, "__judgstatPending", {get: () => pending});
+  Object.defineProperty(window, "__judgstatAnswers", {get: () => answers});
+  const keep = (url, text) => {
+    if (typeof text !== "string" || text.length > %(limit)d) return;
+    try { JSON.parse(text); } catch (e) { return; }
+    answers.push({url: String(url), body: text});
+    if (answers.length > %(count)d) answers.shift();
+  };
   const realFetch = window.fetch;
   if (realFetch) window.fetch = function (...args) {
     pending++;
-    return realFetch.apply(this, args).finally(() => { pending--; });
+    return realFetch.apply(this, args).then(response => {
+      pending++;
+      response.clone().text().then(text => keep(response.url, text), () => {}).finally(() => { pending--; });
+      return response;
+    }).finally(() => { pending--; });
   };
   const realSend = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (...args) {
     pending++;
-    this.addEventListener("loadend", () => { pending--; }, {once: true});
+    this.addEventListener("loadend", () => {
+      if (this.responseType === "" || this.responseType === "text") keep(this.responseURL, this.responseText);
+      pending--;
+    }, {once: true});
     return realSend.apply(this, args);
   };
-})();"""
+})();""" % {"limit": 4_000_000, "count": 20}
+# The answers appended to a stored rendered page, for the source module to check the list against.
+ANSWERS_ID = "judgstat-answers"
+READ_ANSWERS = "return window.__judgstatAnswers ? window.__judgstatAnswers.slice() : [];"
+CLEAR_ANSWERS = "if (window.__judgstatAnswers) window.__judgstatAnswers.length = 0;"
 RENDER_PROBE = (
     "return [document.readyState, document.documentElement ? document.documentElement.outerHTML.length : 0,"
     " performance.getEntriesByType('resource').length, window.__judgstatPending || 0];"
@@ -115,6 +137,30 @@ PAGER_PROBE = (
 )
 PAGER_CLICK = "document.querySelectorAll(arguments[0])[arguments[1]].click();"
 DOCUMENT_HTML = "return document.documentElement ? document.documentElement.outerHTML : '';"
+
+
+def with_answers(body: bytes, answers: list[dict[str, str]]) -> bytes:
+    """The rendered page with the JSON answers its scripts received, as <script type="application/json">."""
+    if not answers:
+        return body
+    data = json.dumps(answers, ensure_ascii=False).replace("</", "<\\/")
+    block = f'<script type="application/json" id="{ANSWERS_ID}">{data}</script>'.encode("utf-8")
+    end = body.rfind(b"</body>")
+    return body[:end] + block + body[end:] if end >= 0 else body + block
+
+
+def page_answers(body: bytes) -> list[dict[str, str]]:
+    """The answers with_answers() put into a stored page ([] when there are none)."""
+    from bs4 import BeautifulSoup
+
+    tag = BeautifulSoup(body.decode("utf-8", errors="replace"), "html.parser").find(id=ANSWERS_ID)
+    if tag is None:
+        return []
+    try:
+        answers = json.loads(tag.get_text())
+    except ValueError:
+        return []
+    return [a for a in answers if isinstance(a, dict) and isinstance(a.get("url"), str) and isinstance(a.get("body"), str)]
 
 
 def paged_url(list_url: str, page: int) -> str:
@@ -375,6 +421,7 @@ class BrowserFetcher:
         self.cap.take()
         self.client.wait_turn(base)
         before = browser.execute_script(DOCUMENT_HTML)
+        browser.execute_script(CLEAR_ANSWERS)
         self.navigations += 1
         browser.execute_script(PAGER_CLICK, self.next_page, index)
         deadline = time.monotonic() + self.render_timeout
@@ -382,7 +429,7 @@ class BrowserFetcher:
             time.sleep(0.05)
         self._wait_rendered(browser, base, expect_selector=False)  # quiet: the script's requests are done
         self._wait_rendered(browser, base)
-        body = browser.page_source.encode("utf-8")
+        body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         if browser.execute_script(DOCUMENT_HTML) == before:
             error = SiteChangedError(
                 f"{label}: clicking the next-page button changed nothing within {self.render_timeout:.0f} s; "
@@ -415,7 +462,7 @@ class BrowserFetcher:
             return 0, url, 0, b"", "the browser could not load the page (connection failed)"
         status, redirects = browser.execute_script(NAVIGATION_STATUS)
         self._wait_rendered(browser, url, expect_selector=200 <= int(status or 200) < 300)
-        body = browser.page_source.encode("utf-8")
+        body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         return int(status or 0), final_url, int(redirects or 0), body, None
 
     def _selector(self, url: str) -> str | None:

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from scrapers.browser import paged_url
+from scrapers.browser import page_answers, paged_url
 from scrapers.errors import SiteChangedError
 from scrapers.pagetext import last_chinese_date, parse_date
 from scrapers.runner import Sanity, Scraper, require_listed
@@ -151,10 +151,13 @@ BROWSER_WAIT_FOR = browser_wait_for
 class RenderedList:
     items: list[ListItem]
     has_next: bool  # the pager offers an enabled next button
+    answer: ListPage  # the getFileListByPage answer the page's script received and rendered
 
 
 def parse_rendered_list(body: bytes, url: str) -> RenderedList:
-    """A list page as the site's script rendered it. Raises SiteChangedError when it lists nothing."""
+    """A list page as the site's script rendered it, checked against the answer the script received
+    (kept in the page by the browser route). Raises SiteChangedError when it lists nothing, when no
+    answer was received, or when the rows differ from the answer."""
     soup = BeautifulSoup(body.decode("utf-8", errors="replace"), "html.parser")
     host = urlsplit(url).netloc
     items: list[ListItem] = []
@@ -178,7 +181,15 @@ def parse_rendered_list(body: bytes, url: str) -> RenderedList:
         )
     next_button = soup.select_one(BROWSER_NEXT_PAGE)
     has_next = next_button is not None and "disabled" not in (next_button.get("class") or [])
-    return RenderedList(items, has_next)
+    received = [a for a in page_answers(body) if urlsplit(a["url"]).path == LIST_ENDPOINT]
+    if not received:
+        raise SiteChangedError(f"{url}: the page's script received no {LIST_ENDPOINT} answer; the page has changed")
+    origin = f"{urlsplit(url).scheme}://{host}"
+    answer = parse_list(received[-1]["body"].encode("utf-8"), f"{url} (the answer the page received)", origin)
+    if [i.url for i in items] != [i.url for i in answer.items]:
+        raise SiteChangedError(f"{url}: the rendered rows ({len(items)}) are not the {len(answer.items)} hits the "
+                               "page received; the list layout has changed")
+    return RenderedList(items, has_next, answer)
 
 
 def _listed_date(value: Any) -> str | None:
@@ -247,10 +258,15 @@ def _list_checker(url: str, base_url: str, page: int):
     return check
 
 
-def _rendered_checker(url: str):
+def _rendered_checker(url: str, page: int):
     def check(body: bytes) -> RenderedList:
         listing = parse_rendered_list(body, url)
-        SANITY.check_page(url, len(listing.items), (i.date for i in listing.items), last_page=not listing.has_next)
+        announced = listing.answer.page_count
+        if page < announced and not listing.has_next:
+            raise SiteChangedError(f"{url}: page {page} of the {announced} the site announces (total "
+                                   f"{listing.answer.total}) offers no next-page button ({BROWSER_NEXT_PAGE}); "
+                                   "the pager has changed")
+        SANITY.check_page(url, len(listing.items), (i.date for i in listing.items), last_page=page >= announced)
         return listing
 
     return check
@@ -262,10 +278,10 @@ def _rendered_pages(scraper: Scraper, base_url: str, channel: Channel):
     page, more = 1, True
     while more:
         request = Request.get(paged_url(list_url, page))
-        _, listing = scraper.fetch_list(request, _rendered_checker(request.url),
+        _, listing = scraper.fetch_list(request, _rendered_checker(request.url, page),
                                         extra={"channel": channel.label, "page": page})
         yield page, listing.items
-        more, page = listing.has_next, page + 1
+        more, page = page < listing.answer.page_count, page + 1
 
 
 def _json_pages(scraper: Scraper, base_url: str, channel: Channel):
@@ -375,5 +391,12 @@ def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     return document_record(body, **args)
 
 
+def _rendered_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    listing = parse_rendered_list(body, args["url"])
+    return {"has_next": listing.has_next, "total": listing.answer.total, "page_count": listing.answer.page_count,
+            "items": [asdict(i) for i in listing.items]}
+
+
 # scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
-EXAMPLES = {"12309_list": ("list", _list_example), "12309_detail": ("document", _document_example)}
+EXAMPLES = {"12309_list": ("list", _list_example), "12309_detail": ("document", _document_example),
+            "12309_rendered_list": ("list", _rendered_list_example)}

@@ -44,7 +44,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -364,8 +364,8 @@ def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> 
         partition = pending.pop(0)
         list_url = list_page_url(base_url, query, partition)
         first = Request.get(list_url)
-        _, listing = scraper.fetch_list(first, _rendered_checker(first.url, 1, cap),
-                                        extra={"partition": partition.describe(), "page": 1})
+        last_body, listing = scraper.fetch_list(first, _rendered_checker(first.url, 1, cap),
+                                                extra={"partition": partition.describe(), "page": 1})
         if listing.count > cap:
             if partition.date_from < partition.date_to:
                 pending[:0] = partition.split()  # date halves while the part spans more than one day
@@ -379,8 +379,16 @@ def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> 
         # A part's list pages first: the browser clicks forward from one page to the next.
         while listings[-1].has_next and len(listings) * PAGE_SIZE < cap:
             request = Request.get(paged_url(list_url, len(listings) + 1))
-            listings.append(scraper.fetch_list(request, _rendered_checker(request.url, len(listings) + 1, cap),
-                                               extra={"partition": partition.describe(), "page": len(listings) + 1})[1])
+            last_body, listing = scraper.fetch_list(request, _rendered_checker(request.url, len(listings) + 1, cap),
+                                                    extra={"partition": partition.describe(), "page": len(listings) + 1})
+            listings.append(listing)
+        announced = math.ceil(min(listings[0].count, cap) / PAGE_SIZE)
+        if len(listings) < announced:
+            raise scraper.keep_and_fail(
+                f"{list_url}: the pager offers no next page after page {len(listings)} although the site counts "
+                f"{listings[0].count} results ({announced} pages of {PAGE_SIZE}); the pager has changed",
+                last_body,
+            )
         for number, listing in enumerate(listings, start=1):
             chosen = [row for row in listing.rows if row.doc_id not in seen]
             listed += len(listing.rows)
@@ -512,5 +520,12 @@ def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     return document_record(body, **args)
 
 
+def _rendered_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    listing = parse_rendered_list(body, args["url"])
+    return {"count": listing.count, "has_next": listing.has_next, "rows": [asdict(r) for r in listing.rows]}
+
+
 # scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
-EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example)}
+EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example),
+            "wenshu_rendered_list": ("list", _rendered_list_example),
+            "wenshu_rendered_detail": ("document", _document_example)}

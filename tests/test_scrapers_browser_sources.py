@@ -156,3 +156,51 @@ def test_paged_urls_and_the_next_button() -> None:
     assert pick_next_button([["上一页", False], ["下一页", True]]) is None  # the last page: disabled
     assert pick_next_button([["›", False]]) == 0 and pick_next_button([]) is None
     assert pick_next_button([["1", False], ["2", False]]) is None  # ambiguous: no labelled next button
+
+
+def test_12309_pager_that_no_longer_matches_fails_loudly(chromium, sites, tmp_path, capsys, monkeypatch) -> None:  # noqa: F811,E501
+    from scrapers import procuratorate_12309
+
+    monkeypatch.setattr(procuratorate_12309, "BROWSER_NEXT_PAGE", ".next-page")  # as if the site renamed it
+    sites.procuratorate["sh"] = procuratorate_articles(1, 20)
+    out = tmp_path / "out"
+    assert scrape(out, "12309", sites.url, "--province", "上海", *BROWSER) == 1
+    err = capsys.readouterr().err
+    assert "page 1 of the 2 the site announces (total 20) offers no next-page button" in err and "kept in" in err
+    assert stored_ids(out) == [] and len(list((out / "rejected").iterdir())) == 1
+
+
+def test_wenshu_pager_that_no_longer_matches_fails_loudly(chromium, sites, tmp_path, capsys, monkeypatch) -> None:  # noqa: F811,E501
+    from scrapers import wenshu
+
+    monkeypatch.setattr(wenshu, "BROWSER_NEXT_PAGE", ".left_7_3 a.next")
+    sites.wenshu_docs = judgments(23, step_days=10)
+    profile = tmp_path / "profile"
+    login_in_profile(profile, sites.url)
+    out = tmp_path / "out"
+    assert scrape(out, "wenshu", sites.url, "--query", QUERY, "--date-from", "2019-01-01", "--date-to", "2019-12-31",
+                  *BROWSER, "--browser-profile", str(profile)) == 1
+    err = capsys.readouterr().err
+    assert "no next page after page 1 although the site counts 23 results (2 pages of 15)" in err
+    assert stored_ids(out) == []
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "scrapers" / "fixtures"
+
+
+def test_rendered_12309_list_must_agree_with_the_answer_the_page_received() -> None:
+    from scrapers.browser import ANSWERS_ID
+    from scrapers.errors import SiteChangedError
+    from scrapers.procuratorate_12309 import parse_rendered_list
+
+    url = "https://www.12309.gov.cn/12309/gj/sh/zjxflws/index.shtml"
+    page = (FIXTURES / "12309_rendered_list.example.html").read_bytes()
+    assert len(parse_rendered_list(page, url).items) == 3
+    without_answer = page[: page.index(f'<script type="application/json" id="{ANSWERS_ID}"'.encode())] + b"</body></html>"
+    with pytest.raises(SiteChangedError, match="received no /getFileListByPage answer"):
+        parse_rendered_list(without_answer, url)
+    first_row = page[page.index(b"<li>"): page.index(b"</li>") + 5]
+    with pytest.raises(SiteChangedError, match=r"rendered rows \(2\) are not the 3 hits"):
+        parse_rendered_list(page.replace(first_row, b""), url)
+    with pytest.raises(SiteChangedError, match="has no rows"):
+        parse_rendered_list(b"<html><body><ul id='impFile'></ul></body></html>", url)
