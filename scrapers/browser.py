@@ -462,6 +462,7 @@ class BrowserFetcher:
             return 0, url, 0, b"", "the browser could not load the page (connection failed)"
         status, redirects = browser.execute_script(NAVIGATION_STATUS)
         self._wait_rendered(browser, url, expect_selector=200 <= int(status or 200) < 300)
+        final_url = browser.current_url  # the page's script may have navigated on: that URL is checked too
         body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         return int(status or 0), final_url, int(redirects or 0), body, None
 

@@ -204,3 +204,31 @@ def test_rendered_12309_list_must_agree_with_the_answer_the_page_received() -> N
         parse_rendered_list(page.replace(first_row, b""), url)
     with pytest.raises(SiteChangedError, match="has no rows"):
         parse_rendered_list(b"<html><body><ul id='impFile'></ul></body></html>", url)
+
+
+SAVED_PAGES = Path(__file__).resolve().parent / "fixtures" / "loaders" / "wenshu_saved_pages"
+README = Path(__file__).resolve().parents[1] / "scrapers" / "README.md"
+HOW_TO = "judgstat load wenshu-pages/ -o judgments.parquet"
+
+
+def test_readme_how_to_loads_saved_wenshu_pages(tmp_path, monkeypatch, capsys) -> None:
+    """The README's command, word for word, on synthetic saved pages: a browser's "Save page as" .html and
+    the site's download (.doc holding HTML), plus a login page that must land in the errors table."""
+    import shutil
+
+    from toolkit.cli import main
+    from toolkit.schema import DOCUMENT_FIELDS, read_table
+
+    assert f"\n{HOW_TO}\n" in README.read_text(encoding="utf-8")
+    folder = tmp_path / "wenshu-pages"
+    shutil.copytree(SAVED_PAGES, folder)
+    shutil.copy(FIXTURES / "login.example.html", folder / "登录.html")
+    monkeypatch.chdir(tmp_path)
+    assert main(HOW_TO.split()[1:] + ["--no-progress"]) == 3  # 3: a file is in the errors table
+    frame = read_table(tmp_path / "judgments.parquet", DOCUMENT_FIELDS).set_index("id")
+    assert sorted(frame.index) == ["SynthDoc0001aa", "周某案"]  # the docId of the saved URL, else the file name
+    assert set(frame["source"]) == {"wenshu/html"}
+    first = frame.loc["SynthDoc0001aa"]
+    assert (first["court"], first["case_number"], first["date"]) == ("测试省测试市测试区人民法院", "（2021）测0101刑初77号", "2021-04-12")
+    errors = (tmp_path / "judgments.errors.csv").read_text(encoding="utf-8")
+    assert "登录.html" in errors and "no judgment body" in errors
