@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="http (plain requests) or browser (headless Chromium renders the site's JavaScript; "
                              "only for sources that declare it); default: the source's first")
     parser.add_argument("--browser-profile", type=Path, metavar="DIR",
-                        help="browser route: YOUR Chromium profile folder (your own login); default: a fresh one")
+                        help="browser route: YOUR Chromium profile folder, where you logged in with your own account "
+                             "(required for wenshu); default: a fresh temporary one")
     parser.add_argument("--daily-cap", type=int, metavar="N",
                         help="browser route: at most N navigations per day (default and maximum 500)")
     parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")

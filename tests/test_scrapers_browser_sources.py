@@ -90,6 +90,18 @@ def test_12309_browser_route_resumes_a_run_stopped_after_page_one(chromium, site
     assert [s.json["page"] for s in sites.requests_to("/getFileListByPage")] == [1, 1, 2]
 
 
+def test_12309_browser_route_keeps_robots_txt(chromium, sites, tmp_path) -> None:  # noqa: F811
+    sites.procuratorate["sh"] = procuratorate_articles(1, 4)
+    aid, _, day = sites.procuratorate["sh"][1]  # a 不起诉决定书, wanted
+    refused = f"/12309/gj/sh/zjxflws/{day[:7].replace('-', '')}/{aid}.shtml"
+    sites.robots_txt = f"User-agent: *\nDisallow: {refused}\n"
+    out = tmp_path / "out"
+    assert scrape(out, "12309", sites.url, "--province", "上海", *BROWSER) == 0
+    assert aid not in stored_ids(out) and len(stored_ids(out)) == 2
+    assert sites.requests_to(refused) == []  # never opened in the browser
+    assert any(aid in note and "robots.txt" in note for note in runs(out)[-1]["notes"])
+
+
 def login_in_profile(profile: Path, site_url: str, session: str = "valid-session") -> None:
     """What the user does once: log in in their own Chromium profile (here: the fake site's login)."""
     driver = new_chromium_driver(profile, allowed_hosts={"127.0.0.1"})
@@ -202,6 +214,9 @@ def test_rendered_12309_list_must_agree_with_the_answer_the_page_received() -> N
     first_row = page[page.index(b"<li>"): page.index(b"</li>") + 5]
     with pytest.raises(SiteChangedError, match=r"rendered rows \(2\) are not the 3 hits"):
         parse_rendered_list(page.replace(first_row, b""), url)
+    elsewhere = page.replace(b'href="https://www.12309.gov.cn/12309/gj/sh/hpq/', b'href="https://elsewhere.example/12309/gj/sh/hpq/')
+    with pytest.raises(SiteChangedError, match="points to another host"):
+        parse_rendered_list(elsewhere, url)
     with pytest.raises(SiteChangedError, match="has no rows"):
         parse_rendered_list(b"<html><body><ul id='impFile'></ul></body></html>", url)
 
