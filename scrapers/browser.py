@@ -15,7 +15,7 @@ runner stores, resumes and reports exactly as with plain HTTP, and keeps every p
 - a daily cap of navigations (default DEFAULT_DAILY_CAP, lower with --daily-cap) counted in
   DIR/browser-navigations.json, so reruns on the same day share it; reaching it is a normal,
   resumable stop (BoundReached);
-- the JSON answers the page's own scripts received (fetch/XHR, the last 20) are appended to the stored
+- the JSON answers the page's own scripts received (fetch/XHR, the last ANSWERS_KEPT) are appended to the stored
   page as <script type="application/json" id="judgstat-answers">, so that a source module can check
   the rendered list against what the site answered (page_answers());
 - the browser runs with the user's own profile (--browser-profile DIR: your login, never a shared
@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -60,7 +59,6 @@ from scrapers.errors import (
     RetriesExhaustedError,
     ScrapeError,
     SiteChangedError,
-    StopRun,
 )
 from scrapers.pagetext import NEXT_PAGE_WORDS
 from scrapers.store import Request, _write_atomic
@@ -82,6 +80,8 @@ CHROMIUM_FLAGS = (
     "--disable-default-apps",
     "--metrics-recording-only",
 )
+ANSWERS_KEPT = 20  # the last JSON answers of a page's own scripts that are kept with the page
+ANSWER_MAX_CHARS = 4_000_000  # a longer answer is not kept (a list answer is a few kB)
 # Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet", and keeps the JSON
 # answers they received (window.__judgstatAnswers): installed by CDP before any of the page's scripts run.
 PENDING_COUNTER = """(() => {
@@ -114,7 +114,7 @@ PENDING_COUNTER = """(() => {
     }, {once: true});
     return realSend.apply(this, args);
   };
-})();""" % {"limit": 4_000_000, "count": 20}
+})();""" % {"limit": ANSWER_MAX_CHARS, "count": ANSWERS_KEPT}
 # The answers appended to a stored rendered page, for the source module to check the list against.
 ANSWERS_ID = "judgstat-answers"
 READ_ANSWERS = "return window.__judgstatAnswers ? window.__judgstatAnswers.slice() : [];"
@@ -130,7 +130,7 @@ NAVIGATION_STATUS = (
 
 
 PAGE_FRAGMENT = "judgstat-page="
-# Enabled elements matching the pager selector, as [text, disabled] pairs (the click picks one of them).
+# Every element matching the pager selector, as [text, disabled] pairs (pick_next_button chooses one).
 PAGER_PROBE = (
     "return Array.from(document.querySelectorAll(arguments[0])).map(e => [e.textContent.trim(),"
     " e.classList.contains('disabled') || e.hasAttribute('disabled') || e.getAttribute('aria-disabled') === 'true']);"
@@ -272,6 +272,7 @@ class BrowserFetcher:
         counter_path: Path | None = None,
         wait_for: str | Callable[[str], str | None] | None = None,
         next_page: str | None = None,
+        answer_check: Callable[[str, bytes], None] | None = None,
         render_timeout: float = 20.0,
         settle: float = 0.5,
         today: Callable[[], date] = date.today,
@@ -279,7 +280,9 @@ class BrowserFetcher:
         """driver: an existing WebDriver (tests); else Chromium starts on first use with `profile_dir`
         (the user's own) or a fresh temporary profile removed by close().
         wait_for: a CSS selector (or url -> selector) that the rendered page must contain.
-        next_page: CSS selector of the pager's next button, for lists that page in the browser."""
+        next_page: CSS selector of the pager's next button, for lists that page in the browser.
+        answer_check: (url, rendered page with its answers) -> None, raising the source's own error for an
+        answer the page received that says stop or gone (before the selector is checked)."""
         self.client = client
         self.driver = driver
         self._owns_driver = driver is None
@@ -288,6 +291,7 @@ class BrowserFetcher:
         self.cap = DailyCap(daily_cap, counter_path, today)
         self.wait_for = wait_for
         self.next_page = next_page
+        self.answer_check = answer_check
         self._showing: tuple[str, int] | None = None  # (list URL, page) the browser shows after a list fetch
         self.render_timeout = render_timeout
         self.settle = settle
@@ -367,11 +371,7 @@ class BrowserFetcher:
             if problem is None:
                 if final_url != url:
                     self.client.check_target(final_url, what=f" (the browser was redirected there from {url})")
-                try:
-                    check_page(status, "text/html", body, url)
-                except StopRun as exc:
-                    exc.body = body  # type: ignore[attr-defined]
-                    raise
+                self._check_stop(status, body, url)
                 if status not in RETRY_STATUSES:
                     if status in (404, 410):
                         raise DocumentGoneError(f"{url}: HTTP {status} (browser)")
@@ -437,11 +437,7 @@ class BrowserFetcher:
             )
             error.body = body  # type: ignore[attr-defined]
             raise error
-        try:
-            check_page(200, "text/html", body, label)
-        except StopRun as exc:
-            exc.body = body  # type: ignore[attr-defined]
-            raise
+        self._check_stop(200, body, label)
         self._check_rendered(base, body)
         return Response(200, "text/html; charset=utf-8", body, browser.current_url, ())
 
@@ -465,6 +461,16 @@ class BrowserFetcher:
         final_url = browser.current_url  # the page's script may have navigated on: that URL is checked too
         body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         return int(status or 0), final_url, int(redirects or 0), body, None
+
+    def _check_stop(self, status: int, body: bytes, url: str) -> None:
+        """Stop pages (captcha, login, block) and the answers the page received; the page goes with the error."""
+        try:
+            check_page(status, "text/html", body, url)
+            if self.answer_check is not None:
+                self.answer_check(url, body)
+        except ScrapeError as exc:
+            exc.body = body  # type: ignore[attr-defined]
+            raise
 
     def _selector(self, url: str) -> str | None:
         return self.wait_for(url) if callable(self.wait_for) else self.wait_for

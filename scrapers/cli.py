@@ -175,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
         fetcher = BrowserFetcher(
             client, profile_dir=args.browser_profile, daily_cap=args.daily_cap or DEFAULT_DAILY_CAP,
             counter_path=Path(args.out) / COUNTER_NAME, wait_for=declared(args.source, "BROWSER_WAIT_FOR"),
-            next_page=declared(args.source, "BROWSER_NEXT_PAGE"), render_timeout=args.timeout,
+            next_page=declared(args.source, "BROWSER_NEXT_PAGE"),
+            answer_check=declared(args.source, "BROWSER_CHECK_ANSWERS"), render_timeout=args.timeout,
         )
     scraper = Scraper(args.source, store, fetcher, Bounds(args.max_requests, until), progress=not args.no_progress)
     _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts),

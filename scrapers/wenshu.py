@@ -51,7 +51,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from scrapers.browser import paged_url
+from scrapers.browser import page_answers, paged_url
 
 from scrapers.errors import (
     BlockedError,
@@ -273,6 +273,23 @@ def browser_wait_for(url: str) -> str:
 
 
 BROWSER_WAIT_FOR = browser_wait_for
+
+
+def check_rendered_answers(url: str, body: bytes) -> None:
+    """The rest.q4w answers the page's scripts received: an answer code other than 1 is told as over
+    HTTP (login expired, rate-limited, banned, document withdrawn), not as a page without rows."""
+    for answer in page_answers(body):
+        if urlsplit(answer["url"]).path != ENDPOINT:
+            continue
+        try:
+            payload = json.loads(answer["body"])
+        except ValueError:
+            continue
+        if isinstance(payload, dict) and payload.get("code") not in (1, "1"):
+            decode_result(answer["body"].encode("utf-8"), url)
+
+
+BROWSER_CHECK_ANSWERS = check_rendered_answers
 
 
 def list_page_url(base_url: str, query: str, partition: Partition) -> str:

@@ -17,6 +17,7 @@ from scraper_server import (  # noqa: F401 (fixtures)
     judgments,
     loopback_only,
     manifest,
+    page,
     procuratorate_articles,
     scrape,
     sites,
@@ -132,6 +133,25 @@ def test_wenshu_browser_route_with_the_users_own_login(chromium, sites, tmp_path
     assert "判处有期徒刑一年" in first["text"] and first["title"] == "被告人0号侵犯公民个人信息一审刑事判决书"
 
 
+def test_wenshu_browser_route_tells_answer_codes_apart(chromium, sites, tmp_path, capsys) -> None:  # noqa: F811
+    sites.wenshu_docs = judgments(4)
+    sites.wenshu_withdrawn = {"doc0002"}  # listed, but its detail answer says 文书不存在
+    profile = tmp_path / "profile"
+    login_in_profile(profile, sites.url)
+    out = tmp_path / "out"
+    run = ["--query", QUERY, "--date-from", "2019-01-01", "--date-to", "2019-12-31", *BROWSER,
+           "--browser-profile", str(profile)]
+    assert scrape(out, "wenshu", sites.url, *run) == 0
+    assert stored_ids(out) == ["doc0000", "doc0001", "doc0003"]
+    assert any("doc0002" in note and "no longer available" in note for note in runs(out)[-1]["notes"])
+
+    limited = json.dumps({"code": -9, "success": False, "description": "", "result": ""}).encode()
+    sites.inject("/website/parse/rest.q4w", page(limited))  # the next list answer the page receives
+    assert scrape(tmp_path / "again", "wenshu", sites.url, *run) == 1
+    err = capsys.readouterr().err
+    assert "code -9: the site is rate-limiting" in err and "kept in" in err
+
+
 def test_wenshu_browser_route_without_a_login_stops_on_the_login_page(chromium, sites, tmp_path, capsys) -> None:  # noqa: F811,E501
     sites.wenshu_docs = judgments(3)
     out = tmp_path / "out"
@@ -206,15 +226,15 @@ def test_rendered_12309_list_must_agree_with_the_answer_the_page_received() -> N
     from scrapers.procuratorate_12309 import parse_rendered_list
 
     url = "https://www.12309.gov.cn/12309/gj/sh/zjxflws/index.shtml"
-    page = (FIXTURES / "12309_rendered_list.example.html").read_bytes()
-    assert len(parse_rendered_list(page, url).items) == 3
-    without_answer = page[: page.index(f'<script type="application/json" id="{ANSWERS_ID}"'.encode())] + b"</body></html>"
+    rendered = (FIXTURES / "12309_rendered_list.example.html").read_bytes()
+    assert len(parse_rendered_list(rendered, url).items) == 3
+    without_answer = rendered[: rendered.index(f'<script type="application/json" id="{ANSWERS_ID}"'.encode())] + b"</body></html>"
     with pytest.raises(SiteChangedError, match="received no /getFileListByPage answer"):
         parse_rendered_list(without_answer, url)
-    first_row = page[page.index(b"<li>"): page.index(b"</li>") + 5]
+    first_row = rendered[rendered.index(b"<li>"): rendered.index(b"</li>") + 5]
     with pytest.raises(SiteChangedError, match=r"rendered rows \(2\) are not the 3 hits"):
-        parse_rendered_list(page.replace(first_row, b""), url)
-    elsewhere = page.replace(b'href="https://www.12309.gov.cn/12309/gj/sh/hpq/', b'href="https://elsewhere.example/12309/gj/sh/hpq/')
+        parse_rendered_list(rendered.replace(first_row, b""), url)
+    elsewhere = rendered.replace(b'href="https://www.12309.gov.cn/12309/gj/sh/hpq/', b'href="https://elsewhere.example/12309/gj/sh/hpq/')
     with pytest.raises(SiteChangedError, match="points to another host"):
         parse_rendered_list(elsewhere, url)
     with pytest.raises(SiteChangedError, match="has no rows"):

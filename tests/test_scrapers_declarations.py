@@ -6,7 +6,8 @@ must each be reachable from scrapers.sources.SOURCE_MODULES. For every source na
     ALLOWED_HOSTS     bare host names, including the host of the source's public base URL;
     BROWSER_WAIT_FOR  declared exactly when "browser" is a fetcher: a CSS selector (or url -> selector)
                       that compiles and is found in every rendered-page example of the source;
-    BROWSER_NEXT_PAGE (lists that page in the browser) and BROWSER_NEEDS_LOGIN only with "browser";
+    BROWSER_NEXT_PAGE (lists that page in the browser), BROWSER_NEEDS_LOGIN and BROWSER_CHECK_ANSWERS
+                      (callable) only with "browser";
     NEEDS_COOKIE      only with "http", with the COOKIE_ENV it reads.
 Modules serving several sources (releases: spc, spp) may key a declaration by source name.
 """
@@ -81,7 +82,7 @@ def test_browser_declarations_are_consistent(source: str) -> None:
     fetchers = declared(source, "FETCHERS")
     browser = "browser" in fetchers
     assert (declared(source, "BROWSER_WAIT_FOR") is not None) == browser  # browser in FETCHERS <=> a selector
-    for name in ("BROWSER_NEXT_PAGE", "BROWSER_NEEDS_LOGIN"):
+    for name in ("BROWSER_NEXT_PAGE", "BROWSER_NEEDS_LOGIN", "BROWSER_CHECK_ANSWERS"):
         assert declared(source, name) is None or browser, f"{name} without the browser fetcher"
     if declared(source, "NEEDS_COOKIE", False):
         assert "http" in fetchers and isinstance(getattr(source_module(source), "COOKIE_ENV", None), str)
@@ -95,6 +96,7 @@ def test_browser_declarations_are_consistent(source: str) -> None:
     next_page = declared(source, "BROWSER_NEXT_PAGE")
     if next_page is not None:
         soupsieve.compile(next_page)
+    assert declared(source, "BROWSER_CHECK_ANSWERS") is None or callable(declared(source, "BROWSER_CHECK_ANSWERS"))
 
 
 @pytest.mark.parametrize("source", [s for s in SOURCES if "browser" in declared(s, "FETCHERS")])
