@@ -175,9 +175,15 @@ def test_release_sites_through_the_browser(chromium, sites, tmp_path, source) ->
     assert len(stored_ids(out)) == 5 and len(records(out)) == 5
 
 
-def test_wenshu_browser_route_needs_the_users_profile(sites, tmp_path, capsys) -> None:  # noqa: F811
+def test_wenshu_browser_route_needs_the_users_profile_not_a_cookie(chromium, sites, tmp_path, capsys) -> None:  # noqa: F811,E501
     assert scrape(tmp_path, "wenshu", sites.url, "--query", QUERY, "--fetcher", "browser") == 2
-    assert "--browser-profile" in capsys.readouterr().err and sites.seen == []
+    assert "needs --browser-profile DIR" in capsys.readouterr().err
+    cookie = tmp_path / "cookie.txt"
+    cookie.write_text("SESSION=valid-session", encoding="utf-8")
+    assert scrape(tmp_path, "wenshu", sites.url, "--query", QUERY, "--browser-profile", str(tmp_path / "p"),
+                  "--cookie-file", str(cookie)) == 2
+    assert "--cookie-file is for --fetcher http" in capsys.readouterr().err
+    assert sites.seen == []
 
 
 def test_paged_urls_and_the_next_button() -> None:
