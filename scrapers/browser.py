@@ -292,6 +292,9 @@ class BrowserFetcher:
         self.wait_for = wait_for
         self.next_page = next_page
         self.answer_check = answer_check
+        # Set by the runner for the length of one fetch: raises BoundReached when --max-requests or --until
+        # forbids another step (one fetch may take several: the list opened again, then clicks).
+        self.before_step: Callable[[], None] | None = None
         self._showing: tuple[str, int] | None = None  # (list URL, page) the browser shows after a list fetch
         self.render_timeout = render_timeout
         self.settle = settle
@@ -365,7 +368,7 @@ class BrowserFetcher:
         p = self.client.politeness
         last_problem = ""
         for attempt in range(p.max_retries + 1):
-            self.cap.take()
+            self._step_allowed()
             self.client.wait_turn(url)
             status, final_url, redirects, body, problem = self._navigate(url)
             if problem is None:
@@ -418,7 +421,7 @@ class BrowserFetcher:
             )
             error.body = browser.page_source.encode("utf-8")  # type: ignore[attr-defined]
             raise error
-        self.cap.take()
+        self._step_allowed()
         self.client.wait_turn(base)
         before = browser.execute_script(DOCUMENT_HTML)
         browser.execute_script(CLEAR_ANSWERS)
@@ -461,6 +464,12 @@ class BrowserFetcher:
         final_url = browser.current_url  # the page's script may have navigated on: that URL is checked too
         body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         return int(status or 0), final_url, int(redirects or 0), body, None
+
+    def _step_allowed(self) -> None:
+        """The run's bounds, then the daily cap, before each navigation or click."""
+        if self.before_step is not None:
+            self.before_step()
+        self.cap.take()
 
     def _check_stop(self, status: int, body: bytes, url: str) -> None:
         """Stop pages (captcha, login, block) and the answers the page received; the page goes with the error."""

@@ -83,12 +83,16 @@ def test_12309_browser_route_resumes_a_run_stopped_after_page_one(chromium, site
     assert scrape(out, "12309", sites.url, "--province", "上海", *BROWSER, "--max-requests", "2") == 0
     assert "max-requests 2" in runs(out)[-1]["status"]  # robots.txt and page 1: page 2 is not stored yet
     assert [e["url"] for e in manifest(out)] == [f"{sites.url}/12309/gj/sh/zjxflws/index.shtml"]
+    # a bound of 2: robots.txt (1) and the list opened again (2) for page 2; the click would be a third
+    assert scrape(out, "12309", sites.url, "--province", "上海", *BROWSER, "--max-requests", "2") == 0
+    assert "max-requests 2" in runs(out)[-1]["status"]
+    assert [s.json["page"] for s in sites.requests_to("/getFileListByPage")] == [1, 1]
     assert scrape(out, "12309", sites.url, "--province", "上海", *BROWSER) == 0
     assert stored_ids(out) == wanted
     lists = [e["url"] for e in manifest(out) if e["kind"] == "list"]
     assert lists == [f"{sites.url}/12309/gj/sh/zjxflws/index.shtml", f"{sites.url}/12309/gj/sh/zjxflws/index.shtml#judgstat-page=2"]
-    # page 2 of the rerun: the list opened again and its next button clicked once
-    assert [s.json["page"] for s in sites.requests_to("/getFileListByPage")] == [1, 1, 2]
+    # page 2 of the last run: the list opened again and its next button clicked once
+    assert [s.json["page"] for s in sites.requests_to("/getFileListByPage")] == [1, 1, 1, 2]
 
 
 def test_12309_browser_route_keeps_robots_txt(chromium, sites, tmp_path) -> None:  # noqa: F811
