@@ -271,9 +271,9 @@ def test_readme_how_to_loads_saved_wenshu_pages(tmp_path, monkeypatch, capsys) -
     monkeypatch.chdir(tmp_path)
     assert main(HOW_TO.split()[1:] + ["--no-progress"]) == 3  # 3: a file is in the errors table
     frame = read_table(tmp_path / "judgments.parquet", DOCUMENT_FIELDS).set_index("id")
-    assert sorted(frame.index) == ["SynthDoc0001aa", "周某案"]  # the docId of the saved URL, else the file name
+    assert sorted(frame.index) == ["Sy/nthDoc+0001aa==", "周某案"]  # the docId of the saved URL, else the file name
     assert set(frame["source"]) == {"wenshu/html"}
-    first = frame.loc["SynthDoc0001aa"]
+    first = frame.loc["Sy/nthDoc+0001aa=="]
     assert (first["court"], first["case_number"], first["date"]) == ("测试省测试市测试区人民法院", "（2021）测0101刑初77号", "2021-04-12")
     errors = (tmp_path / "judgments.errors.csv").read_text(encoding="utf-8")
     assert "登录.html" in errors and "no judgment body" in errors

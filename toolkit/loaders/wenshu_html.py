@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
@@ -170,9 +171,11 @@ def _page_metadata(soup: BeautifulSoup, html: str) -> dict[str, str]:
     canonical = soup.find("link", rel="canonical")
     if canonical is not None and canonical.get("href"):
         meta.setdefault("url", canonical["href"])
-    match = re.search(r"docId=([A-Za-z0-9]+)", meta.get("url", ""))
+    # Since 2019 docIds are base64-like (letters, digits, / + =), and a saved URL leaves + unencoded:
+    # unquote, never unquote_plus, which would turn + into a space.
+    match = re.search(r"[?&]docId=([^&#\s]+)", meta.get("url", ""))
     if match and "doc_id" not in meta:
-        meta["doc_id"] = match.group(1)
+        meta["doc_id"] = unquote(match.group(1))
     if "date" not in meta:
         match = DATE_RE.search(soup.get_text(" "))
         if match:
