@@ -15,10 +15,21 @@ runner stores, resumes and reports exactly as with plain HTTP, and keeps every p
 - a daily cap of navigations (default DEFAULT_DAILY_CAP, lower with --daily-cap) counted in
   DIR/browser-navigations.json, so reruns on the same day share it; reaching it is a normal,
   resumable stop (BoundReached);
+- the JSON answers the page's own scripts received (fetch/XHR, the last ANSWERS_KEPT) are appended to the stored
+  page as <script type="application/json" id="judgstat-answers">, so that a source module can check
+  the rendered list against what the site answered (page_answers());
 - the browser runs with the user's own profile (--browser-profile DIR: your login, never a shared
   account) or a fresh temporary one, with background networking, sync, component updates and QUIC off,
   and with host names outside the allowed ones unresolvable (--host-resolver-rules), so the page's own
   requests cannot leave the hosts the run may contact.
+
+Lists that page inside the browser (12309, wenshu: the page's own script loads page N when its pager's
+"next" button is clicked; no URL shows page N) are asked for as `paged_url(list_url, N)`, the list URL
+with the fragment #judgstat-page=N, so that each page has its own request key in the store. The
+fetcher shows page N by clicking the module's BROWSER_NEXT_PAGE button on page N-1, when the browser
+shows it; otherwise it navigates to the list (page 1) and clicks forward. Each click counts as a
+navigation: it waits its turn under the interval and takes one from the daily cap, because it makes the
+page's script send one request. A page N-1 without an enabled next button is a SiteChangedError.
 
 Limits, said plainly: Chromium follows HTTP redirects itself, so a hop is not checked before it is made;
 the final URL is checked (allowed host, robots.txt) before its page is accepted, and the host-resolver
@@ -48,8 +59,8 @@ from scrapers.errors import (
     RetriesExhaustedError,
     ScrapeError,
     SiteChangedError,
-    StopRun,
 )
+from scrapers.pagetext import NEXT_PAGE_WORDS
 from scrapers.store import Request, _write_atomic
 
 DEFAULT_DAILY_CAP = 500  # navigations per calendar day; the user may lower it, never raise it
@@ -69,24 +80,45 @@ CHROMIUM_FLAGS = (
     "--disable-default-apps",
     "--metrics-recording-only",
 )
-# Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet": installed by CDP
-# before any of the page's scripts run.
+ANSWERS_KEPT = 20  # the last JSON answers of a page's own scripts that are kept with the page
+ANSWER_MAX_CHARS = 4_000_000  # a longer answer is not kept (a list answer is a few kB)
+# Counts the page's own fetch/XHR calls in flight, so "rendered" can mean "quiet", and keeps the JSON
+# answers they received (window.__judgstatAnswers): installed by CDP before any of the page's scripts run.
 PENDING_COUNTER = """(() => {
   if ("__judgstatPending" in window) return;
   let pending = 0;
+  const answers = [];
   Object.defineProperty(window, "__judgstatPending", {get: () => pending});
+  Object.defineProperty(window, "__judgstatAnswers", {get: () => answers});
+  const keep = (url, text) => {
+    if (typeof text !== "string" || text.length > %(limit)d) return;
+    try { JSON.parse(text); } catch (e) { return; }
+    answers.push({url: String(url), body: text});
+    if (answers.length > %(count)d) answers.shift();
+  };
   const realFetch = window.fetch;
   if (realFetch) window.fetch = function (...args) {
     pending++;
-    return realFetch.apply(this, args).finally(() => { pending--; });
+    return realFetch.apply(this, args).then(response => {
+      pending++;
+      response.clone().text().then(text => keep(response.url, text), () => {}).finally(() => { pending--; });
+      return response;
+    }).finally(() => { pending--; });
   };
   const realSend = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (...args) {
     pending++;
-    this.addEventListener("loadend", () => { pending--; }, {once: true});
+    this.addEventListener("loadend", () => {
+      if (this.responseType === "" || this.responseType === "text") keep(this.responseURL, this.responseText);
+      pending--;
+    }, {once: true});
     return realSend.apply(this, args);
   };
-})();"""
+})();""" % {"limit": ANSWER_MAX_CHARS, "count": ANSWERS_KEPT}
+# The answers appended to a stored rendered page, for the source module to check the list against.
+ANSWERS_ID = "judgstat-answers"
+READ_ANSWERS = "return window.__judgstatAnswers ? window.__judgstatAnswers.slice() : [];"
+CLEAR_ANSWERS = "if (window.__judgstatAnswers) window.__judgstatAnswers.length = 0;"
 RENDER_PROBE = (
     "return [document.readyState, document.documentElement ? document.documentElement.outerHTML.length : 0,"
     " performance.getEntriesByType('resource').length, window.__judgstatPending || 0];"
@@ -95,6 +127,64 @@ NAVIGATION_STATUS = (
     "const e = performance.getEntriesByType('navigation')[0];"
     "return e ? [e.responseStatus || 0, e.redirectCount || 0] : [0, 0];"
 )
+
+
+PAGE_FRAGMENT = "judgstat-page="
+# Every element matching the pager selector, as [text, disabled] pairs (pick_next_button chooses one).
+PAGER_PROBE = (
+    "return Array.from(document.querySelectorAll(arguments[0])).map(e => [e.textContent.trim(),"
+    " e.classList.contains('disabled') || e.hasAttribute('disabled') || e.getAttribute('aria-disabled') === 'true']);"
+)
+PAGER_CLICK = "document.querySelectorAll(arguments[0])[arguments[1]].click();"
+DOCUMENT_HTML = "return document.documentElement ? document.documentElement.outerHTML : '';"
+
+
+def with_answers(body: bytes, answers: list[dict[str, str]]) -> bytes:
+    """The rendered page with the JSON answers its scripts received, as <script type="application/json">."""
+    if not answers:
+        return body
+    data = json.dumps(answers, ensure_ascii=False).replace("</", "<\\/")
+    block = f'<script type="application/json" id="{ANSWERS_ID}">{data}</script>'.encode("utf-8")
+    end = body.rfind(b"</body>")
+    return body[:end] + block + body[end:] if end >= 0 else body + block
+
+
+def page_answers(body: bytes) -> list[dict[str, str]]:
+    """The answers with_answers() put into a stored page ([] when there are none)."""
+    from bs4 import BeautifulSoup
+
+    tag = BeautifulSoup(body.decode("utf-8", errors="replace"), "html.parser").find(id=ANSWERS_ID)
+    if tag is None:
+        return []
+    try:
+        answers = json.loads(tag.get_text())
+    except ValueError:
+        return []
+    return [a for a in answers if isinstance(a, dict) and isinstance(a.get("url"), str) and isinstance(a.get("body"), str)]
+
+
+def paged_url(list_url: str, page: int) -> str:
+    """The request URL of page `page` of a list that pages inside the browser (page 1: the list URL)."""
+    return list_url if page == 1 else f"{list_url}#{PAGE_FRAGMENT}{page}"
+
+
+def split_paged_url(url: str) -> tuple[str, int]:
+    """(list URL, page) of a paged_url(); any other URL is page 1 of itself."""
+    base, _, fragment = url.partition("#")
+    if fragment.startswith(PAGE_FRAGMENT) and fragment[len(PAGE_FRAGMENT):].isdigit():
+        return base, int(fragment[len(PAGE_FRAGMENT):])
+    return url, 1
+
+
+def pick_next_button(candidates: list[list[Any]]) -> int | None:
+    """Index of the pager's next button among (text, disabled) pairs: the enabled one labelled 下一页,
+    or the only one when a single element matches; None when there is no enabled next button."""
+    labelled = [i for i, (text, _) in enumerate(candidates) if text in NEXT_PAGE_WORDS]
+    if labelled:
+        return next((i for i in labelled if not candidates[i][1]), None)
+    if len(candidates) == 1 and not candidates[0][1]:
+        return 0
+    return None
 
 
 def chromium_paths() -> tuple[str | None, str | None]:
@@ -181,13 +271,18 @@ class BrowserFetcher:
         daily_cap: int = DEFAULT_DAILY_CAP,
         counter_path: Path | None = None,
         wait_for: str | Callable[[str], str | None] | None = None,
+        next_page: str | None = None,
+        answer_check: Callable[[str, bytes], None] | None = None,
         render_timeout: float = 20.0,
         settle: float = 0.5,
         today: Callable[[], date] = date.today,
     ) -> None:
         """driver: an existing WebDriver (tests); else Chromium starts on first use with `profile_dir`
         (the user's own) or a fresh temporary profile removed by close().
-        wait_for: a CSS selector (or url -> selector) that the rendered page must contain."""
+        wait_for: a CSS selector (or url -> selector) that the rendered page must contain.
+        next_page: CSS selector of the pager's next button, for lists that page in the browser.
+        answer_check: (url, rendered page with its answers) -> None, raising the source's own error for an
+        answer the page received that says stop or gone (before the selector is checked)."""
         self.client = client
         self.driver = driver
         self._owns_driver = driver is None
@@ -195,6 +290,12 @@ class BrowserFetcher:
         self._temp_profile: str | None = None
         self.cap = DailyCap(daily_cap, counter_path, today)
         self.wait_for = wait_for
+        self.next_page = next_page
+        self.answer_check = answer_check
+        # Set by the runner for the length of one fetch: raises BoundReached when --max-requests or --until
+        # forbids another step (one fetch may take several: the list opened again, then clicks).
+        self.before_step: Callable[[], None] | None = None
+        self._showing: tuple[str, int] | None = None  # (list URL, page) the browser shows after a list fetch
         self.render_timeout = render_timeout
         self.settle = settle
         self.navigations = 0
@@ -254,21 +355,26 @@ class BrowserFetcher:
         return self.get(url)
 
     def get(self, url: str) -> Response:
+        base, page = split_paged_url(url)
+        if page > 1:
+            return self._get_page(base, page, url)
+        self._showing = None
+        response = self._get(url)
+        self._showing = (url, 1)
+        return response
+
+    def _get(self, url: str) -> Response:
         self.client.check_target(url)  # allowed host and robots.txt, through the HTTP client's own code
         p = self.client.politeness
         last_problem = ""
         for attempt in range(p.max_retries + 1):
-            self.cap.take()
+            self._step_allowed()
             self.client.wait_turn(url)
             status, final_url, redirects, body, problem = self._navigate(url)
             if problem is None:
                 if final_url != url:
                     self.client.check_target(final_url, what=f" (the browser was redirected there from {url})")
-                try:
-                    check_page(status, "text/html", body, url)
-                except StopRun as exc:
-                    exc.body = body  # type: ignore[attr-defined]
-                    raise
+                self._check_stop(status, body, url)
                 if status not in RETRY_STATUSES:
                     if status in (404, 410):
                         raise DocumentGoneError(f"{url}: HTTP {status} (browser)")
@@ -287,6 +393,57 @@ class BrowserFetcher:
             "The site may be down or overloaded; rerun later to resume"
         )
 
+    def _get_page(self, base: str, page: int, url: str) -> Response:
+        """Page `page` of the list at `base`: one click from page-1 when the browser shows it, else from page 1."""
+        if not self.next_page:
+            raise FetchError(f"{url}: this source declares no pager (BROWSER_NEXT_PAGE); page {page} cannot be shown")
+        if self._showing is None or self._showing[0] != base or self._showing[1] >= page:
+            self.get(base)
+        assert self._showing is not None
+        response = None
+        while self._showing[1] < page:
+            response = self._click_next(base, self._showing[1] + 1)
+            self._showing = (base, self._showing[1] + 1)
+        assert response is not None
+        return Response(response.status, response.content_type, response.body, url, ())
+
+    def _click_next(self, base: str, page: int) -> Response:
+        """Click the next button on page `page - 1` and return the list once the page's script re-rendered it."""
+        label = paged_url(base, page)
+        self.client.check_target(base)
+        browser = self._browser()
+        candidates = browser.execute_script(PAGER_PROBE, self.next_page)
+        index = pick_next_button(candidates or [])
+        if index is None:
+            error = SiteChangedError(
+                f"{label}: page {page - 1} has no enabled next-page button ({self.next_page!r}) although page "
+                f"{page} was asked for; the pager has changed"
+            )
+            error.body = browser.page_source.encode("utf-8")  # type: ignore[attr-defined]
+            raise error
+        self._step_allowed()
+        self.client.wait_turn(base)
+        before = browser.execute_script(DOCUMENT_HTML)
+        browser.execute_script(CLEAR_ANSWERS)
+        self.navigations += 1
+        browser.execute_script(PAGER_CLICK, self.next_page, index)
+        deadline = time.monotonic() + self.render_timeout
+        while time.monotonic() < deadline and browser.execute_script(DOCUMENT_HTML) == before:
+            time.sleep(0.05)
+        self._wait_rendered(browser, base, expect_selector=False)  # quiet: the script's requests are done
+        self._wait_rendered(browser, base)
+        body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
+        if browser.execute_script(DOCUMENT_HTML) == before:
+            error = SiteChangedError(
+                f"{label}: clicking the next-page button changed nothing within {self.render_timeout:.0f} s; "
+                "the pager or the page's script has changed"
+            )
+            error.body = body  # type: ignore[attr-defined]
+            raise error
+        self._check_stop(200, body, label)
+        self._check_rendered(base, body)
+        return Response(200, "text/html; charset=utf-8", body, browser.current_url, ())
+
     def _navigate(self, url: str) -> tuple[int, str, int, bytes, str | None]:
         """(status, final url, redirect count, rendered page, problem or None) of one navigation."""
         from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -304,8 +461,25 @@ class BrowserFetcher:
             return 0, url, 0, b"", "the browser could not load the page (connection failed)"
         status, redirects = browser.execute_script(NAVIGATION_STATUS)
         self._wait_rendered(browser, url, expect_selector=200 <= int(status or 200) < 300)
-        body = browser.page_source.encode("utf-8")
+        final_url = browser.current_url  # the page's script may have navigated on: that URL is checked too
+        body = with_answers(browser.page_source.encode("utf-8"), browser.execute_script(READ_ANSWERS) or [])
         return int(status or 0), final_url, int(redirects or 0), body, None
+
+    def _step_allowed(self) -> None:
+        """The run's bounds, then the daily cap, before each navigation or click."""
+        if self.before_step is not None:
+            self.before_step()
+        self.cap.take()
+
+    def _check_stop(self, status: int, body: bytes, url: str) -> None:
+        """Stop pages (captcha, login, block) and the answers the page received; the page goes with the error."""
+        try:
+            check_page(status, "text/html", body, url)
+            if self.answer_check is not None:
+                self.answer_check(url, body)
+        except ScrapeError as exc:
+            exc.body = body  # type: ignore[attr-defined]
+            raise
 
     def _selector(self, url: str) -> str | None:
         return self.wait_for(url) if callable(self.wait_for) else self.wait_for

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from scrapers.client import Politeness, PoliteClient, user_agent
 from scrapers.errors import BoundReached, ScrapeError
 from scrapers.runner import Bounds, Scraper
-from scrapers.sources import SOURCE_MODULES, default_base_url, source_module
+from scrapers.sources import SOURCE_MODULES, declared, default_base_url, source_module
 from scrapers.store import RawStore, StoreError
 
 
@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="http (plain requests) or browser (headless Chromium renders the site's JavaScript; "
                              "only for sources that declare it); default: the source's first")
     parser.add_argument("--browser-profile", type=Path, metavar="DIR",
-                        help="browser route: YOUR Chromium profile folder (your own login); default: a fresh one")
+                        help="browser route: YOUR Chromium profile folder, where you logged in with your own account "
+                             "(required for wenshu); default: a fresh temporary one")
     parser.add_argument("--daily-cap", type=int, metavar="N",
                         help="browser route: at most N navigations per day (default and maximum 500)")
     parser.add_argument("--contact", help="your e-mail or web page, added to the User-Agent (recommended)")
@@ -143,13 +144,17 @@ def run(args: argparse.Namespace) -> int:
         raise _usage(f"--rate {args.rate}: must be > 0 requests per second")
     if args.max_requests is not None and args.max_requests < 1:
         raise _usage(f"--max-requests {args.max_requests}: must be >= 1")
+    fetcher_name = choose_fetcher(args)
+    options["fetcher"] = fetcher_name
     cookie = None
-    if getattr(module, "NEEDS_COOKIE", False):
+    if fetcher_name == "http" and getattr(module, "NEEDS_COOKIE", False):
         cookie = read_cookie(args, module.COOKIE_ENV)
         if not cookie:
             raise _usage(
                 f"{args.source} needs your own logged-in session cookie: --cookie-file FILE or ${module.COOKIE_ENV}"
             )
+    elif fetcher_name == "browser" and args.cookie_file is not None:
+        raise _usage("--cookie-file is for --fetcher http; the browser route uses the login in --browser-profile")
     if args.source == "wenshu" and not args.query:
         raise _usage("wenshu needs --query (full-text search words)")
     base_url = (args.base_url or default_base_url(args.source)).rstrip("/")
@@ -161,8 +166,7 @@ def run(args: argparse.Namespace) -> int:
         store = RawStore.open(args.out)
     except StoreError as exc:
         raise _usage(str(exc)) from None
-    allowed_hosts = allowed_hosts_for(module, base_url, args.allow_host)
-    fetcher_name = choose_fetcher(args, module)
+    allowed_hosts = allowed_hosts_for(args.source, base_url, args.allow_host)
     client = PoliteClient(politeness, cookie=cookie, user_agent=user_agent(args.contact), allowed_hosts=allowed_hosts)
     fetcher: Any = client
     if fetcher_name == "browser":
@@ -170,8 +174,9 @@ def run(args: argparse.Namespace) -> int:
 
         fetcher = BrowserFetcher(
             client, profile_dir=args.browser_profile, daily_cap=args.daily_cap or DEFAULT_DAILY_CAP,
-            counter_path=Path(args.out) / COUNTER_NAME, wait_for=getattr(module, "BROWSER_WAIT_FOR", None),
-            render_timeout=args.timeout,
+            counter_path=Path(args.out) / COUNTER_NAME, wait_for=declared(args.source, "BROWSER_WAIT_FOR"),
+            next_page=declared(args.source, "BROWSER_NEXT_PAGE"),
+            answer_check=declared(args.source, "BROWSER_CHECK_ANSWERS"), render_timeout=args.timeout,
         )
     scraper = Scraper(args.source, store, fetcher, Bounds(args.max_requests, until), progress=not args.no_progress)
     _log_run(args, base_url, "started", cookie_given=cookie is not None, allowed_hosts=sorted(allowed_hosts),
@@ -213,12 +218,12 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def choose_fetcher(args: argparse.Namespace, module: Any) -> str:
+def choose_fetcher(args: argparse.Namespace) -> str:
     """--fetcher, checked against the FETCHERS the source module declares (default: its first; else http)."""
-    declared = tuple(getattr(module, "FETCHERS", ("http",)))
-    name = args.fetcher or declared[0]
-    if name not in declared:
-        raise _usage(f"--fetcher {name}: {args.source} supports {', '.join(declared)} only")
+    fetchers = tuple(declared(args.source, "FETCHERS", ("http",)))
+    name = args.fetcher or fetchers[0]
+    if name not in fetchers:
+        raise _usage(f"--fetcher {name}: {args.source} supports {', '.join(fetchers)} only")
     if name != "browser" and (args.browser_profile is not None or args.daily_cap is not None):
         raise _usage("--browser-profile and --daily-cap are for --fetcher browser")
     if name == "browser":
@@ -234,10 +239,15 @@ def choose_fetcher(args: argparse.Namespace, module: Any) -> str:
             raise _usage("--fetcher browser needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)")
         if args.browser_profile is not None and args.browser_profile.exists() and not args.browser_profile.is_dir():
             raise _usage(f"--browser-profile {args.browser_profile}: not a folder")
+        if declared(args.source, "BROWSER_NEEDS_LOGIN", False) and args.browser_profile is None:
+            raise _usage(
+                f"{args.source} --fetcher browser needs --browser-profile DIR: the Chromium profile in which you "
+                "logged in with your own account (a fresh profile has no login)"
+            )
     return name
 
 
-def allowed_hosts_for(module: Any, base_url: str, extra: list[str] | None) -> set[str]:
+def allowed_hosts_for(source: str, base_url: str, extra: list[str] | None) -> set[str]:
     """Hosts a run may contact: the base URL's, those the source module declares, and --allow-host."""
     try:
         parts = urlsplit(base_url)
@@ -246,7 +256,7 @@ def allowed_hosts_for(module: Any, base_url: str, extra: list[str] | None) -> se
         raise _usage(f"--base-url {base_url!r}: not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not base_host:
         raise _usage(f"--base-url {base_url!r}: expected http(s)://host[:port]")
-    hosts = {base_host} | set(getattr(module, "ALLOWED_HOSTS", ())) | set(extra or ())
+    hosts = {base_host} | set(declared(source, "ALLOWED_HOSTS", ())) | set(extra or ())
     return {h.lower() for h in hosts if h}
 
 

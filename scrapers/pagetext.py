@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup, Tag
 from charset_normalizer import from_bytes
 
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "center")
+NEXT_PAGE_WORDS = ("下一页", "下页")  # the label of a pager's "next page" link or button
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 

@@ -9,6 +9,12 @@ are empty shells that the site's own script fills from a JSON POST to /getFileLi
 Each article page (…/zjxflws/YYYYMM/tYYYYMMDD_N.shtml) holds one document (起诉书, 不起诉决定书,
 刑事抗诉书, …, named at the end of its title) in .detail_con. Filtering by document type and keyword
 happens on the list titles, so documents that are not wanted are never requested.
+
+Browser route (`--fetcher browser`): Chromium opens the list page itself and the site's own script makes
+that POST and renders the list; judgstat reads the rendered rows, which the site's front end writes as
+    <li><a href="…/tYYYYMMDD_N.shtml"><b class="lanmu">[channel]</b>title</a><span class="date">YYYY-MM-DD</span></li>
+and pages by clicking the pager's `.nextbtn` (no URL shows page N; see scrapers/browser.py). A channel's
+list pages are read first, then its documents, so that the clicks go forward from one page to the next.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from bs4 import BeautifulSoup
+
+from scrapers.browser import page_answers, paged_url
 from scrapers.errors import SiteChangedError
 from scrapers.pagetext import last_chinese_date, parse_date
 from scrapers.runner import Sanity, Scraper, require_listed
@@ -31,6 +40,12 @@ from toolkit.schema import normalised_text_sha256
 NAME = "12309"
 DEFAULT_BASE_URL = "https://www.12309.gov.cn"
 NEEDS_COOKIE = False
+ALLOWED_HOSTS = ("www.12309.gov.cn",)
+# http: the JSON list answer requested directly; browser: the rendered list pages (see the docstring).
+FETCHERS = ("http", "browser")
+LIST_PAGE = "/zjxflws/index.shtml"  # a channel's list page, below /12309<channelWebPath>
+RENDERED_ROW = "li > a[href*='/zjxflws/'] ~ span.date"  # a list row as the site's script writes it
+BROWSER_NEXT_PAGE = ".nextbtn"  # the pager's next button (public Selenium crawler, 2020)
 LIST_ENDPOINT = "/getFileListByPage"
 PAGE_SIZE = 15  # the site's default page size (controller: Number(req.body.size) || 15)
 FILE_TYPE = "法律文书公开"  # the channelName of final legal documents in the site's search index
@@ -118,6 +133,65 @@ def list_request(base_url: str, channel: Channel, page: int) -> Request:
     )
 
 
+def list_page_url(base_url: str, channel: Channel) -> str:
+    """The list page a browser opens for a channel (city and county pages carry their channelLevels)."""
+    url = f"{base_url.rstrip('/')}/12309{channel.web_path}{LIST_PAGE}"
+    return f"{url}?channelLevels={channel.levels}" if channel.levels else url
+
+
+def browser_wait_for(url: str) -> str:
+    """What proves a page is rendered: list rows on a list page, the document body on an article."""
+    return RENDERED_ROW if urlsplit(url).path.endswith(LIST_PAGE) else ".detail_con"
+
+
+BROWSER_WAIT_FOR = browser_wait_for
+
+
+@dataclass(frozen=True)
+class RenderedList:
+    items: list[ListItem]
+    has_next: bool  # the pager offers an enabled next button
+    answer: ListPage  # the getFileListByPage answer the page's script received and rendered
+
+
+def parse_rendered_list(body: bytes, url: str) -> RenderedList:
+    """A list page as the site's script rendered it, checked against the answer the script received
+    (kept in the page by the browser route). Raises SiteChangedError when it lists nothing, when no
+    answer was received, or when the rows differ from the answer."""
+    soup = BeautifulSoup(body.decode("utf-8", errors="replace"), "html.parser")
+    host = urlsplit(url).netloc
+    items: list[ListItem] = []
+    for index, row in enumerate(soup.select("li")):
+        link, when = row.find("a", href=True), row.select_one("span.date")
+        if link is None or when is None:
+            continue
+        article_url = urljoin(url, link["href"])
+        match = ARTICLE_HREF.search(urlsplit(article_url).path)
+        if match is None or "/zjxflws/" not in article_url:
+            continue
+        if urlsplit(article_url).netloc != host:
+            raise SiteChangedError(f"{url}: list row {index} points to another host ({article_url}); refusing it")
+        for channel_tag in link.select("b.lanmu"):
+            channel_tag.decompose()
+        items.append(ListItem(article_url, link.get_text(" ", strip=True), parse_date(when.get_text(" ", strip=True)),
+                              f"t{match.group(1)}_{match.group(2)}"))
+    if not items:
+        raise SiteChangedError(
+            f"{url}: the rendered list page has no rows (li > a + span.date); the page or its script has changed"
+        )
+    next_button = soup.select_one(BROWSER_NEXT_PAGE)
+    has_next = next_button is not None and "disabled" not in (next_button.get("class") or [])
+    received = [a for a in page_answers(body) if urlsplit(a["url"]).path == LIST_ENDPOINT]
+    if not received:
+        raise SiteChangedError(f"{url}: the page's script received no {LIST_ENDPOINT} answer; the page has changed")
+    origin = f"{urlsplit(url).scheme}://{host}"
+    answer = parse_list(received[-1]["body"].encode("utf-8"), f"{url} (the answer the page received)", origin)
+    if [i.url for i in items] != [i.url for i in answer.items]:
+        raise SiteChangedError(f"{url}: the rendered rows ({len(items)}) are not the {len(answer.items)} hits the "
+                               "page received; the list layout has changed")
+    return RenderedList(items, has_next, answer)
+
+
 def _listed_date(value: Any) -> str | None:
     """createdTime: epoch milliseconds (a number, or digits in a string) or a date string."""
     if isinstance(value, str) and value.strip().isdigit():
@@ -184,25 +258,61 @@ def _list_checker(url: str, base_url: str, page: int):
     return check
 
 
+def _rendered_checker(url: str, page: int):
+    def check(body: bytes) -> RenderedList:
+        listing = parse_rendered_list(body, url)
+        announced = listing.answer.page_count
+        if page < announced and not listing.has_next:
+            raise SiteChangedError(f"{url}: page {page} of the {announced} the site announces (total "
+                                   f"{listing.answer.total}) offers no next-page button ({BROWSER_NEXT_PAGE}); "
+                                   "the pager has changed")
+        SANITY.check_page(url, len(listing.items), (i.date for i in listing.items), last_page=page >= announced)
+        return listing
+
+    return check
+
+
+def _rendered_pages(scraper: Scraper, base_url: str, channel: Channel):
+    """(page, items) for every rendered list page of a channel: page 1 opened, the next ones clicked to."""
+    list_url = list_page_url(base_url, channel)
+    page, more = 1, True
+    while more:
+        request = Request.get(paged_url(list_url, page))
+        _, listing = scraper.fetch_list(request, _rendered_checker(request.url, page),
+                                        extra={"channel": channel.label, "page": page})
+        yield page, listing.items
+        more, page = page < listing.answer.page_count, page + 1
+
+
+def _json_pages(scraper: Scraper, base_url: str, channel: Channel):
+    """(page, items) for every page of a channel's JSON list answer, up to the total it announces."""
+    page, page_count = 1, 1
+    while page <= page_count:
+        request = list_request(base_url, channel, page)
+        body, listing = scraper.fetch_list(request, _list_checker(request.url, base_url, page),
+                                           extra={"channel": channel.label, "page": page})
+        if page == 1:
+            require_listed(scraper, channel.label, listing.total, body, request.url)
+        page_count = max(page_count, listing.page_count)
+        yield page, listing.items
+        page += 1
+
+
 def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
     channels = _channels(options)
     wanted_types = tuple(options.get("doc_types") or DEFAULT_DOC_TYPES)
     keyword = options.get("query") or ""
+    rendered = options.get("fetcher") == "browser"
     seen: set[str] = set()
     for channel in channels:
-        page, page_count = 1, 1
-        while page <= page_count:
-            request = list_request(base_url, channel, page)
-            body, listing = scraper.fetch_list(request, _list_checker(request.url, base_url, page),
-                                               extra={"channel": channel.label, "page": page})
-            if page == 1:
-                require_listed(scraper, channel.label, listing.total, body, request.url)
-            page_count = max(page_count, listing.page_count)
+        pages = (_rendered_pages if rendered else _json_pages)(scraper, base_url, channel)
+        # The browser clicks from page to page, so a channel's list is read before its documents.
+        for page, items in (list(pages) if rendered else pages):
             chosen = [
-                item for item in listing.items
+                item for item in items
                 if doc_type_of(item.title) in wanted_types and keyword in item.title and item.url not in seen
             ]
-            scraper.record_page(channel.label, page, len(listing.items), len(chosen))
+            scraper.record_page(channel.label, page, len(items), len(chosen))
             scraper.expect_documents(len(chosen))
             for item in chosen:
                 seen.add(item.url)
@@ -213,7 +323,6 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
                     validate=_article_validator(item.url),
                     extra={"province": channel.label, "list_title": item.title, "list_date": item.date},
                 )
-            page += 1
 
 
 def _article_validator(url: str):
@@ -282,5 +391,12 @@ def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     return document_record(body, **args)
 
 
+def _rendered_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    listing = parse_rendered_list(body, args["url"])
+    return {"has_next": listing.has_next, "total": listing.answer.total, "page_count": listing.answer.page_count,
+            "items": [asdict(i) for i in listing.items]}
+
+
 # scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
-EXAMPLES = {"12309_list": ("list", _list_example), "12309_detail": ("document", _document_example)}
+EXAMPLES = {"12309_list": ("list", _list_example), "12309_detail": ("document", _document_example),
+            "12309_rendered_list": ("list", _rendered_list_example)}

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from scrapers import trs
 from scrapers.errors import SiteChangedError
-from scrapers.pagetext import decode_body, element_text, parse_date
+from scrapers.pagetext import NEXT_PAGE_WORDS, decode_body, element_text, parse_date
 from scrapers.runner import Sanity, Scraper
 from scrapers.store import Request
 from toolkit.schema import normalised_text_sha256
@@ -54,9 +54,26 @@ SITES = {
         RELEASE_SANITY,
     ),
 }
+# Both sites serve their lists and articles as static HTML, so http is the default; the browser route
+# reads the same pages after Chromium rendered them (same URLs: SPC _N.html pages, SPP index_N.shtml).
+# Declarations keyed by source name (scrapers.sources.declared).
+FETCHERS = {"spc": ("http", "browser"), "spp": ("http", "browser")}
+ALLOWED_HOSTS = {name: (urlsplit(site.default_base_url).hostname,) for name, site in SITES.items()}
+
+
+def spc_wait_for(url: str) -> str:
+    """A list row linking an article, or the article text (.txt_txt / #zoom beside .detail_mes)."""
+    return ".sec_list li a[href*='/xiangqing/']" if "/gengduo/" in url else ".txt_txt, #zoom"
+
+
+def spp_wait_for(url: str) -> str:
+    """A list row (.commonList_con ul.li_line li a), or the article text #fontzoom."""
+    return "#fontzoom, .detail_con" if trs.ARTICLE_HREF.search(urlsplit(url).path) else ".commonList_con ul.li_line li a"
+
+
+BROWSER_WAIT_FOR = {"spc": spc_wait_for, "spp": spp_wait_for}
 SPC_LIST_PATH = re.compile(r"^(/[a-z]+/gengduo/\d+)\.html$")
 SPC_ARTICLE_HREF = re.compile(r"^/[a-z]+/xiangqing/(\d+)\.html$")
-NEXT_PAGE_WORDS = ("下一页", "下页")
 
 
 @dataclass(frozen=True)

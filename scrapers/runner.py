@@ -98,6 +98,11 @@ class Scraper:
             return stored.body
         self.bounds.check(self._requests_this_run, self.now())
         before = self.client.requests_sent
+        steps = hasattr(self.client, "before_step")  # a fetcher that may take several steps for one request
+        if steps:
+            self.client.before_step = lambda: self.bounds.check(
+                self._requests_this_run + self.client.requests_sent - before, self.now()
+            )
         try:
             response = self.client.send(request)
             if validate is not None:
@@ -122,6 +127,8 @@ class Scraper:
             raise
         finally:
             self._requests_this_run += self.client.requests_sent - before
+            if steps:
+                self.client.before_step = None
         self.store.put(
             request,
             status=response.status,

@@ -23,6 +23,16 @@ Answer: {"code": 1, "success": true, "description": "", "result": <JSON text>, "
 
 Searching needs the user's own logged-in session: the cookie is sent as a header only.
 
+Browser route (`--fetcher browser`, the default; needs --browser-profile with your own login): Chromium
+opens the site's own list page
+    /website/wenshu/181217BMTKHNT2W0/index.html?pageId=…&s21=<query>&s8=02&cprqStart=…&cprqEnd=…
+whose scripts make the client tokens, send rest.q4w and decrypt the answer; judgstat reads the rendered
+rows (.LM_list h4 > a.caseName → ../181107ANFZ0BXSK4/index.html?docId=…, span.slfyName / .ah / .cprq,
+the count in .con_right span) and clicks the pager's 下一页 (.left_7_3 a.pageButton) for the next page.
+Each document is the rendered detail page (div.PDF_box: .PDF_title, .PDF_pox), read by the same code
+as pages saved from a browser (toolkit/loaders/wenshu_html.py). Over the cap, the browser route splits
+by date only (court province and level have no list-page parameter known from the evidence).
+
 A query whose result count exceeds the site's cap (only the first RESULT_CAP hits can be paged
 through) is split: date range halves until one day, then by the court's province, then by court
 level; a part still over the cap after that is collected up to the cap and reported as a shortfall.
@@ -30,11 +40,18 @@ level; a part still over the cap after that is collected up to the cap and repor
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-from dataclasses import dataclass, replace
+import re
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+from scrapers.browser import page_answers, paged_url
 
 from scrapers.errors import (
     BlockedError,
@@ -44,7 +61,7 @@ from scrapers.errors import (
     SiteChangedError,
     StopRun,
 )
-from scrapers.pagetext import html_to_text, parse_date
+from scrapers.pagetext import NEXT_PAGE_WORDS, html_to_text, parse_date
 from scrapers.runner import Sanity, Scraper
 from scrapers.store import Request
 from toolkit.schema import normalised_text_sha256
@@ -55,7 +72,18 @@ ENDPOINT = "/website/parse/rest.q4w"
 LIST_CFG = "com.lawyee.judge.dc.parse.dto.SearchDataDsoDTO@queryDoc"
 DETAIL_CFG = "com.lawyee.judge.dc.parse.dto.SearchDataDsoDTO@docInfoSearch"
 COOKIE_ENV = "JUDGSTAT_WENSHU_COOKIE"
-NEEDS_COOKIE = True
+NEEDS_COOKIE = True  # over plain HTTP; the browser route uses the login in the user's own profile
+ALLOWED_HOSTS = ("wenshu.court.gov.cn",)
+# browser first: plain HTTP cannot read the encrypted answers (it stops with JavaScriptRequiredError).
+FETCHERS = ("browser", "http")
+BROWSER_NEEDS_LOGIN = True
+# The site's own pages (public code, see scrapers/README.md): the list and the detail page ids.
+LIST_PAGE = "/website/wenshu/181217BMTKHNT2W0/index.html"
+DETAIL_PAGE = "/website/wenshu/181107ANFZ0BXSK4/index.html"
+RENDERED_ROW = ".LM_list h4 > a.caseName"
+RENDERED_COUNT = ".con_right span"  # 共检索到 <span>N</span> 篇文书, written with the rows (also when N is 0)
+RENDERED_BODY = ".PDF_box .PDF_pox"
+BROWSER_NEXT_PAGE = ".left_7_3 a.pageButton"  # the one labelled 下一页; class "disabled" on the last page
 
 # Query-condition keys. When the site renames a field, this is the one place to change.
 KEY_FULL_TEXT = "s21"
@@ -240,7 +268,164 @@ def _list_checker(url: str, page: int, cap: int):
     return check
 
 
+def browser_wait_for(url: str) -> str:
+    return RENDERED_COUNT if urlsplit(url).path == LIST_PAGE else RENDERED_BODY
+
+
+BROWSER_WAIT_FOR = browser_wait_for
+
+
+def check_rendered_answers(url: str, body: bytes) -> None:
+    """The rest.q4w answers the page's scripts received: an answer code other than 1 is told as over
+    HTTP (login expired, rate-limited, banned, document withdrawn), not as a page without rows."""
+    for answer in page_answers(body):
+        if urlsplit(answer["url"]).path != ENDPOINT:
+            continue
+        try:
+            payload = json.loads(answer["body"])
+        except ValueError:
+            continue
+        if isinstance(payload, dict) and payload.get("code") not in (1, "1"):
+            decode_result(answer["body"].encode("utf-8"), url)
+
+
+BROWSER_CHECK_ANSWERS = check_rendered_answers
+
+
+def list_page_url(base_url: str, query: str, partition: Partition) -> str:
+    """The site's list page for one query part. pageId is a client-made id; judgstat derives it from the
+    query so that a rerun asks for the same URL (the site's pages make a random one)."""
+    params = {"s21": query, "s8": CASE_TYPE_CRIMINAL, "cprqStart": partition.date_from, "cprqEnd": partition.date_to}
+    page_id = hashlib.sha256(json.dumps(params, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+    return f"{base_url.rstrip('/')}{LIST_PAGE}?{urlencode({'pageId': page_id, **params})}"
+
+
+def detail_page_url(base_url: str, doc_id: str) -> str:
+    return f"{base_url.rstrip('/')}{DETAIL_PAGE}?{urlencode({'docId': doc_id})}"
+
+
+@dataclass(frozen=True)
+class RenderedRow:
+    doc_id: str
+    title: str
+    court: str | None
+    case_number: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
+class RenderedList:
+    count: int  # 共检索到 N 篇文书
+    rows: list[RenderedRow]
+    has_next: bool
+
+
+def parse_rendered_list(body: bytes, url: str) -> RenderedList:
+    soup = BeautifulSoup(body.decode("utf-8", errors="replace"), "html.parser")
+    count_tag = soup.select_one(RENDERED_COUNT)
+    count_text = re.sub(r"[,\s]", "", count_tag.get_text()) if count_tag else ""
+    if not count_text.isdigit():
+        raise SiteChangedError(f"{url}: the rendered list shows no result count ({RENDERED_COUNT}); the page has changed")
+    rows = []
+    for index, link in enumerate(soup.select(RENDERED_ROW)):
+        doc_id = (parse_qs(urlsplit(urljoin(url, link.get("href") or "")).query).get("docId") or [""])[0]
+        if not doc_id:
+            raise SiteChangedError(f"{url}: list row {index} links no docId; the list layout has changed")
+        box = link.find_parent(class_="LM_list")
+
+        def field(css: str) -> str | None:
+            tag = box.select_one(css) if box else None
+            return (tag.get_text(" ", strip=True) or None) if tag else None
+
+        rows.append(RenderedRow(doc_id, link.get_text(" ", strip=True), field("span.slfyName"), field("span.ah"),
+                                parse_date(field("span.cprq") or "")))
+    buttons = [(a.get_text(strip=True), "disabled" in (a.get("class") or [])) for a in soup.select(BROWSER_NEXT_PAGE)]
+    has_next = any(text in NEXT_PAGE_WORDS and not disabled for text, disabled in buttons)
+    return RenderedList(int(count_text), rows, has_next)
+
+
+def _rendered_checker(url: str, page: int, cap: int):
+    def check(body: bytes) -> RenderedList:
+        listing = parse_rendered_list(body, url)
+        pages = math.ceil(min(listing.count, cap) / PAGE_SIZE)
+        if page <= pages and not listing.rows:
+            raise SiteChangedError(f"{url}: page {page} of {pages} has no rows although the site counts {listing.count}")
+        SANITY.check_page(url, len(listing.rows), (r.date for r in listing.rows), last_page=not listing.has_next)
+        return listing
+
+    return check
+
+
+def _validate_page(url: str):
+    def check(body: bytes) -> None:
+        from toolkit.loaders.base import LoadError
+        from toolkit.loaders.wenshu_html import document_from_html
+
+        result = document_from_html(body, where=url, fallback_id="", ref=url)
+        if isinstance(result, LoadError):
+            raise SiteChangedError(f"{url}: the rendered detail page: {result.reason}")
+
+    return check
+
+
+def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
+    """The browser route: the site's own list pages, read after its scripts rendered them."""
+    query = options.get("query") or ""
+    date_from = options.get("date_from") or DEFAULT_DATE_FROM
+    date_to = options.get("date_to") or date.today().isoformat()
+    cap = int(options.get("result_cap") or RESULT_CAP)
+    seen: set[str] = set()
+    pending = [Partition(date_from, date_to)]
+    listed = 0
+    while pending:
+        partition = pending.pop(0)
+        list_url = list_page_url(base_url, query, partition)
+        first = Request.get(list_url)
+        last_body, listing = scraper.fetch_list(first, _rendered_checker(first.url, 1, cap),
+                                                extra={"partition": partition.describe(), "page": 1})
+        if listing.count > cap:
+            if partition.date_from < partition.date_to:
+                pending[:0] = partition.split()  # date halves while the part spans more than one day
+                continue
+            scraper.note(
+                f"wenshu: {partition.describe()} has {listing.count} results but only {cap} can be paged through; "
+                f"{listing.count - cap} documents of this part are not collected"
+            )
+            scraper.stats.shortfalls += 1
+        listings = [listing]
+        # A part's list pages first: the browser clicks forward from one page to the next.
+        while listings[-1].has_next and len(listings) * PAGE_SIZE < cap:
+            request = Request.get(paged_url(list_url, len(listings) + 1))
+            last_body, listing = scraper.fetch_list(request, _rendered_checker(request.url, len(listings) + 1, cap),
+                                                    extra={"partition": partition.describe(), "page": len(listings) + 1})
+            listings.append(listing)
+        announced = math.ceil(min(listings[0].count, cap) / PAGE_SIZE)
+        if len(listings) < announced:
+            raise scraper.keep_and_fail(
+                f"{list_url}: the pager offers no next page after page {len(listings)} although the site counts "
+                f"{listings[0].count} results ({announced} pages of {PAGE_SIZE}); the pager has changed",
+                last_body,
+            )
+        for number, listing in enumerate(listings, start=1):
+            chosen = [row for row in listing.rows if row.doc_id not in seen]
+            listed += len(listing.rows)
+            scraper.record_page(partition.describe(), number, len(listing.rows), len(chosen))
+            scraper.expect_documents(len(chosen))
+            for row in chosen:
+                seen.add(row.doc_id)
+                url = detail_page_url(base_url, row.doc_id)
+                scraper.fetch(Request.get(url), kind="document", doc_id=row.doc_id, validate=_validate_page(url),
+                              extra={"list_title": row.title, "list_court": row.court,
+                                     "list_case_number": row.case_number, "list_date": row.date})
+    if listed == 0:
+        scraper.note(f"wenshu: the query {query!r} from {date_from} to {date_to} found no documents at all; "
+                     "check the query words and dates in the site's own search form")
+
+
 def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
+    if options.get("fetcher") == "browser":
+        crawl_rendered(scraper, base_url, options)
+        return
     query = options.get("query") or ""
     date_from = options.get("date_from") or DEFAULT_DATE_FROM
     date_to = options.get("date_to") or date.today().isoformat()
@@ -289,7 +474,10 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
 def document_record(
     body: bytes, *, doc_id: str, url: str, source_ref: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """A detail response -> toolkit.schema document record. Missing fields are None with a note."""
+    """A detail response (JSON) or rendered detail page (HTML) -> toolkit.schema document record.
+    Missing fields are None with a note."""
+    if not body.lstrip().startswith(b"{"):
+        return _page_record(body, doc_id=doc_id, url=url, source_ref=source_ref, extra=extra or {})
     result = decode_result(body, url)
     notes: list[str] = []
     values = {}
@@ -321,6 +509,25 @@ def document_record(
     }
 
 
+def _page_record(body: bytes, *, doc_id: str, url: str, source_ref: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """A detail page rendered by the browser route, read like a page saved from a browser."""
+    from toolkit.loaders.base import LoadError
+    from toolkit.loaders.wenshu_html import document_from_html
+
+    record = document_from_html(body, where=url, fallback_id=doc_id, ref=source_ref)
+    if isinstance(record, LoadError):
+        raise SiteChangedError(f"{url}: {record.reason}")
+    notes = []
+    for field, listed in (("title", "list_title"), ("court", "list_court"), ("case_number", "list_case_number"),
+                          ("date", "list_date")):
+        if record[field] is None and extra.get(listed):
+            record[field] = extra[listed]
+            notes.append(f"{field}: not found on the detail page; taken from the list row")
+    record["id"] = f"wenshu:{doc_id}"
+    record["metadata"].update(url=url, doc_id=doc_id, parse_notes=notes)
+    return record
+
+
 def _list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     count, rows = parse_list(body)
     return {"count": count, "rowkeys": [row["rowkey"] for row in rows]}
@@ -330,5 +537,12 @@ def _document_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
     return document_record(body, **args)
 
 
+def _rendered_list_example(body: bytes, args: dict[str, Any]) -> dict[str, Any]:
+    listing = parse_rendered_list(body, args["url"])
+    return {"count": listing.count, "has_next": listing.has_next, "rows": [asdict(r) for r in listing.rows]}
+
+
 # scrapers/fixtures/<stem>.example.* -> <stem>.expected.json, checked by tests/test_scrapers_parsing.py
-EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example)}
+EXAMPLES = {"wenshu_list": ("list", _list_example), "wenshu_detail": ("document", _document_example),
+            "wenshu_rendered_list": ("list", _rendered_list_example),
+            "wenshu_rendered_detail": ("document", _document_example)}

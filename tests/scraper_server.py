@@ -10,6 +10,11 @@ FakeSites serves, from synthetic documents, the request/response shapes the sour
     spc     GET  /zixun/gengduo/<channel>.html, <channel>_N.html, /zixun/xiangqing/<id>.html
     spp     GET  /spp/<channel>/index.shtml, index_N.shtml (N >= 2), <yyyymm>/t<date>_<id>.shtml
     robots  GET  /robots.txt (settable)
+The browser route's pages (tests/rendered_pages.py) are served too: /js/flwsgk.js fills the 12309 list
+shell, and the wenshu list and detail pages whose scripts send rest.q4w with a `ciphertext` (answered
+encrypted, as the real site does; requests without it get plaintext, as the module's tests need).
+GET /website/wenshu/181029BPRY8AYR1P/index.html?open=login is the login page; with &session=VALUE it
+stands for a finished login and sets that session cookie in the browser.
 Faults are queued per path (for the 12309 list: per "/getFileListByPage#<region>:<page>" too, see
 list_key) and consumed one per matching request: HTTP status (429/500/503, with
 optional Retry-After), a slow response, a truncated body (Content-Length larger than the body), a
@@ -35,6 +40,8 @@ from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import rendered_pages
+from js_site import SECRET_KEY, encrypt
 from loopback_http import start_loopback_server, stop_loopback_server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "scrapers" / "fixtures"
@@ -184,7 +191,8 @@ def wenshu_detail_result(doc: FakeJudgment) -> dict[str, Any]:
         "s31": doc.day,
         "s33": doc.province,
         "s4": doc.level,
-        "qwContent": f"<div>{doc.court}</div><div>刑事判决书</div><div>被告人{doc.defendant}犯侵犯公民个人信息罪，"
+        "qwContent": f"<div>{doc.court}</div><div>刑事判决书</div><div>本院认为，被告人{doc.defendant}的行为构成"
+                     f"侵犯公民个人信息罪。判决如下：</div><div>被告人{doc.defendant}犯侵犯公民个人信息罪，"
                      f"判处有期徒刑一年。</div><div>文书编号{doc.doc_id}</div>",
     }
 
@@ -297,6 +305,18 @@ class FakeSites:
             return Reply(200, "text/plain", self.robots_txt.encode("utf-8"))
         if path == "/website/parse/rest.q4w" and seen.method == "POST":
             return self._wenshu(seen)
+        if path == "/js/flwsgk.js":
+            return Reply(200, "application/javascript; charset=utf-8", rendered_pages.FLWSGK_JS.encode("utf-8"))
+        if path == "/website/wenshu/181217BMTKHNT2W0/index.html":
+            return html(rendered_pages.WENSHU_LIST)
+        if path == "/website/wenshu/181107ANFZ0BXSK4/index.html":
+            return html(rendered_pages.WENSHU_DETAIL)
+        if path == rendered_pages.LOGIN_PAGE:
+            reply = Reply(200, "text/html; charset=utf-8", (FIXTURES / "login.example.html").read_bytes())
+            if seen.query.get("session"):  # a finished login: the browser keeps the session cookie
+                reply.headers["Set-Cookie"] = f"SESSION={seen.query['session']}; Path=/; Max-Age=86400"
+                reply.body = "<html><head><title>首页</title></head><body>已登录</body></html>".encode("utf-8")
+            return reply
         if path == "/getFileListByPage" and seen.method == "POST":
             return self._12309_list(seen)
         if path.startswith("/12309/gj/"):
@@ -316,8 +336,7 @@ class FakeSites:
             doc = next((d for d in self.wenshu_docs if d.doc_id == seen.form.get("docId")), None)
             if doc is None or doc.doc_id in self.wenshu_withdrawn:
                 return as_json({"code": 5, "success": False, "description": "文书不存在", "result": ""})
-            return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
-                            "result": json.dumps(wenshu_detail_result(doc), ensure_ascii=False)})
+            return self._wenshu_answer(seen, wenshu_detail_result(doc))
         if not cfg.endswith("@queryDoc"):
             return as_json({"code": 5, "success": False, "description": "参数错误", "result": ""})
         hits = list(self.wenshu_docs)
@@ -343,6 +362,14 @@ class FakeSites:
             {"rowkey": d.doc_id, "1": f"{d.defendant}侵犯公民个人信息一审刑事判决书", "2": d.court, "31": d.day}
             for d in rows
         ]}}
+        return self._wenshu_answer(seen, result)
+
+    @staticmethod
+    def _wenshu_answer(seen: Seen, result: dict[str, Any]) -> Reply:
+        """Encrypted for the site's own page scripts (they send a ciphertext), plaintext otherwise."""
+        if seen.form.get("ciphertext"):
+            return as_json({"code": 1, "success": True, "description": "", "secretKey": SECRET_KEY,
+                            "result": encrypt(result)})
         return as_json({"code": 1, "success": True, "description": "", "secretKey": "",
                         "result": json.dumps(result, ensure_ascii=False)})
 

@@ -41,7 +41,7 @@ def records(out: Path) -> list[dict]:
 
 
 def wenshu_run(out: Path, sites, cookie_file: Path, *extra: str) -> int:  # noqa: F811
-    return scrape(out, "wenshu", sites.url, "--query", "侵犯公民个人信息", "--cookie-file", str(cookie_file),
+    return scrape(out, "wenshu", sites.url, "--fetcher", "http", "--query", "侵犯公民个人信息", "--cookie-file", str(cookie_file),
                   "--date-from", "2019-01-01", "--date-to", "2019-12-31", *extra)
 
 
@@ -72,7 +72,7 @@ def test_wenshu_pages_through_list_and_details(sites, tmp_path: Path, cookie_fil
 def test_wenshu_cookie_from_environment(sites, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
     sites.wenshu_docs = judgments(3)
     monkeypatch.setenv(COOKIE_ENV, SECRET)
-    assert scrape(tmp_path, "wenshu", sites.url, "--query", "侵犯公民个人信息", "--date-from", "2019-01-01",
+    assert scrape(tmp_path, "wenshu", sites.url, "--fetcher", "http", "--query", "侵犯公民个人信息", "--date-from", "2019-01-01",
                   "--date-to", "2019-12-31") == 0
     assert len(records(tmp_path)) == 3
 
@@ -88,7 +88,7 @@ def test_wenshu_netscape_cookie_file(sites, tmp_path: Path) -> None:  # noqa: F8
 
 def test_wenshu_without_cookie_is_a_usage_error(sites, tmp_path: Path, monkeypatch, capsys) -> None:  # noqa: F811
     monkeypatch.delenv(COOKIE_ENV, raising=False)
-    assert scrape(tmp_path, "wenshu", sites.url, "--query", "x") == 2
+    assert scrape(tmp_path, "wenshu", sites.url, "--fetcher", "http", "--query", "x") == 2
     assert "needs your own logged-in session cookie" in capsys.readouterr().err
     assert sites.seen == []
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
@@ -50,35 +51,35 @@ def sniff(path: Path) -> bool:
 
 
 def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
-    data = path.read_bytes()
+    yield document_from_html(path.read_bytes(), where=str(path), fallback_id=path.stem, ref=source_ref(path))
+
+
+def document_from_html(data: bytes, *, where: str, fallback_id: str, ref: str) -> dict[str, Any] | LoadError:
+    """One saved (or browser-rendered) judgment page -> a document record, or a LoadError naming `where`."""
     if not data.strip():
-        yield LoadError(str(path), None, "empty file", FORMAT)
-        return
+        return LoadError(where, None, "empty file", FORMAT)
     if _is_mhtml(data):
         data, charset = _mhtml_html_part(data)
         if data is None:
-            yield LoadError(str(path), None, "MHTML archive holds no text/html part", FORMAT)
-            return
+            return LoadError(where, None, "MHTML archive holds no text/html part", FORMAT)
         if charset and not _META_CHARSET.search(data[:4096]):
             data = f'<meta charset="{charset}">'.encode("ascii") + data
     try:
         html, encoding = _decode(data)
     except UndecodableError as exc:
-        yield LoadError(str(path), exc.line, str(exc), FORMAT)
-        return
+        return LoadError(where, exc.line, str(exc), FORMAT)
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript"]):
         tag.decompose()
     title, text = _find_body(soup)
     if text is None:
-        yield LoadError(str(path), None, "no judgment body found in HTML (not a judgment detail page?)", FORMAT)
-        return
+        return LoadError(where, None, "no judgment body found in HTML (not a judgment detail page?)", FORMAT)
     meta = _page_metadata(soup, html)
     header = header_fields(text)
-    yield make_document(
-        id=meta.get("doc_id") or path.stem,
+    return make_document(
+        id=meta.get("doc_id") or fallback_id,
         source=SOURCE,
-        source_ref=source_ref(path),
+        source_ref=ref,
         text=text,
         encoding=encoding,
         metadata={"page_title": soup.title.get_text(strip=True) if soup.title else None, **meta},
@@ -170,9 +171,11 @@ def _page_metadata(soup: BeautifulSoup, html: str) -> dict[str, str]:
     canonical = soup.find("link", rel="canonical")
     if canonical is not None and canonical.get("href"):
         meta.setdefault("url", canonical["href"])
-    match = re.search(r"docId=([A-Za-z0-9]+)", meta.get("url", ""))
+    # Since 2019 docIds are base64-like (letters, digits, / + =), and a saved URL leaves + unencoded:
+    # unquote, never unquote_plus, which would turn + into a space.
+    match = re.search(r"[?&]docId=([^&#\s]+)", meta.get("url", ""))
     if match and "doc_id" not in meta:
-        meta["doc_id"] = match.group(1)
+        meta["doc_id"] = unquote(match.group(1))
     if "date" not in meta:
         match = DATE_RE.search(soup.get_text(" "))
         if match:
