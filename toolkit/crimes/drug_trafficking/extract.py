@@ -342,8 +342,21 @@ def _marker(text: str, start: int) -> str:
     return ""
 
 
+_WEIGHT_CACHE: dict[tuple[str, str, str], tuple[Fraction, str] | None] = {}
+WEIGHT_CACHE_SIZE = 8192  # distinct written weights kept (the same "0.5克" recurs across documents), keyed like
+# _patterns by the rules version
+
+
 def _read_weight(match: re.Match[str], rules: Rules) -> tuple[Fraction, str] | None:
-    number, unit = match.group("number"), match.group("unit")
+    key = (rules.version, match.group("number"), match.group("unit"))
+    if key not in _WEIGHT_CACHE:
+        if len(_WEIGHT_CACHE) >= WEIGHT_CACHE_SIZE:
+            _WEIGHT_CACHE.clear()
+        _WEIGHT_CACHE[key] = _grams(key[1], key[2], rules)
+    return _WEIGHT_CACHE[key]
+
+
+def _grams(number: str, unit: str, rules: Rules) -> tuple[Fraction, str] | None:
     if number.endswith(("千", "仟")) and unit in rules.unit("克").symbols and len(number) > 1:
         number, unit = number[:-1], "千克"  # 十千克 is ten kilograms, not 十千 克
     value = exact_number(number.rstrip(",，.．"))
@@ -371,7 +384,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
         for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts, cue.requires)):
             cues_by_sentence.setdefault(index, []).append(cue)
     sentences, kept = [], []
-    for index, (s, e) in enumerate(every_sentence):
+    for index in sorted(with_drug | with_weight | cues_by_sentence.keys()):  # the others have nothing to read
+        s, e = every_sentence[index]
         chunk = text[s:e]
         if defendant and others and defendant not in chunk and any(o in chunk for o in others):
             continue
