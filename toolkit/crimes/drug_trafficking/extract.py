@@ -231,6 +231,9 @@ def _drug_pattern(rules: Rules) -> tuple[re.Pattern[str], dict[str, str | None]]
 
 def _weight_pattern(rules: Rules) -> re.Pattern[str]:
     symbols = sorted({s for u in rules.units for s in u.symbols}, key=len, reverse=True)
+    ending = [s for s in symbols if any(ch in _SENTENCE_END for ch in s)]
+    if ending:  # the pattern's (?![a-zA-Z]) after the unit must stay inside the sentence (_holding_sentences)
+        raise ValueError(f"rules.json units: symbols {ending} contain a sentence end")
     return re.compile(rf"(?P<number>{NUMBER_PATTERN})\s{{0,2}}(?P<unit>{'|'.join(map(re.escape, symbols))})(?![a-zA-Z])")
 
 
@@ -304,8 +307,6 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if begin < end:
         out.append((begin, end))
     return out
-
-
 
 
 def _holding_sentences(pattern: re.Pattern[str], text: str, sentences: list[tuple[int, int]],
