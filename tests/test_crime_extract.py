@@ -9,7 +9,7 @@ from typing import Iterable
 import pytest
 
 import toolkit.parser as parser
-from toolkit.crimes import get_crime
+from toolkit.crimes import all_crimes, get_crime
 from toolkit.extract import Extracted
 from toolkit.extract.facts import extract_circumstances
 
@@ -62,3 +62,51 @@ def test_crime_of_falls_back_to_the_default() -> None:
     assert parser.crime_of(["侵犯公民个人信息罪"]).id == "personal_information"
     assert parser.crime_of([]).id == parser.DEFAULT_CRIME
     assert parser.crime_of(None).id == parser.DEFAULT_CRIME
+
+
+DRUG_TEXT = (
+    "某市某区人民法院\n刑事判决书\n被告人张三，男，1985年出生。\n"
+    "经审理查明，被告人张三贩卖甲基苯丙胺给吸毒人员，当场查获甲基苯丙胺净重2.5克。\n判决如下：\n"
+    "被告人张三犯贩卖毒品罪，判处有期徒刑一年，并处罚金人民币一万元。\n"
+)
+CONTRACT_TEXTS = (TEXT.format(charge="侵犯公民个人信息罪"), DRUG_TEXT, "判决如下：被告人张三犯盗窃罪。", "")
+
+
+@pytest.mark.parametrize("crime_id", [c.id for c in all_crimes()])
+@pytest.mark.parametrize("text", CONTRACT_TEXTS, ids=["pi", "drug", "no-facts", "empty"])
+def test_every_crime_honours_the_extractor_contract(crime_id: str, text: str) -> None:
+    """toolkit/crimes/README.md section 5: only fact_fields, no null values, spans inside the text, notes "field: why"."""
+    crime = get_crime(crime_id)
+    fields, notes = crime.extract_facts(text, "张三" if text else None, ())
+    assert set(fields) <= set(crime.fact_fields)
+    for name, item in fields.items():
+        assert isinstance(item, Extracted) and item.value is not None, name
+        if item.span is not None:
+            start, end = item.span
+            assert 0 <= start < end <= len(text), (name, item.span)
+    assert all(isinstance(n, str) and n.partition(":")[1] for n in notes)
+    if not text:
+        assert (fields, notes) == ({}, ["facts: empty text"])
+
+
+def test_extractors_read_their_own_crime() -> None:
+    drug_fields, _ = get_crime("drug_trafficking").extract_facts(DRUG_TEXT, "张三")
+    assert drug_fields["drug"].value == "methamphetamine" and drug_fields["drug_grams"].value == 2.5
+    assert DRUG_TEXT[slice(*drug_fields["drug_grams"].span)] == "2.5克"
+    (record,) = parser.parse_document("drug", DRUG_TEXT)
+    assert record["drug_grams"] == 2.5 and record["spans"]["drug_grams"] == list(drug_fields["drug_grams"].span)
+    assert record["info_count"] is None
+    assert "info_count: not read: a field of personal_information, and the charges are drug_trafficking's" in record["notes"]
+
+
+def test_parser_fact_fields_come_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    registered = [name for crime in all_crimes() for name in crime.fact_fields]
+    assert parser.FACT_FIELDS == (*dict.fromkeys(registered), *parser.CIRCUMSTANCE_FIELDS)
+
+    class NewColumn:
+        id = "new_column_crime"
+        fact_fields = ("drug", "stolen_value_yuan")
+
+    monkeypatch.setattr(parser, "all_crimes", lambda: [*all_crimes(), NewColumn()])
+    with pytest.raises(TypeError, match="stolen_value_yuan"):
+        parser._fact_fields()

@@ -55,3 +55,40 @@ def test_hand_samples_cover_their_ids():
     with (HERE / "hand_sample_3.csv").open(encoding="utf-8") as handle:
         assert [r["case_id"] for r in csv.DictReader(handle)] == third
     assert not set(first) & set(second) and not (set(first) | set(second)) & set(third)
+
+
+def _measure_module():
+    spec = importlib.util.spec_from_file_location("cail_drug_measure", HERE / "measure.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_hand_check_figures_are_what_measure_computes():
+    measure = _measure_module()
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    rows, results = measure.sample_results("hand_sample_3.csv")
+    n = len(rows)
+    assert n == 30 and all(r["hand_drugs_g"] is not None for r in rows)
+    for key in ("grams", "tier"):
+        k = sum(r[key] for r in results)
+        assert f"**{k}/{n} (" in readme, f"README's hand_sample_3 {key} figure is not {k}/{n}: rerun measure.py"
+    verdicts = measure.cue_verdicts()
+    assert len(verdicts) == 20
+    assert f"**{sum(verdicts)}/{len(verdicts)} (" in readme
+
+
+def test_measure_names_file_and_row_of_an_unread_or_bad_hand_column(tmp_path):
+    measure = _measure_module()
+    unread = tmp_path / "unread.csv"
+    unread.write_text("case_id,extracted_drugs_g\ncail2018:x:1,{}\n", encoding="utf-8")
+    with pytest.raises(measure.HandColumnError, match=r"unread\.csv: no column hand_drugs_g"):
+        measure.sample_results(unread)
+    bad = tmp_path / "bad.csv"
+    bad.write_text('case_id,extracted_drugs_g,hand_drugs_g\ncail2018:x:1,{},"{""heroin"": -1}"\n', encoding="utf-8")
+    with pytest.raises(measure.HandColumnError, match=r"bad\.csv row 2 \(cail2018:x:1\) hand_drugs_g"):
+        measure.sample_results(bad)
+    cues = tmp_path / "cues.csv"
+    cues.write_text("case_id,hand_correct,hand_reading\ncail2018:x:1,yes,read\ncail2018:x:2,,\n", encoding="utf-8")
+    with pytest.raises(measure.HandColumnError, match=r"cues\.csv row 3 \(cail2018:x:2\)"):
+        measure.cue_verdicts(cues)

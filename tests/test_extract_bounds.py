@@ -40,6 +40,11 @@ SHAPES = {
     "circumstances": lambda n: "本院认为，被告人张三系自首，" * n,
     "name list": lambda n: "被告人李某某、王某某" * n,
     "facts": lambda n: "经审理查明，被告人张三出售公民个人信息1000条，获利5000元。" * n,
+    # the drug plug-in's extractor (asked because the charge is a drug charge)
+    "drug facts": lambda n: "经审理查明，被告人张三贩卖甲基苯丙胺0.5克给李某，查获海洛因1.2克。" * n
+    + "判决如下：被告人张三犯贩卖毒品罪，判处有期徒刑一年。",
+    "drug facts, distinct co-defendants": lambda n: _distinct("被告人张{}贩卖甲基苯丙胺0.3克，", n)
+    + "判决如下：被告人张三犯贩卖毒品罪，判处有期徒刑一年。",
     # the verdict forms of #12 item 3
     "unit defendants": lambda n: "判决如下：" + _distinct("被告单位某{}科技有限公司犯侵犯公民个人信息罪，判处罚金人民币1，000元；", n),
     "unit word without a unit": lambda n: "判决如下：" + "被告单位" * (20 * n),

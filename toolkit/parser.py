@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from toolkit.crimes import DEFAULT_CRIME, Crime, crime_for_charge, get_crime
+from toolkit.crimes import DEFAULT_CRIME, Crime, all_crimes, crime_for_charge, get_crime
 from toolkit.extract import Extracted
 from toolkit.extract.facts import extract_circumstances
 from toolkit.extract.metadata import extract_metadata
@@ -34,8 +34,20 @@ VERDICT_FIELDS = (
     "confiscation",
     "political_rights_months",
 )
-FACT_FIELDS = ("info_count", "info_count_approx", "info_category", "illegal_gains_yuan", "drug", "drug_grams",
-               "mitigating", "aggravating")
+CIRCUMSTANCE_FIELDS = ("mitigating", "aggravating")  # read for every crime by toolkit.extract.facts
+
+
+def _fact_fields() -> tuple[str, ...]:
+    """Every registered crime's `fact_fields`, then the generic circumstances: the facts the parser copies into a
+    record. A crime field that is not a toolkit.schema column would be dropped from every output, so it is an error."""
+    fields = [name for crime in all_crimes() for name in crime.fact_fields]
+    unknown = sorted(set(fields) - set(DEFENDANT_COLUMNS))
+    if unknown:
+        raise TypeError(f"crime fact_fields not in toolkit.schema DEFENDANT_FIELDS: {', '.join(unknown)}")
+    return tuple(dict.fromkeys([*fields, *CIRCUMSTANCE_FIELDS]))
+
+
+FACT_FIELDS = _fact_fields()
 _METADATA_SET, _VERDICT_SET, _FACT_SET = frozenset(METADATA_FIELDS), frozenset(VERDICT_FIELDS), frozenset(FACT_FIELDS)
 _INTEGER_FIELDS = frozenset({"term_months", "probation_months", "political_rights_months", "info_count"})
 _NUMBER_FIELDS = frozenset({"fine_yuan", "illegal_gains_yuan", "drug_grams"})
@@ -189,8 +201,6 @@ _NEVER_NULL = frozenset({"spans", "notes", "doc_id"})
 
 @lru_cache(maxsize=1)
 def _fact_field_owners() -> dict[str, Crime]:
-    from toolkit.crimes import all_crimes
-
     return {name: crime for crime in all_crimes() for name in crime.fact_fields}
 
 

@@ -1,8 +1,15 @@
-"""Sentencing on the per-defendant table: terms by tier, tier compliance, regressions, figure.
+"""Sentencing of personal-information cases (Criminal Law Art. 253-1) on the per-defendant table
+(toolkit.schema): tiers per row, terms by tier, the share of sentences inside the tier's statutory
+range (tier compliance), regressions and figures.
 
-Tiers come from the tier engine (toolkit.tiers.classify_record); the statutory ranges and
-the item thresholds (50 / 500 / 5,000) come from its rules data (toolkit/tiers/rules.json),
-never from literals here.
+Although it sits in toolkit.analysis, everything about tiers here is Art. 253-1's. Tiers come from
+the personal-information crime plug-in (toolkit.crimes.personal_information.records.classify_record,
+re-exported as toolkit.tiers.classify_record). The statutory ranges, the item thresholds of the 2017
+Interpretation (50 / 500 / 5,000 items) and the charge names come from that plug-in's rules data
+(toolkit/crimes/personal_information/rules.json), never from literals here. Rows charged with
+another crime get no tier and say so. Drug cases have their own module,
+toolkit.crimes.drug_trafficking.analysis, which reuses RegressionResult and the coefficient table
+from this one.
 
 Regressions (statsmodels):
 - OLS of log(term in months) for custodial sentences, heteroskedasticity-robust (HC3) errors;
@@ -146,7 +153,7 @@ def add_tiers(frame: pd.DataFrame, classify=None) -> pd.DataFrame:
     - statutory_tier and tier_low/high_months: the tier and custodial range under the
       Art. 253-1 version in force (Amendment VII had one tier, capped at 36 months);
     - tier_fine_only_possible: whether a fine alone is inside that range.
-    `classify` defaults to toolkit.tiers.classify_record.
+    `classify` defaults to the personal-information plug-in's classify_record (toolkit.tiers.classify_record).
     """
     if classify is None:
         from toolkit.tiers import classify_record as classify

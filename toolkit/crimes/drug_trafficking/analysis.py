@@ -1,7 +1,18 @@
-"""Sentencing statistics for drug cases on the per-defendant table of datasets/cail-drug-cases (or a table with its
-columns): terms by tier with intervals, the share of sentences inside the tier's statutory range, fines, and an
-OLS model of log term with HC3 errors. Generic pieces come from toolkit.intervals and toolkit.analysis.sentencing;
-ranges and thresholds come from rules.json through the engine's columns.
+"""Sentencing statistics for drug cases (Criminal Law Art. 347) on the per-defendant table of
+datasets/cail-drug-cases (defendants.csv, or any table with its columns): notebook 06 is built on it.
+
+- term_by_tier: per tier, N, life and death counts, the median fixed term with its distribution-free
+  order-statistic interval and the mean with its t interval;
+- range_shares: per tier and overall, sentences inside, below and above the tier's statutory range (the table's
+  inside_range column), with a Clopper-Pearson interval (toolkit.intervals) for the share inside;
+- fines_by_tier: the share with a fine and the median fine;
+- term_model: OLS of log(term months) on log quantity (as a multiple of the drug's 数量较大 threshold), tier
+  dummies, Art. 356 recidivism, the multiple_sales_cue column and other charges, with HC3 errors. It returns
+  toolkit.analysis.sentencing.RegressionResult.
+
+A group with fewer than MIN_GROUP values gets no interval (term_by_tier's note column says so). Tier order, tier names and
+thresholds come from rules.json (toolkit.crimes.drug_trafficking.rules). The ranges come from the engine's columns
+in the table, never from literals here.
 """
 
 from __future__ import annotations
@@ -21,10 +32,12 @@ MIN_GROUP = 5  # fewer defendants in a group: the summary says so and gives no i
 
 
 def tier_order(article: str = "Art.347") -> list[str]:
+    """The tiers of `article` from the lowest to the highest, as rules.json orders them."""
     return list(load_rules().statute(article)["order"])
 
 
 def tier_label_zh(tier: str) -> str:
+    """The Chinese name of a tier (数量大, 数量较大, 少量 …) from rules.json."""
     return load_rules().tier_name(tier)["zh"]
 
 
@@ -45,6 +58,7 @@ def median_interval(values: Sequence[float], alpha: float = 0.05) -> tuple[float
 
 
 def mean_interval(values: Sequence[float], alpha: float = 0.05) -> tuple[float, float, float]:
+    """Mean with its t interval; NaN bounds below MIN_GROUP values."""
     x = np.asarray(values, dtype=float)
     n = len(x)
     if n == 0:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Any, Iterable
 from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
+from toolkit.extract.prefilter import Requirement, may_match, required_literals
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -57,6 +59,10 @@ MARKER_WINDOW = 8  # characters before a weight searched for 净重/毛重/共 �
 _COURT_START = ("经审理查明", "审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
 _PROSECUTION_START = ("指控", "起诉书")
 _SENTENCE_END = "。；;！!？?\n"
+# Lookaheads and end anchors could make a match inside a sentence fail on the longer text that follows it, which
+# _holding_sentences relies on not happening (the weight pattern's (?![a-zA-Z]) follows a unit, and a unit is never
+# the sentence end, so it only ever looks inside the sentence).
+_LOOKS_PAST_THE_END = re.compile(r"\(\?[=!]|\$|\\[bBZ]")
 _TOTAL = re.compile(r"(?:共计|合计|总计|累计|共|总)(?:净重|毛重|重|计)?[约达]?$|(?:总净重|总重量?|总毛重)[约为是]{0,2}$")
 _NET = re.compile(r"净重|净含量|净量")
 _GROSS = re.compile(r"毛重|含包装")
@@ -94,6 +100,7 @@ class _Cue:
     clause: str
     kind: str
     pattern: re.Pattern[str]
+    requires: Requirement  # literals no match can do without (toolkit.extract.prefilter)
 
 
 def load_cues(rules: Rules, path: Path = CUES_PATH) -> tuple[tuple[_Cue, ...], int, str]:
@@ -110,7 +117,12 @@ def load_cues(rules: Rules, path: Path = CUES_PATH) -> tuple[tuple[_Cue, ...], i
         flag, clause = entry["flag"], entry["clause"]
         if flag not in known or known[flag]["clause"] != clause:
             raise ValueError(f"{path}: cue {index} ({flag}, {clause}) is not a circumstance of rules.json")
-        cues.append(_Cue(flag, clause, entry["kind"], re.compile(entry["pattern"].replace("{sale_verbs}", verbs))))
+        pattern = entry["pattern"].replace("{sale_verbs}", verbs)
+        if _LOOKS_PAST_THE_END.search(pattern):
+            raise ValueError(f"{path}: cue {index} ({flag}) looks ahead or anchors at an end, which the sentence scan "
+                             "does not support")
+        compiled = re.compile(pattern)
+        cues.append(_Cue(flag, clause, entry["kind"], compiled, required_literals(compiled)))
     count = raw["multiple_count"]
     return tuple(cues), int(count["min_count"]), count["flag_verification"]
 
@@ -219,6 +231,9 @@ def _drug_pattern(rules: Rules) -> tuple[re.Pattern[str], dict[str, str | None]]
 
 def _weight_pattern(rules: Rules) -> re.Pattern[str]:
     symbols = sorted({s for u in rules.units for s in u.symbols}, key=len, reverse=True)
+    ending = [s for s in symbols if any(ch in _SENTENCE_END for ch in s)]
+    if ending:  # the pattern's (?![a-zA-Z]) after the unit must stay inside the sentence (_holding_sentences)
+        raise ValueError(f"rules.json units: symbols {ending} contain a sentence end")
     return re.compile(rf"(?P<number>{NUMBER_PATTERN})\s{{0,2}}(?P<unit>{'|'.join(map(re.escape, symbols))})(?![a-zA-Z])")
 
 
@@ -280,15 +295,39 @@ def _section(text: str) -> tuple[int, int, str]:
     return 0, len(text), "whole_text"
 
 
+_SENTENCE_END_RE = re.compile(f"[{re.escape(_SENTENCE_END)}]")
+
+
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut after every sentence end: contiguous, covering the whole range."""
     out, begin = [], start
-    for i in range(start, end):
-        if text[i] in _SENTENCE_END:
-            out.append((begin, i + 1))
-            begin = i + 1
+    for m in _SENTENCE_END_RE.finditer(text, start, end):
+        out.append((begin, m.end()))
+        begin = m.end()
     if begin < end:
         out.append((begin, end))
     return out
+
+
+def _holding_sentences(pattern: re.Pattern[str], text: str, sentences: list[tuple[int, int]],
+                       starts: list[int], requires: Requirement = ()) -> set[int]:
+    """Indices of the sentences where pattern.finditer(text, s, e) finds a match, found with one leftmost search
+    per such sentence instead of one scan per sentence. Exact: a match inside a sentence is also a match of the search
+    over the rest of the text, so the leftmost search from a sentence start never skips a sentence that holds one.
+    Without the literals of `requires` in the text, no sentence can hold a match and nothing is searched."""
+    held: set[int] = set()
+    end = sentences[-1][1] if sentences else 0
+    position = sentences[0][0] if sentences else 0
+    if not may_match(text, position, end, requires):
+        return held
+    while position < end:
+        m = pattern.search(text, position, end)
+        if m is None:
+            break
+        index = bisect_right(starts, m.start()) - 1
+        held.add(index)
+        position = sentences[index][1]
+    return held
 
 
 def _marker(text: str, start: int) -> str:
@@ -304,8 +343,21 @@ def _marker(text: str, start: int) -> str:
     return ""
 
 
+_WEIGHT_CACHE: dict[tuple[str, str, str], tuple[Fraction, str] | None] = {}
+WEIGHT_CACHE_SIZE = 8192  # distinct written weights kept (the same "0.5克" recurs across documents), keyed like
+# _patterns by the rules version
+
+
 def _read_weight(match: re.Match[str], rules: Rules) -> tuple[Fraction, str] | None:
-    number, unit = match.group("number"), match.group("unit")
+    key = (rules.version, match.group("number"), match.group("unit"))
+    if key not in _WEIGHT_CACHE:
+        if len(_WEIGHT_CACHE) >= WEIGHT_CACHE_SIZE:
+            _WEIGHT_CACHE.clear()
+        _WEIGHT_CACHE[key] = _grams(key[1], key[2], rules)
+    return _WEIGHT_CACHE[key]
+
+
+def _grams(number: str, unit: str, rules: Rules) -> tuple[Fraction, str] | None:
     if number.endswith(("千", "仟")) and unit in rules.unit("克").symbols and len(number) > 1:
         number, unit = number[:-1], "千克"  # 十千克 is ten kilograms, not 十千 克
     value = exact_number(number.rstrip(",，.．"))
@@ -324,27 +376,38 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     (drug_re, lookup), weight_re, (cue_table, min_count, count_flag) = _patterns(rules)
     begin, end, section = _section(text)
     others = _co_defendants(text, defendant, co_defendants)
-    sentences = []
-    for s, e in _sentences(text, begin, end):
+    every_sentence = _sentences(text, begin, end)
+    starts = [s for s, _ in every_sentence]
+    with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
+    with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
+    cues_by_sentence: dict[int, list[_Cue]] = {}
+    for cue in cue_table:
+        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts, cue.requires)):
+            cues_by_sentence.setdefault(index, []).append(cue)
+    sentences, kept = [], []
+    for index in sorted(with_drug | with_weight | cues_by_sentence.keys()):  # the others have nothing to read
+        s, e = every_sentence[index]
         chunk = text[s:e]
         if defendant and others and defendant not in chunk and any(o in chunk for o in others):
             continue
         sentences.append((s, e))
+        kept.append(index)
     mentions: list[DrugMention] = []
     weights: list[WeightMention] = []
     cues: list[CircumstanceCue] = []
     per_sentence: list[tuple[list[DrugMention], list[tuple[re.Match[str], Fraction]]]] = []
-    for s, e in sentences:
+    for index, (s, e) in zip(kept, sentences):
         found = []
-        for m in drug_re.finditer(text, s, e):
+        for m in drug_re.finditer(text, s, e) if index in with_drug else ():
             if len(mentions) + len(found) >= MAX_MENTIONS:
                 notes.append(f"more than {MAX_MENTIONS} drug names: the rest were not read")
                 break
             found.append(DrugMention(lookup[m.group()], m.group(), m.start(), m.end()))
         mentions += found
-        cues += _cues_in(text, s, e, cue_table, min_count, count_flag)
+        if index in cues_by_sentence:
+            cues += _cues_in(text, s, e, cues_by_sentence[index], min_count, count_flag)
         ws = []
-        for m in weight_re.finditer(text, s, e):
+        for m in weight_re.finditer(text, s, e) if index in with_weight else ():
             if len(weights) + len(ws) >= MAX_WEIGHTS:
                 notes.append(f"more than {MAX_WEIGHTS} weights: the rest were not read")
                 break
@@ -355,6 +418,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     listed = {m.drug for m in mentions if m.drug}
     only = next(iter(listed)) if len(listed) == 1 else None
     for (s, e), (found, ws) in zip(sentences, per_sentence):
+        if not ws:
+            continue
         conclusion = bool(_CONCLUSION.search(text, s, e))
         for m, grams in ws:
             drug, how = None, None

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,16 +72,21 @@ class Rules:
     def version(self) -> str:
         return self.raw["version"]
 
-    @property
+    @cached_property
     def units(self) -> tuple[Unit, ...]:
         return tuple(Unit(u["unit"], tuple(u["symbols"]), Fraction(u["grams"]), u["source"], u["flag"])
                      for u in self.raw["units"])
 
-    def unit(self, symbol: str) -> Unit:
+    @cached_property
+    def _unit_of_symbol(self) -> dict[str, Unit]:
+        table: dict[str, Unit] = {}
         for unit in self.units:
-            if symbol in unit.symbols:
-                return unit
-        raise KeyError(symbol)
+            for symbol in unit.symbols:
+                table.setdefault(symbol, unit)  # the first unit listing a symbol wins, as a scan in order would
+        return table
+
+    def unit(self, symbol: str) -> Unit:
+        return self._unit_of_symbol[symbol]  # KeyError(symbol) for an unknown one
 
     @property
     def count_units(self) -> tuple[str, ...]:

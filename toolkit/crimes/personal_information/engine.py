@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.crimes.personal_information.rules import Rules, load_rules
+from toolkit.crimes.personal_information.rules import Rules, cite, load_rules
 from toolkit.crimes.personal_information.standards import (  # noqa: F401  (re-exported: the engine's vocabulary)
     PRIOR_PUNISHMENT_KINDS, TIER_EN, TIER_ZH, TIERS, CaseFacts, CategoryRatio, Finding, TierResult, evaluate_standards,
     exact_amount, fmt_number, tier_rank, _dedupe, _number,
@@ -19,6 +19,7 @@ from toolkit.crimes.personal_information.whatif import what_if_changes
 
 def _art10(tier: str | None, facts: CaseFacts, rules: Rules) -> dict[str, Any]:
     spec = rules.raw["art10"]
+    article = cite(spec["clause"])
     first = facts.first_offender
     if facts.prior_punishment == "criminal":
         first = False
@@ -28,9 +29,9 @@ def _art10(tier: str | None, facts: CaseFacts, rules: Rules) -> dict[str, Any]:
     if tier is None:
         out.update(eligible=None, status="unknown", reason_en="tier unknown")
     elif tier == "none":
-        out.update(eligible=None, status="not_applicable", reason_en="no tier reached on these standards; Art. 10 is moot")
+        out.update(eligible=None, status="not_applicable", reason_en=f"no tier reached on these standards; {article} is moot")
     elif tier == spec["excluded_tier"]:
-        out.update(eligible=False, status="excluded", reason_en="Art. 10 does not reach 情节特别严重 cases")
+        out.update(eligible=False, status="excluded", reason_en=f"{article} does not reach 情节特别严重 cases")
     elif any(v is False for v in conditions.values()):
         missing = [k for k, v in conditions.items() if v is False]
         out.update(eligible=False, status="excluded", reason_en=f"condition(s) not met: {', '.join(missing)}")
@@ -62,7 +63,7 @@ def assess(facts: CaseFacts, what_if: bool = True, rules: Rules | None = None) -
         if not interpretation_in_force:
             interpretation_note = (
                 f"NOT IN FORCE AT CONDUCT DATE: the Interpretation's numeric standards apply from "
-                f"{in_force_from.isoformat()} (Art. 13); conduct on {conduct.isoformat()} predates them. The tier shown is "
+                f"{in_force_from.isoformat()} ({cite(rules.clauses.in_force)}); conduct on {conduct.isoformat()} predates them. The tier shown is "
                 f"what those standards would give, for comparison only. (Whether a court deciding after that date applies "
                 f"them to earlier conduct is a question of the rules on the temporal effect of judicial interpretations, "
                 f"which are not in this project's reference texts.)")
@@ -95,11 +96,11 @@ def assess(facts: CaseFacts, what_if: bool = True, rules: Rules | None = None) -
             notes.append(f"{agg['clause']}: duty- or service-obtained information sold or provided — {agg['effect']} (从重处罚).")
     if tier != "none" and facts.gains_yuan:
         low, high = rules.raw["art12"]["fine_multiple_of_gains"]
-        notes.append(f"Art.12: the fine is generally {low} to {high} times the illegal gains: "
+        notes.append(f"{rules.clauses.art12}: the fine is generally {low} to {high} times the illegal gains: "
                      f"{fmt_number(facts.gains_yuan * low)}–{fmt_number(facts.gains_yuan * high)} yuan.")
     if tier == "none":
-        notes.append("no numeric or listed standard is met; Art. 5(1)(10) (other serious circumstances) remains open "
-                     "to a court and is not computable.")
+        notes.append(f"no numeric or listed standard is met; {cite(rules.clauses.open_serious)} (other serious "
+                     "circumstances) remains open to a court and is not computable.")
     result = TierResult(
         tier=tier, clauses=clauses, findings=findings, ratios=ratios,
         mixed_sum=mixed_sum if ratios else None, statute_version=statute_label, statutory_tier=statutory_tier,

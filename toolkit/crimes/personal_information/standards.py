@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from toolkit.crimes.personal_information.categories import CATEGORY_CODES, chinese_name, normalise_category
-from toolkit.crimes.personal_information.rules import Rules, load_rules
+from toolkit.crimes.personal_information.rules import Rules, article_of, cite, cite_range, load_rules
 
 TIERS: tuple[str, ...] = ("none", "serious", "especially_serious")
 TIER_ZH = {"none": "未达情节严重", "serious": "情节严重", "especially_serious": "情节特别严重"}
@@ -228,43 +228,10 @@ def _art5_counts(facts: CaseFacts, rules: Rules, art6_applies: bool) -> dict[str
     return {c: n for c, n in facts.counts.items() if c not in art6_categories}
 
 
-def _item_by(rules: Rules, section: str, **match: str) -> dict[str, Any]:
-    """The one entry of rules.json section `section` whose fields equal `match` (e.g. kind="gains")."""
-    found = [e for e in rules.raw[section]["items"] if all(e.get(k) == v for k, v in match.items())]
-    if len(found) != 1:
-        raise KeyError(f"rules.json {section}: {len(found)} entries match {match}")
-    return found[0]
-
-
-@dataclass(frozen=True)
-class Clauses:
-    """The clause ids the standards name, read from rules.json by the role of each entry (never typed in code)."""
-
-    prior_art5: str
-    prior_art6: str
-    mixed: str
-    gains: str
-    duty: str
-    multiple: str
-    profit: str
-
-    @classmethod
-    def of(cls, rules: Rules) -> "Clauses":
-        return cls(
-            prior_art5=_item_by(rules, "serious", kind="flag", flag="prior_punishment")["clause"],
-            prior_art6=_item_by(rules, "art6", kind="flag", flag="prior_punishment")["clause"],
-            mixed=_item_by(rules, "serious", kind="mixed")["clause"],
-            gains=_item_by(rules, "serious", kind="gains")["clause"],
-            duty=_item_by(rules, "serious", kind="duty_half")["clause"],
-            multiple=_item_by(rules, "especially_serious", kind="multiple")["clause"],
-            profit=_item_by(rules, "art6", kind="profit")["clause"],
-        )
-
-
 def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[str, list[Finding], dict[str, CategoryRatio], Fraction, list[str]]:
     """Tier under the Interpretation's standards, ignoring dates: (tier, findings, ratios, mixed sum, notes)."""
     rules = rules or load_rules()
-    ids = Clauses.of(rules)
+    ids = rules.clauses
     notes: list[str] = []
     findings: list[Finding] = []
     duty = facts.duty_or_service
@@ -272,6 +239,8 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
     ten = rules.especially_serious_multiplier
     art6_applies = facts.purchased_for_lawful_business and not facts.resold_or_provided
     counts = _art5_counts(facts, rules, art6_applies)
+    outside_groups = [g.clause for g in rules.groups if g.id not in rules.art6_groups]  # the groups Art. 6 excludes
+    outside_art6 = cite_range(outside_groups[0], outside_groups[-1])
 
     def add(clause: str, tier: str, basis: str, en: str, zh: str) -> None:
         findings.append(Finding(clause, tier, basis, en, zh))
@@ -342,7 +311,8 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
                         f"illegal gains {fmt_number(gains)} yuan ≥ {fmt_number(base * times)} ({how})",
                         f"违法所得{fmt_number(gains)}元，达到{fmt_number(base * times)}元标准（{how}）")
         else:
-            notes.append("Art. 6 conduct: illegal gains (违法所得, Art. 5(1)(7)) are not its test; Art. 6(1)(1) uses profit (获利).")
+            notes.append(f"{cite(article_of(ids.profit))} conduct: illegal gains (违法所得, {cite(ids.gains)}) are not its test; "
+                         f"{cite(ids.profit)} uses profit (获利).")
     if facts.profit_yuan is not None and facts.profit_yuan > 0:
         if art6_applies:
             threshold = rules.art6_profit_threshold
@@ -352,20 +322,24 @@ def evaluate_standards(facts: CaseFacts, rules: Rules | None = None) -> tuple[st
                     f"profit {fmt_number(facts.profit_yuan)} yuan ≥ {fmt_number(threshold)} ({entry['label_en']})",
                     f"获利{fmt_number(facts.profit_yuan)}元，达到{fmt_number(threshold)}元标准（{ids.profit}）")
         else:
-            notes.append("profit (获利) is the Art. 6(1)(1) test, which applies only to purchases for lawful business "
-                         "of information outside Art. 5(1)(3)-(4) that are not resold; it was not used.")
+            notes.append(f"profit (获利) is the {cite(ids.profit)} test, which applies only to purchases for lawful business "
+                         f"of information outside {outside_art6} that are not resold; it was not used.")
 
     if art6_applies:
-        notes.append("Art. 6: information outside Art. 5(1)(3)-(4) bought or received for lawful business is judged by "
-                     "profit ≥ 50,000 yuan or prior punishment, not by the Art. 5 counts; the text sets no "
-                     "情节特别严重 count standard for it.")
+        notes.append(f"{cite(article_of(ids.profit))}: information outside {outside_art6} bought or received for lawful "
+                     f"business is judged by profit ≥ {fmt_number(rules.art6_profit_threshold)} yuan or prior punishment, "
+                     f"not by the {cite(article_of(ids.gains))} counts; the text sets no 情节特别严重 count standard for it.")
         if counts:
-            notes.append("Art. 6 covers only 'other' information; the item-(3)/(4) categories here are judged under Art. 5.")
+            items = "/".join("(" + c.rpartition("(")[2] for c in outside_groups)
+            notes.append(f"{cite(article_of(ids.profit))} covers only 'other' information; the item-{items} categories here "
+                         f"are judged under {cite(article_of(ids.gains))}.")
     elif facts.purchased_for_lawful_business and facts.resold_or_provided:
-        notes.append("Art. 6(2): the purchased information was sold or provided, so the Art. 5 standards apply.")
+        notes.append(f"{cite(ids.resale)}: the purchased information was sold or provided, so the "
+                     f"{cite(article_of(ids.gains))} standards apply.")
     if duty:
-        notes.append("Art. 5(1)(8): duty- or service-obtained information sold or provided — every standard of "
-                     "Art. 5(1)(3)-(7) is halved (and Art. 5(2)(3) is ten times the halved standard).")
+        notes.append(f"{cite(ids.duty)}: duty- or service-obtained information sold or provided — every standard of "
+                     f"{cite_range(ids.duty_applies_to[0], ids.duty_applies_to[-1])} is halved (and {cite(ids.multiple)} is "
+                     f"{fmt_number(ten)} times the halved standard).")
 
     tier = "none"
     if any(f.tier == "serious" for f in findings):

@@ -14,10 +14,9 @@ from typing import Any, Callable
 
 from toolkit.crimes.personal_information.categories import chinese_name
 from toolkit.crimes.personal_information.standards import TIER_ZH, TIERS, CaseFacts, evaluate_standards, fmt_number, tier_rank
-from toolkit.crimes.personal_information.rules import Rules
+from toolkit.crimes.personal_information.rules import Rules, cite, cite_zh
 
 CENT = Fraction(1, 100)
-ITEM_ZH = dict(zip("123456789", "一二三四五六七八九"))
 TIER_EN_SHORT = {"none": "no tier (below 情节严重)", "serious": "情节严重 (serious)",
                  "especially_serious": "情节特别严重 (especially serious)"}
 
@@ -52,6 +51,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
     lower = [t for t in reversed(TIERS) if tier_rank(t) < current]  # nearest first
     higher = [t for t in TIERS if tier_rank(t) > current]
     changes: list[dict[str, Any]] = []
+    ids = rules.clauses
 
     def entry(kind: str, target: str, after: CaseFacts, en: str, zh: str, **extra: Any) -> dict[str, Any]:
         reached, clauses = tier_of(after)
@@ -75,10 +75,10 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
             changes.append(entry(
                 "deduct", target, after,
                 f"deduct at least {fmt_number(n)} {code} {_items(n)} ({fmt_number(count)} → {fmt_number(count - n)}) "
-                f"to fall to {TIER_EN_SHORT[tier_of(after)[0]]} (deductions of untrue or duplicated items: Art. 11(3))",
+                f"to fall to {TIER_EN_SHORT[tier_of(after)[0]]} (deductions of untrue or duplicated items: {cite(ids.deduction)})",
                 f"核减{zh}信息至少{fmt_number(n)}条（{fmt_number(count)}→{fmt_number(count - n)}条），"
-                f"档次降为{TIER_ZH[tier_of(after)[0]]}（不真实或重复信息的核减：第十一条第三款）",
-                category=code, items=n, from_count=count, to_count=count - n, basis="Art.11(3)"))
+                f"档次降为{TIER_ZH[tier_of(after)[0]]}（不真实或重复信息的核减：{cite_zh(ids.deduction)}）",
+                category=code, items=n, from_count=count, to_count=count - n, basis=ids.deduction))
         bound = rules.group_of(category).threshold_items * int(rules.especially_serious_multiplier)
         for target in higher:
             goal = tier_rank(target)
@@ -109,7 +109,7 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
                 continue
             target_code = group.categories[0]
             as_label_en = "other information" if target_code == "other" else f"{group.clause} information (e.g. {target_code})"
-            as_label_zh = "其他公民个人信息" if target_code == "other" else f"第五条第一款第{ITEM_ZH[group.clause[-2]]}项信息（如{chinese_name(target_code)}）"
+            as_label_zh = "其他公民个人信息" if target_code == "other" else f"{cite_zh(group.clause)}信息（如{chinese_name(target_code)}）"
 
             def moved(n: int, category: str = category, target_code: str = target_code) -> CaseFacts:
                 counts = dict(facts.counts)
@@ -154,12 +154,12 @@ def what_if_changes(facts: CaseFacts, tier: str, rules: Rules) -> list[dict[str,
     if toggled_tier != tier:
         if facts.duty_or_service:
             en = (f"if the information was not obtained while performing duties or providing services "
-                  f"(Art. 5(1)(8) not applicable): {TIER_EN_SHORT[toggled_tier]}")
-            zh_text = f"如信息并非在履行职责或提供服务过程中获得（不适用第五条第一款第八项），档次为{TIER_ZH[toggled_tier]}"
+                  f"({cite(ids.duty)} not applicable): {TIER_EN_SHORT[toggled_tier]}")
+            zh_text = f"如信息并非在履行职责或提供服务过程中获得（不适用{cite_zh(ids.duty)}），档次为{TIER_ZH[toggled_tier]}"
         else:
             en = (f"if the information was obtained while performing duties or providing services and sold or provided "
-                  f"(Art. 5(1)(8), half standards): {TIER_EN_SHORT[toggled_tier]}")
-            zh_text = f"如系将履行职责或提供服务过程中获得的信息出售或提供（第五条第一款第八项，标准减半），档次为{TIER_ZH[toggled_tier]}"
+                  f"({cite(ids.duty)}, half standards): {TIER_EN_SHORT[toggled_tier]}")
+            zh_text = f"如系将履行职责或提供服务过程中获得的信息出售或提供（{cite_zh(ids.duty)}，标准减半），档次为{TIER_ZH[toggled_tier]}"
         changes.append(entry("duty", toggled_tier, toggled, en, zh_text, duty_or_service=not facts.duty_or_service))
 
     # 4. Money: illegal gains (Art. 5(1)(7)/(8)/(2)(3)) and Art. 6 profit.

@@ -1,0 +1,77 @@
+"""toolkit.extract.prefilter (required literals) and the drug extractor's sentence scan built on it (#12 item 5):
+both are shortcuts, so they must never drop a match that the plain per-sentence scan finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.crimes.drug_trafficking import extract as drug_extract
+from toolkit.crimes.drug_trafficking.rules import load_rules
+from toolkit.extract.prefilter import may_match, required_literals
+
+
+def test_requirements_of_simple_shapes() -> None:
+    assert required_literals("向多人[^，]{0,8}?(?:贩卖|出售)|(?:贩卖|出售)给多人") == (
+        frozenset({"向多人", "给多人"}), frozenset({"贩卖", "出售"}))
+    assert required_literals("ab?c") == (frozenset({"a"}), frozenset({"c"}))
+    assert required_literals("(?:多人)次", keep=1) == (frozenset({"多人次"}),)  # a literal group continues the run
+    assert required_literals("x+y", keep=1) == (frozenset({"x"}),)
+    # what the analysis cannot see through requires nothing
+    assert required_literals("(?i)abc") == () and required_literals("a?b*") == ()
+    assert required_literals("a|b*") == () and required_literals(r"(a)\1") == (frozenset({"a"}),)
+    assert required_literals("[") == ()  # unparsable: no requirement, never an error
+
+
+def test_may_match_reads_only_the_range() -> None:
+    requirement = required_literals("国家工作人员")
+    text = "被告人系国家工作人员。其他"
+    assert may_match(text, 0, len(text), requirement)
+    assert not may_match(text, 8, len(text), requirement) and not may_match(text, 0, 6, requirement)
+    assert may_match("anything", 0, 8, ())
+
+
+ALPHABET = "向多人给贩卖出售次共三系国家工作人员，。；\n5克g"
+PATTERNS = [cue.pattern for cue in drug_extract._patterns(load_rules())[2][0]] + [
+    re.compile("向多人[^，]{0,8}?(?:贩卖|出售)|(?:贩卖|出售)给多人"),
+    re.compile("(?:共|先后)[三0-9]{1,3}次[^，。]{0,4}?(?:贩卖|出售)"),
+    re.compile(r"[0-9]{1,3}\s{0,2}(?:克|g)(?![a-z])"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60), st.sampled_from(PATTERNS))
+def test_a_text_that_matches_is_never_ruled_out(text: str, pattern: re.Pattern[str]) -> None:
+    if pattern.search(text):
+        assert may_match(text, 0, len(text), required_literals(pattern))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=80), st.sampled_from(PATTERNS))
+def test_sentence_scan_finds_every_sentence_a_plain_scan_finds(text: str, pattern: re.Pattern[str]) -> None:
+    sentences = drug_extract._sentences(text, 0, len(text))
+    starts = [s for s, _ in sentences]
+    plain = {i for i, (s, e) in enumerate(sentences) if any(pattern.finditer(text, s, e))}
+    held = drug_extract._holding_sentences(pattern, text, sentences, starts, required_literals(pattern))
+    assert plain <= held
+
+
+@pytest.mark.parametrize("text", ["共三次贩卖给多人。5\n克", "5\n克。向多人贩卖", "系国家工作人员；共3次出售毒品"])
+def test_sentence_scan_on_fixed_edges(text: str) -> None:
+    sentences = drug_extract._sentences(text, 0, len(text))
+    starts = [s for s, _ in sentences]
+    for pattern in PATTERNS:
+        plain = {i for i, (s, e) in enumerate(sentences) if any(pattern.finditer(text, s, e))}
+        assert plain <= drug_extract._holding_sentences(pattern, text, sentences, starts, required_literals(pattern))
+
+
+def test_a_cue_that_looks_ahead_is_refused(tmp_path) -> None:
+    cues = tmp_path / "cues.json"
+    raw = drug_extract.json.loads(drug_extract.CUES_PATH.read_text(encoding="utf-8"))
+    raw["cues"][0]["pattern"] = "多次(?=贩卖)"
+    cues.write_text(drug_extract.json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match="looks ahead"):
+        drug_extract.load_cues(load_rules(), cues)

@@ -1,0 +1,113 @@
+"""Literals that a regular expression cannot match without, so that a scan can skip a text where a pattern cannot
+match at all, at the cost of a few str.find calls (toolkit.crimes.drug_trafficking.extract uses it for the
+circumstance cues, which rarely match).
+
+    requirement = required_literals(r"向多人[^，]{0,8}?(?:贩卖|出售)|(?:贩卖|出售)给多人")
+    may_match(text, 0, len(text), requirement)     # False: a match is impossible in text
+
+A requirement is a conjunction of alternatives: ({"a", "b"}, {"c"}) means that every match contains "a" or "b", and
+contains "c". The analysis is sound and conservative. Whatever it cannot see through adds no requirement. That covers
+classes of many characters, lookarounds, back-references, optional parts and case-insensitive flags. A pattern it
+cannot parse has no requirement, so may_match is then always True.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # the parser behind re; private, so a Python without it only loses the shortcut
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11 names them sre_constants / sre_parse
+    try:
+        import sre_constants as _sre  # type: ignore[no-redef]
+        import sre_parse as _sre_parse  # type: ignore[no-redef]
+    except ImportError:
+        _sre = _sre_parse = None  # type: ignore[assignment]
+
+Requirement = tuple[frozenset[str], ...]
+
+MAX_CLAUSES = 16  # alternatives multiply the clauses; dropping clauses keeps the requirement sound
+MAX_CLASS = 8  # a class of at most this many single characters counts as a requirement
+
+
+def required_literals(pattern: str | re.Pattern[str], keep: int = 2) -> Requirement:
+    """The literals every match of `pattern` contains, as a conjunction of alternatives (empty: none known).
+
+    Only the `keep` most selective alternatives are kept (longest shortest literal, then fewest literals): each
+    costs a str.find per literal, and one rare clause already rules out most texts."""
+    source, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    if _sre_parse is None or not isinstance(source, str):
+        return ()
+    try:
+        parsed = _sre_parse.parse(source, flags)
+    except (re.error, TypeError, ValueError, RecursionError):
+        return ()
+    if parsed.state.flags & re.IGNORECASE:
+        return ()
+    clauses = {_simplest(clause) for clause in _sequence(list(parsed))}
+    ranked = sorted(clauses, key=lambda c: (-min(map(len, c)), len(c), sorted(c)))
+    return tuple(ranked[:keep])
+
+
+def may_match(text: str, start: int, end: int, requirement: Requirement) -> bool:
+    """False only when some clause of `requirement` has none of its literals inside text[start:end]."""
+    return all(any(text.find(literal, start, end) != -1 for literal in clause) for clause in requirement)
+
+
+def _simplest(clause: frozenset[str]) -> frozenset[str]:
+    # "多人" occurs wherever "向多人" does: of two alternatives, the one inside the other is enough
+    return frozenset(a for a in clause if not any(b != a and b in a for b in clause))
+
+
+def _sequence(items: list[tuple]) -> list[frozenset[str]]:
+    clauses: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            clauses.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, argument in items:
+        if op is _sre.LITERAL:
+            run.append(chr(argument))
+            continue
+        if op is _sre.SUBPATTERN:
+            _group, add_flags, _del_flags, inner = argument
+            if add_flags & re.IGNORECASE:
+                flush()
+                continue
+            inner_items = list(inner)
+            if all(kind is _sre.LITERAL for kind, _ in inner_items):
+                run.extend(chr(code) for _, code in inner_items)  # (?:多人) continues the literal run
+                continue
+            flush()
+            clauses += _sequence(inner_items)
+            continue
+        flush()
+        if op is _sre.BRANCH:
+            clauses += _branch(argument[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+            low, _high, inner = argument
+            if low >= 1:
+                clauses += _sequence(list(inner))
+        elif op is _sre.IN:
+            if 0 < len(argument) <= MAX_CLASS and all(kind is _sre.LITERAL for kind, _ in argument):
+                clauses.append(frozenset(chr(code) for _, code in argument))
+        # anything else (ANY, NOT_LITERAL, AT, ASSERT, ASSERT_NOT, GROUPREF, CATEGORY …) requires nothing
+    flush()
+    return clauses
+
+
+def _branch(alternatives: list) -> list[frozenset[str]]:
+    """(A1 and A2) or (B1 and B2) implies (A1 or B1) and (A1 or B2) and (A2 or B1) and (A2 or B2)."""
+    combined: list[frozenset[str]] | None = None
+    for alternative in alternatives:
+        clauses = _sequence(list(alternative))
+        if not clauses:
+            return []  # this alternative requires nothing, so the branch requires nothing
+        if combined is None:
+            combined = clauses
+        else:
+            combined = [a | b for a in combined for b in clauses][:MAX_CLAUSES]
+    return combined or []
