@@ -280,6 +280,10 @@ def _arrow_schema(fields: tuple[Field, ...]):
     return pa.schema([(f.name, types.get(f.kind, pa.string())) for f in fields])
 
 
+ROW_GROUP_ROWS = 20000  # parquet row groups of TableWriter: at most this many rows...
+ROW_GROUP_BYTES = 32 << 20  # ...or about this many bytes (a row group of long texts closes early)
+
+
 class TableWriter:
     """Write a table (.jsonl, .csv or .parquet by extension) chunk by chunk; memory holds one chunk.
 
@@ -303,7 +307,12 @@ class TableWriter:
             import pyarrow.parquet as pq
 
             self._schema = _arrow_schema(fields)
-            self._parquet = pq.ParquetWriter(self.tmp, self._schema, compression="zstd")
+            # min/max statistics only for scalar columns: on texts and JSON cells they cost up to kilobytes per
+            # column per row group in the footer, which readers and the writer hold in memory whole
+            statistics = [f.name for f in fields if f.kind in ("boolean", "integer", "number", "date")]
+            self._parquet = pq.ParquetWriter(self.tmp, self._schema, compression="zstd", write_statistics=statistics)
+            self._pending: list[Any] = []
+            self._pending_rows = self._pending_bytes = 0
         else:
             self._handle = self.tmp.open("w", encoding="utf-8", newline="")
             if self.suffix == ".csv":
@@ -344,7 +353,7 @@ class TableWriter:
             else:
                 import pyarrow as pa
 
-                self._parquet.write_table(pa.Table.from_pydict(columns, schema=self._schema))
+                self._buffer(pa.Table.from_pydict(columns, schema=self._schema))
         self.rows += len(records)
 
     def write_arrow(self, table: Any) -> None:
@@ -353,11 +362,28 @@ class TableWriter:
         if self._parquet is None:
             raise ValueError(f"{self.path}: write_arrow needs a .parquet table")
         if table.num_rows:
-            self._parquet.write_table(table.select(self.columns).cast(self._schema))
+            self._buffer(table.select(self.columns).cast(self._schema))
             self.rows += table.num_rows
+
+    def _buffer(self, table: Any) -> None:
+        """Small writes are gathered into row groups of up to ROW_GROUP_ROWS rows or ROW_GROUP_BYTES bytes: each
+        row group adds a footer entry per column that stays in memory, so thousands of tiny ones grow with the data."""
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self._pending_bytes += table.nbytes
+        if self._pending_rows >= ROW_GROUP_ROWS or self._pending_bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            import pyarrow as pa
+
+            self._parquet.write_table(pa.concat_tables(self._pending), row_group_size=max(self._pending_rows, 1))
+            self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
 
     def close(self) -> None:
         if self._parquet is not None:
+            self._flush()
             self._parquet.close()
         if self._handle is not None:
             self._handle.close()

@@ -122,25 +122,49 @@ def _value_counts(series: Any) -> dict[str, int]:
 
 
 def document_ordinals(defendants_path: Path) -> Any:
-    """Per row of a defendants table, its document's number in order of first appearance (0, 1, ...).
+    """Per row of a defendants table, a number that is the same for the rows of one document and differs
+    between documents (0, 1, ...; not in any particular order).
 
-    Exact (Arrow dictionary-encodes the doc_id column); memory: the distinct ids in Arrow buffers and 8 bytes
-    a row. Rows without a doc_id count as one document, as pandas' drop_duplicates("doc_id") counts them.
+    The doc_id column is read in batches and each id hashed to 128 bits (two keyed 64-bit SipHashes,
+    pandas.util.hash_array), so memory is 16 bytes a row however long the ids are, never the ids
+    themselves; two distinct ids get the same hash with probability below 1e-20 even at a billion rows.
+    Rows without a doc_id count as one document, as pandas' drop_duplicates("doc_id") counts them.
     """
     import numpy as np
-    import pyarrow as pa
     import pyarrow.parquet as pq
+    from pandas.util import hash_array
 
-    column = pq.read_table(defendants_path, columns=["doc_id"]).column("doc_id")
-    if column.num_chunks == 0 or len(column) == 0:
+    handle = pq.ParquetFile(defendants_path)
+    rows = handle.metadata.num_rows
+    keys = np.empty((rows, 2), dtype=np.uint64)
+    missing = np.zeros(rows, dtype=bool)
+    start = 0
+    for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=["doc_id"]):
+        ids = batch.column(0).to_numpy(zero_copy_only=False).astype(object)
+        stop = start + len(ids)
+        absent = np.array([value is None for value in ids], dtype=bool)
+        ids[absent] = ""
+        keys[start:stop, 0] = hash_array(ids, hash_key=_HASH_KEYS[0], categorize=False)
+        keys[start:stop, 1] = hash_array(ids, hash_key=_HASH_KEYS[1], categorize=False)
+        missing[start:stop] = absent
+        start = stop
+    if start != rows:
+        raise ValueError(f"{defendants_path}: read {start} doc_id values of {rows} rows")
+    if rows == 0:
         return np.zeros(0, dtype=np.int64)
-    if pa.types.is_string(column.type):
-        column = column.cast(pa.large_string())  # one array of every id may pass 2 GB of string data
-    encoded = column.combine_chunks().dictionary_encode()
-    ordinals = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    if encoded.null_count:
-        ordinals = np.where(encoded.indices.is_null().to_numpy(zero_copy_only=False), len(encoded.dictionary), ordinals)
+    order = np.lexsort((keys[:, 1], keys[:, 0]))
+    sorted_keys = keys[order]
+    new_group = np.ones(rows, dtype=bool)
+    new_group[1:] = (sorted_keys[1:] != sorted_keys[:-1]).any(axis=1)
+    del sorted_keys
+    ordinals = np.empty(rows, dtype=np.int64)
+    ordinals[order] = np.cumsum(new_group) - 1
+    if missing.any():
+        ordinals[missing] = ordinals.max() + 1  # every row without an id: one document of its own
     return ordinals
+
+
+_HASH_KEYS = ("judgstat-doc-id1", "judgstat-doc-id2")  # SipHash keys (16 characters each)
 
 
 def first_rows_of_documents(ordinals: Any) -> Any:

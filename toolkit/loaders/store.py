@@ -311,7 +311,7 @@ def _equal_digest_pairs(digests: bytearray, present: Any, ranks: bool = False) -
     positions = np.flatnonzero(present)
     if len(positions) < 2:
         return
-    table = np.frombuffer(bytes(digests), dtype=np.uint64).reshape(-1, 2)[positions]
+    table = np.frombuffer(digests, dtype=np.uint64).reshape(-1, 2)[positions]
     order = np.lexsort((positions, table[:, 1], table[:, 0]))  # by digest, then reading order
     table, positions = table[order], positions[order]
     same = (table[1:] == table[:-1]).all(axis=1)
