@@ -132,3 +132,12 @@ def test_requested_amount_repeat_and_co_defendant_weights_are_set_aside():
     other = extract_drug_facts("被告人何1某进将毒品交与被告人张某。张某所携带的为甲基苯丙胺18.98g。"
                                "从何1某进处起获的白色晶体为甲基苯丙胺394.73g。", "张某")
     assert float(other.total_grams["methamphetamine"]) == 18.98
+
+
+def test_detention_venue_cue_needs_the_sale_in_the_venue_clause():
+    # Fourth version: a confession made while held in a detox centre is not a sale there (cail2018:data_train:3122).
+    confessed = extract_drug_facts("经审理查明，被告人王某在家门口卖给赵某海洛因一小包。被告人王某在某市强制隔离戒毒所"
+                                   "接受戒毒期间，主动向民警交代其贩卖毒品的事实。", "王某")
+    assert "in_detention_venue" not in confessed.circumstance_flags()
+    inside = extract_drug_facts("经审理查明，被告人王某在某县看守所内向同监室人员贩卖海洛因一小包。", "王某")
+    assert "in_detention_venue" in inside.circumstance_flags()
