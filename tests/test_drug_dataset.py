@@ -46,15 +46,18 @@ def test_hand_samples_cover_their_ids():
     build = _build_module()
     with (HERE / "defendants.csv").open(encoding="utf-8") as handle:
         rows = [{"case_id": r["case_id"]} for r in csv.DictReader(handle)]
-    first, second, third = build.sample_ids(rows)
-    for name, ids in (("hand_sample.csv", first), ("hand_sample_2.csv", second)):
+    samples = build.sample_ids(rows)
+    names = ("hand_sample.csv", "hand_sample_2.csv", "hand_sample_3.csv", "hand_sample_4.csv")
+    for name, ids in zip(names, samples):
         with (HERE / name).open(encoding="utf-8") as handle:
             sample = list(csv.DictReader(handle))
-        assert [r["case_id"] for r in sample] == ids
-        assert all("hand_drugs_g" in r for r in sample)
-    with (HERE / "hand_sample_3.csv").open(encoding="utf-8") as handle:
-        assert [r["case_id"] for r in csv.DictReader(handle)] == third
-    assert not set(first) & set(second) and not (set(first) | set(second)) & set(third)
+        assert [r["case_id"] for r in sample] == ids, name
+        assert all("hand_drugs_g" in r for r in sample), name
+    first, second, third, fourth = (set(ids) for ids in samples)
+    cue_check = set(build.frozen_ids(HERE / "cue_check.csv"))
+    assert len(cue_check) == 20
+    assert not first & second and not (first | second) & third
+    assert not (first | second | third | cue_check) & fourth, "hand_sample_4 repeats a case read before"
 
 
 def _measure_module():
@@ -65,17 +68,32 @@ def _measure_module():
 
 
 def test_readme_hand_check_figures_are_what_measure_computes():
+    """The README's table of current figures (one line per sample) and its full-table figures are what measure.py
+    computes now; the independent sample's figures are the bold ones."""
     measure = _measure_module()
     readme = (HERE / "README.md").read_text(encoding="utf-8")
-    rows, results = measure.sample_results("hand_sample_3.csv")
-    n = len(rows)
-    assert n == 30 and all(r["hand_drugs_g"] is not None for r in rows)
-    for key in ("grams", "tier"):
-        k = sum(r[key] for r in results)
-        assert f"**{k}/{n} (" in readme, f"README's hand_sample_3 {key} figure is not {k}/{n}: rerun measure.py"
+    current = readme[readme.index("## Current figures"):readme.index("## Fourth version")]
+    for name in ("hand_sample.csv", "hand_sample_2.csv", "hand_sample_3.csv", "hand_sample_4.csv"):
+        rows, results = measure.sample_results(name)
+        n = len(rows)
+        line = next((line for line in current.splitlines() if line.startswith(f"| `{name}`")), None)
+        assert line is not None, f"README has no current line for {name}"
+        drug, grams, tier = (sum(r[key] for r in results) for key in ("drug", "grams", "tier"))
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        assert cells[2] == f"{drug}/{n}", f"{name} main drug: README {cells[2]}, measure.py {drug}/{n}"
+        assert cells[3].strip("*").startswith(f"{grams}/{n} ("), f"{name} grams: README {cells[3]}, measure {grams}/{n}"
+        assert cells[4].strip("*").startswith(f"{tier}/{n} ("), f"{name} tier: README {cells[4]}, measure {tier}/{n}"
+        if name == "hand_sample_4.csv":
+            assert n == 30 and all(r["hand_note"] for r in rows)
+            assert f"**{grams}/{n} (" in current and f"**{tier}/{n} (" in current
     verdicts = measure.cue_verdicts()
     assert len(verdicts) == 20
-    assert f"**{sum(verdicts)}/{len(verdicts)} (" in readme
+    assert f"**{sum(verdicts)}/{len(verdicts)} (" in current
+    with (HERE / "defendants.csv").open(encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    inside = [r for r in table if r["tier"] and r["inside_range"] in ("true", "false")]
+    k = sum(r["inside_range"] == "true" for r in inside)
+    assert f"{k}/{len(inside)} (" in current, f"README's full-table figure is not {k}/{len(inside)}"
 
 
 def test_measure_names_file_and_row_of_an_unread_or_bad_hand_column(tmp_path):

@@ -91,7 +91,9 @@ def test_on_the_cail_sample():
     for f, d in zip(found, documents):
         for q in f.quantities:
             for start, end in q.spans:
-                assert d["text"][start:end].rstrip()[-1] in "克gGmM斤"
+                written = d["text"][start:end].rstrip()
+                # a weight ends with its unit; an item of a list ("49.70、48.97、0.15克") is followed by a separator
+                assert written[-1] in "克gGmM斤" or (written[-1].isdigit() and d["text"][end] in "、和及 ")
 
 
 def test_second_version_rules():
@@ -132,3 +134,55 @@ def test_requested_amount_repeat_and_co_defendant_weights_are_set_aside():
     other = extract_drug_facts("被告人何1某进将毒品交与被告人张某。张某所携带的为甲基苯丙胺18.98g。"
                                "从何1某进处起获的白色晶体为甲基苯丙胺394.73g。", "张某")
     assert float(other.total_grams["methamphetamine"]) == 18.98
+
+
+def test_detention_venue_cue_needs_the_sale_in_the_venue_clause():
+    # Fourth version: a confession made while held in a detox centre is not a sale there (cail2018:data_train:3122).
+    confessed = extract_drug_facts("经审理查明，被告人王某在家门口卖给赵某海洛因一小包。被告人王某在某市强制隔离戒毒所"
+                                   "接受戒毒期间，主动向民警交代其贩卖毒品的事实。", "王某")
+    assert "in_detention_venue" not in confessed.circumstance_flags()
+    inside = extract_drug_facts("经审理查明，被告人王某在某县看守所内向同监室人员贩卖海洛因一小包。", "王某")
+    assert "in_detention_venue" in inside.circumstance_flags()
+
+
+def test_fourth_version_a_list_whose_last_item_alone_carries_the_unit():
+    # "a、b、c克": every item is a weight in grams (cail2018:data_train:2887); a list number is not ("1、0.5克").
+    text = "经审理查明，民警在被告人张某车内查获氯胺酮三袋，经称量净重分别为31.25、30.40、0.35克。"
+    reading = extract_drug_facts(text, "张某")
+    assert reading.total_grams == {"ketamine": Fraction("62.00")}
+    assert [text[a:b] for a, b in reading.quantities[0].spans] == ["31.25", "30.40", "0.35克"]
+    assert grams("具体如下：1、0.5克海洛因卖给王某。") == {"heroin": Fraction("0.5")}
+
+
+def test_fourth_version_approximate_and_chinese_numeral_weights():
+    # "30余克" is read as 30 g with a note that it is approximate; "十五克" is 15 g (toolkit.numerals).
+    reading = extract_drug_facts("经审理查明，被告人张某分三次替他人购进甲基苯丙胺30余克。", "张某")
+    assert reading.total_grams == {"methamphetamine": Fraction(30)}
+    assert reading.weights[0].approximate == "余" and any("approximate" in n for n in reading.notes)
+    assert grams("被告人从外地买回海洛因十五克用于贩卖。") == {"heroin": Fraction(15)}
+    # a unit price is not a weight
+    assert grams("被告人以每克200元、共400元的价格，即200元一克，卖给李某海洛因二克。") == {"heroin": Fraction(2)}
+
+
+def test_fourth_version_a_bound_is_never_a_weight():
+    # "不满10克" / "不足" / "以下" name a limit, not an amount (cail2018:data_train:3228).
+    text = "公诉机关认为，被告人多次贩卖甲基苯丙胺不满10克，应当追究刑事责任。"
+    reading = extract_drug_facts(text)
+    assert reading.quantities == () and any("bound" in n for n in reading.notes)
+    assert grams("被告人贩卖氯胺酮约3克，查获的氯胺酮不足1克。") == {"ketamine": Fraction(3)}
+    assert grams("被告人贩卖海洛因0.6克。其贩卖的海洛因在1克以下。") == {"heroin": Fraction("0.6")}
+
+
+def test_fourth_version_seized_total_and_sales_are_separate_batches():
+    # a stated total of what was seized does not cover the amounts sold before (data_train:3457, :3150) ...
+    text = ("经审理查明，被告人张某先后卖给吸毒人员钱某、孙某甲基苯丙胺约6克。案发后，民警从张某住处查获甲基苯丙胺"
+            "三包，分别为0.12克、0.20克、0.15克，共计0.47克。")
+    assert extract_drug_facts(text, "张某").total_grams == {"methamphetamine": Fraction("6.47")}
+    # ... and a batch summarised and then itemised is counted once (data_train:2777).
+    text = ("经审理查明，被告人张某先后2次向钱某贩卖甲基苯丙胺14克，并从其住处查获甲基苯丙胺3.33克。具体如下：1、"
+            "某日，张某将7克甲基苯丙胺卖给钱某。2、次月，张某将7克甲基苯丙胺卖给钱某。当日，民警从其住处查获"
+            "甲基苯丙胺3.33克。")
+    assert extract_drug_facts(text, "张某").total_grams == {"methamphetamine": Fraction("17.33")}
+    # an overall total that covers the sold and the seized alike still wins
+    text = ("被告人张某多次贩卖甲基苯丙胺，共计约5.5克。其中卖给钱某1.5克；民警从其身上查获甲基苯丙胺4克。")
+    assert extract_drug_facts(text, "张某").total_grams == {"methamphetamine": Fraction("5.5")}

@@ -44,6 +44,9 @@ SAMPLE_2_SIZE = 30
 SAMPLE_3 = HERE / "hand_sample_3.csv"  # drawn after the third version (circumstances, #13 grams fixes) was frozen
 SAMPLE_3_SEED = 1202
 SAMPLE_3_SIZE = 30
+SAMPLE_4 = HERE / "hand_sample_4.csv"  # drawn after the fourth version (fixes of the third's hand check) was frozen
+SAMPLE_4_SEED = 413
+SAMPLE_4_SIZE = 30
 CUE_CHECK = HERE / "cue_check.csv"  # the hand check of cases the circumstance cues fire on
 CUE_CHECK_SEED = 4
 CUE_CHECK_SIZE = 20
@@ -150,21 +153,34 @@ def build(source_dir: Path) -> tuple[list[dict[str, Any]], list[str]]:
     return rows, errors
 
 
-def sample_ids(rows: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
-    """The three hand-read samples: SAMPLE_SIZE ids drawn with SAMPLE_SEED, then SAMPLE_2_SIZE of the rest with
-    SAMPLE_2_SEED, then SAMPLE_3_SIZE of what is left with SAMPLE_3_SEED."""
+def sample_ids(rows: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The four hand-read samples: SAMPLE_SIZE ids drawn with SAMPLE_SEED, then SAMPLE_2_SIZE of the rest with
+    SAMPLE_2_SEED, then SAMPLE_3_SIZE of what is left with SAMPLE_3_SEED, then SAMPLE_4_SIZE of what is left after
+    those and the cue check's cases with SAMPLE_4_SEED."""
     case_ids = sorted({r["case_id"] for r in rows})
     first = random.Random(SAMPLE_SEED).sample(case_ids, SAMPLE_SIZE)
     rest = [c for c in case_ids if c not in set(first)]
     second = random.Random(SAMPLE_2_SEED).sample(rest, SAMPLE_2_SIZE)
     rest = [c for c in rest if c not in set(second)]
-    return first, second, random.Random(SAMPLE_3_SEED).sample(rest, SAMPLE_3_SIZE)
+    third = random.Random(SAMPLE_3_SEED).sample(rest, SAMPLE_3_SIZE)
+    read_before = set(third) | set(frozen_ids(CUE_CHECK))  # the cue check's cases were read too
+    rest = [c for c in rest if c not in read_before]
+    return first, second, third, random.Random(SAMPLE_4_SEED).sample(rest, SAMPLE_4_SIZE)
 
 
 def cue_check_ids(rows: list[dict[str, Any]]) -> list[str]:
     """CUE_CHECK_SIZE of the cases a circumstance cue fires on, drawn with CUE_CHECK_SEED."""
     fired = sorted({r["case_id"] for r in rows if r["circumstances"]})
     return random.Random(CUE_CHECK_SEED).sample(fired, min(CUE_CHECK_SIZE, len(fired)))
+
+
+def frozen_ids(path: Path) -> list[str]:
+    """The case ids of a hand-checked file already drawn, in its order: a later extractor version fires its cues on
+    other cases, and redrawing would throw the hand verdicts away."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [r["case_id"] for r in csv.DictReader(handle)]
 
 
 def write_cue_check(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -> None:
@@ -186,11 +202,12 @@ def write_cue_check(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -
                       "term_months", "hand_correct", "hand_reading"), path)
 
 
-def write_sample(rows: list[dict[str, Any]], path: Path, chosen: list[str]) -> None:
-    """The extractor side of a hand-read sample; the hand columns already in the file are kept."""
+def write_sample(rows: list[dict[str, Any]], path: Path, chosen: list[str], hand_columns: tuple[str, ...] = ()) -> None:
+    """The extractor side of a hand-read sample; the hand columns already in the file are kept (`hand_columns`:
+    those of a new sample, still empty)."""
     by_id = {r["case_id"]: r for r in rows if r["defendant_index"] == 1}
     existing: dict[str, dict[str, str]] = {}
-    hand_columns: list[str] = []
+    hand_columns = list(hand_columns)
     if path.exists():
         with path.open(encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
@@ -242,11 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_text(json.dumps(provenance, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, PROVENANCE)
     if args.sample:
-        first, second, third = sample_ids(rows)
+        first, second, third, fourth = sample_ids(rows)
         write_sample(rows, SAMPLE, first)
         write_sample(rows, SAMPLE_2, second)
         write_sample(rows, SAMPLE_3, third)
-        write_cue_check(rows, CUE_CHECK, cue_check_ids(rows))
+        write_sample(rows, SAMPLE_4, fourth, hand_columns=("hand_drugs_g", "hand_note"))
+        write_cue_check(rows, CUE_CHECK, frozen_ids(CUE_CHECK) or cue_check_ids(rows))
     found = sum(1 for r in rows if r["grams"] is not None)
     tiers = Counter(r["tier"] for r in rows)
     print(f"wrote {len(rows)} defendants to {OUTPUT}: drug quantity read for {found}; tiers {dict(tiers)}")

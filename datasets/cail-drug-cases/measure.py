@@ -2,10 +2,11 @@
 
     .venv/bin/python datasets/cail-drug-cases/measure.py
 
-Reads hand_sample.csv, hand_sample_2.csv and hand_sample_3.csv (extractor columns written by `build.py --sample`,
-hand columns by the reader), cue_check.csv and defendants.csv. hand_sample_2.csv was drawn and read after the
-extractor's second version was frozen, hand_sample_3.csv after the third: the last is the independent measure of the
-current extractor. cue_check.csv is the hand check of 20 cases a circumstance cue fires on (hand_correct yes/no). Per sample case: the main drug (largest against its own 数量较大 threshold) agrees; every drug's
+Reads hand_sample.csv, hand_sample_2.csv, hand_sample_3.csv and hand_sample_4.csv (extractor columns written by
+`build.py --sample`, hand columns by the reader), cue_check.csv and defendants.csv. hand_sample_2.csv was drawn and
+read after the extractor's second version was frozen, hand_sample_3.csv after the third, hand_sample_4.csv after the
+fourth: the last is the independent measure of the current extractor (the fourth version's fixes were made on the
+errors of hand_sample_3.csv, so that sample no longer is). cue_check.csv is the hand check of 20 cases a circumstance cue fires on (hand_correct yes/no). Per sample case: the main drug (largest against its own 数量较大 threshold) agrees; every drug's
 grams agree within 1% (rounding of written totals); the tier computed from the hand reading equals the tier
 from the extractor's reading. Cases with no stated weight agree when the extractor also finds none.
 Prints the counts it matched; 0 matched is an error.
@@ -133,6 +134,7 @@ def main() -> int:
         report("hand_sample.csv")
         report("hand_sample_2.csv")
         report("hand_sample_3.csv")
+        report("hand_sample_4.csv")
         report_cues()
     except HandColumnError as error:
         print(f"measure.py: {error}", file=sys.stderr)

@@ -18,6 +18,12 @@ Two kinds of weight are set aside when the drug has other weights: an amount onl
 PRECISE_DIGITS significant digits, e.g. 226.3 written when the batch is carried and again when it is seized);
 round amounts (0.5克, 5克) may be separate sales and are kept.
 
+Fourth version (#13 hand check of the third): bare numbers listed before a weight take its unit ("49.70、48.97、
+0.15克"); "20余克" is read as 20 g with a note (approximate); a bound ("不满10克", "不足1克", "1克以下") and a unit
+price ("150元一克") are never weights (a note names each); each weight has a role — seized, or sold/bought/carried —
+and, unless a weight covers all the others or a grand total is stated, the seized part and the other part are read
+apart and added (a seized total does not cover the amounts sold; a summary of sales and its items count once).
+
 Circumstances: the cues of circumstance_cues.json (Interp. Art. 4 情节严重 and Art. 347(6)), each with its flag,
 clause and span, are read from the same sentences; `DrugExtraction.circumstance_flags()` gives the flags for
 `to_facts(circumstances=…)`.
@@ -75,6 +81,26 @@ _CLAUSE_END = "，,。；;：:"
 PRECISE_DIGITS = 3
 _CO_DEFENDANT = re.compile(r"(?:被告人|同案人|同案犯|同伙)(?P<name>[\u4e00-\u9fa5][0-9]{0,2}某(?:某|[0-9]{1,2})?)")
 MAX_CO_DEFENDANTS = 50
+# A bound ("不满10克", "不足1克", "10克以下") is a limit the text compares with, not a weight: never read as one.
+_BOUND_BEFORE = re.compile(r"(?:不满|不足|未满|不到|少于|低于|小于)约?$")
+_BOUND_AFTER = re.compile(r"以下|以内")
+BOUND_WINDOW = 3
+_PRICE_BEFORE = re.compile(r"元(?:/|每)?$")  # "以150元一克的价格": a unit price, not a weight
+# Bare numbers listed before a weight share its unit ("净重分别为49.70、48.97、0.15克"). Arabic digits only, of the
+# weight's own shape (all with decimals or all without), so a list number ("1、0.5克") is not read as a weight.
+_LIST_ITEM = re.compile(r"(?P<number>[0-9０-９]{1,6}(?:[.．][0-9０-９]{1,4})?)\s{0,2}[、和及]\s{0,2}$")
+LIST_ITEM_WINDOW = 16
+MAX_LIST_ITEMS = 30
+# A weight's role is "seized" when the nearest act before it in its sentence is a seizure, "other" when it is a sale,
+# a purchase, carrying …; else the first act after it in its clause ("将12.5克冰毒贩卖给"); else the last act of the
+# text before its sentence ("当场查获冰毒6袋。经鉴定，6袋冰毒净重15.1克"); and "" when none is found (read with the
+# seized). A stated
+# total of the seized drug then does not cover amounts sold that the text weighs separately, and vice versa.
+_SEIZURE = re.compile(r"查获|缴获|搜出|搜获|起获|扣押|收缴|查扣|扣获|查出|搜查出")
+_ON_THE_SPOT = re.compile(r"当场|现场")  # a seizure during the sale: the drug seized may be the drug sold
+_OTHER_ACT = re.compile(r"贩卖|卖给|出售|售给|售出|卖出|售卖|交易|购买|购得|买得|买来|买回|买到|购进|运输|携带|走私|制造")
+ROLE_WINDOW = 120
+ROLE_AFTER_WINDOW = 30
 
 
 @dataclass(frozen=True)
@@ -148,11 +174,15 @@ class WeightMention:
     grand: bool = False  # introduced by 以上/上述/综上: the total of everything before
     requested: bool = False  # an amount only asked for or negotiated (商议/约定/联系…购买 in its clause)
     precise: bool = False  # written with at least PRECISE_DIGITS significant digits: a repeat is the same batch
+    role: str = ""  # "seized" | "seized_on_the_spot" | "other" | "" (the nearest act before it in its sentence)
+    approximate: str = ""  # "余" / "多" when written as "20余克": the number read, the excess unknown
+    listed: bool = False  # an item of a list whose last item alone carries the unit ("49.70、48.97、0.15克")
 
     def to_dict(self) -> dict[str, Any]:
         return {"grams": float(self.grams), "text": self.text, "span": [self.start, self.end], "marker": self.marker,
                 "drug": self.drug, "association": self.association, "in_conclusion": self.in_conclusion,
-                "requested": self.requested}
+                "requested": self.requested, "role": self.role, "approximate": self.approximate,
+                "listed": self.listed}
 
 
 @dataclass(frozen=True)
@@ -162,7 +192,7 @@ class DrugQuantity:
     drug: str
     name_zh: str
     grams: Fraction
-    method: str  # "stated_total" | "sum_of_totals" | "single" | "largest_covers_rest" | "sum"
+    method: str  # "stated_total" | "sum_of_totals" | "single" | "largest_covers_rest" | "sum" | "seized_plus_other"
     basis: str  # "net" | "gross" | "unmarked"
     spans: tuple[tuple[int, int], ...]  # the weights it is read from
 
@@ -234,7 +264,7 @@ def _weight_pattern(rules: Rules) -> re.Pattern[str]:
     ending = [s for s in symbols if any(ch in _SENTENCE_END for ch in s)]
     if ending:  # the pattern's (?![a-zA-Z]) after the unit must stay inside the sentence (_holding_sentences)
         raise ValueError(f"rules.json units: symbols {ending} contain a sentence end")
-    return re.compile(rf"(?P<number>{NUMBER_PATTERN})\s{{0,2}}(?P<unit>{'|'.join(map(re.escape, symbols))})(?![a-zA-Z])")
+    return re.compile(rf"(?P<number>{NUMBER_PATTERN})(?P<approx>余|多)?\s{{0,2}}(?P<unit>{'|'.join(map(re.escape, symbols))})(?![a-zA-Z])")
 
 
 _CACHE: dict[str, Any] = {}
@@ -252,6 +282,78 @@ def _requested(text: str, start: int) -> bool:
     while begin > 0 and start - begin < REQUEST_WINDOW and text[begin - 1] not in _CLAUSE_END:
         begin -= 1
     return bool(_REQUESTED.search(text, begin, start))
+
+
+def _role(text: str, sentence_start: int, start: int) -> str:
+    """"seized", "seized_on_the_spot", "other" or "" (see _SEIZURE)."""
+    role = _role_before(text, max(sentence_start, start - ROLE_WINDOW), start)
+    if role is not None:
+        return role
+    stop = start
+    while stop < len(text) and stop - start < ROLE_AFTER_WINDOW and text[stop] not in _CLAUSE_END:
+        stop += 1
+    seizure, other = _SEIZURE.search(text, start, stop), _OTHER_ACT.search(text, start, stop)
+    if other and (seizure is None or other.start() < seizure.start()):
+        return "other"
+    if seizure:
+        return "seized"
+    return _role_before(text, max(0, sentence_start - ROLE_WINDOW), sentence_start) or ""
+
+
+def _role_before(text: str, window: int, start: int) -> str | None:
+    """The role given by the last act in text[window:start], None without one."""
+    last_seizure = max((m.end() for m in _SEIZURE.finditer(text, window, start)), default=-1)
+    last_other = max((m.end() for m in _OTHER_ACT.finditer(text, window, start)), default=-1)
+    if last_seizure < 0 and last_other < 0:
+        return None
+    if last_other > last_seizure:
+        return "other"
+    if _ON_THE_SPOT.search(text, max(window, last_other), start):
+        return "seized_on_the_spot"
+    return "seized"
+
+
+def _not_a_weight(text: str, sentence_start: int, start: int, end: int) -> str | None:
+    """Why a number with a unit is not a weight of the drug (a bound or a unit price), else None."""
+    before = text[max(sentence_start, start - BOUND_WINDOW):start]
+    if _BOUND_BEFORE.search(before) or _BOUND_AFTER.match(text, end):
+        return "a bound (不满/不足/以下 …), not a weight"
+    if _PRICE_BEFORE.search(before):
+        return "a unit price, not a weight"
+    return None
+
+
+@dataclass(frozen=True)
+class _Written:
+    """One weight as written: a number with its unit, or a bare list item that takes the unit of the list's last."""
+
+    start: int
+    end: int
+    text: str
+    number: str
+    grams: Fraction
+    approximate: str = ""
+    listed: bool = False
+
+
+def _list_items(text: str, sentence_start: int, weight: re.Match[str], unit: str, rules: Rules) -> list[_Written]:
+    """The bare numbers listed right before `weight` ("49.70、48.97、" before "0.15克"), in text order."""
+    decimal = any(ch in weight.group("number") for ch in ".．")
+    items: list[_Written] = []
+    position = weight.start()
+    while len(items) < MAX_LIST_ITEMS:
+        m = _LIST_ITEM.search(text, max(sentence_start, position - LIST_ITEM_WINDOW), position)
+        if m is None or any(ch in m.group("number") for ch in ".．") != decimal:
+            break
+        if m.start() > sentence_start and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ".．第"):
+            break  # part of a longer number or an ordinal (第1、2次)
+        read = _grams(m.group("number"), unit, rules)
+        if read is None:
+            break
+        items.append(_Written(m.start(), m.start() + len(m.group("number")), m.group("number"), m.group("number"),
+                              read[0], listed=True))
+        position = m.start()
+    return items[::-1]
 
 
 def _precise(number: str) -> bool:
@@ -395,7 +497,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     mentions: list[DrugMention] = []
     weights: list[WeightMention] = []
     cues: list[CircumstanceCue] = []
-    per_sentence: list[tuple[list[DrugMention], list[tuple[re.Match[str], Fraction]]]] = []
+    weight_count = 0
+    per_sentence: list[tuple[list[DrugMention], list[list[_Written]]]] = []
     for index, (s, e) in zip(kept, sentences):
         found = []
         for m in drug_re.finditer(text, s, e) if index in with_drug else ():
@@ -408,12 +511,27 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
             cues += _cues_in(text, s, e, cues_by_sentence[index], min_count, count_flag)
         ws = []
         for m in weight_re.finditer(text, s, e) if index in with_weight else ():
-            if len(weights) + len(ws) >= MAX_WEIGHTS:
+            if weight_count >= MAX_WEIGHTS:
                 notes.append(f"more than {MAX_WEIGHTS} weights: the rest were not read")
                 break
             read = _read_weight(m, rules)
-            if read is not None:
-                ws.append((m, read[0]))
+            if read is None:
+                continue
+            why_not = _not_a_weight(text, s, m.start(), m.end())
+            if why_not:
+                notes.append(f"{m.group()!r} at {m.start()}: {why_not}: not read")
+                continue
+            approximate = m.group("approx") or ""
+            if approximate:
+                notes.append(f"{m.group()!r} at {m.start()}: approximate ({approximate}: more than), read as "
+                             f"{float(read[0]):g} g")
+            items = _list_items(text, s, m, read[1], rules)
+            room = MAX_WEIGHTS - weight_count - 1  # the list's items nearest the unit-bearing weight are kept
+            if len(items) > room:
+                items = items[len(items) - room:] if room > 0 else []
+            ws.append(items + [_Written(m.start(), m.end(), m.group(), m.group("number"), read[0], approximate,
+                                        listed=bool(items))])
+            weight_count += len(ws[-1])
         per_sentence.append((found, ws))
     listed = {m.drug for m in mentions if m.drug}
     only = next(iter(listed)) if len(listed) == 1 else None
@@ -421,13 +539,14 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
         if not ws:
             continue
         conclusion = bool(_CONCLUSION.search(text, s, e))
-        for m, grams in ws:
+        for group in ws:
+            first, m = group[0], group[-1]  # a list's items take the drug of its last, unit-bearing weight
             drug, how = None, None
-            before = [d for d in found if d.end <= m.start()]
-            later = [d for d in found if d.start >= m.end()]
-            right_before = [d for d in before if m.start() - d.end <= ADJACENT
-                            and _JOINERS.fullmatch(text, d.end, m.start())]
-            right_after = [d for d in later if _AFTER_GAP.fullmatch(text, m.end(), d.start)]
+            before = [d for d in found if d.end <= first.start]
+            later = [d for d in found if d.start >= m.end]
+            right_before = [d for d in before if first.start - d.end <= ADJACENT
+                            and _JOINERS.fullmatch(text, d.end, first.start)]
+            right_after = [d for d in later if _AFTER_GAP.fullmatch(text, m.end, d.start)]
             if right_before:
                 drug, how = right_before[-1].drug, "adjacent"
             elif right_after:
@@ -441,9 +560,12 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
                 drug, how = later[0].drug, "sentence_after"
             elif only:
                 drug, how = only, "only_drug"
-            grand = bool(_GRAND.search(text, max(s, m.start() - GRAND_WINDOW), m.start()))
-            weights.append(WeightMention(grams, m.group(), m.start(), m.end(), _marker(text, m.start()), drug, how,
-                                         conclusion, grand, _requested(text, m.start()), _precise(m.group("number"))))
+            list_marker = _marker(text, first.start)
+            for w in group:
+                grand = bool(_GRAND.search(text, max(s, w.start - GRAND_WINDOW), w.start))
+                weights.append(WeightMention(w.grams, w.text, w.start, w.end, _marker(text, w.start) or list_marker,
+                                             drug, how, conclusion, grand, _requested(text, w.start),
+                                             _precise(w.number), _role(text, s, w.start), w.approximate, w.listed))
     quantities = []
     for drug_id in [d.id for d in rules.drugs if d.id in {w.drug for w in weights if w.drug}]:
         chosen = _choose([w for w in weights if w.drug == drug_id and w.marker != "content"])
@@ -464,20 +586,24 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
 def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
     """One quantity from a drug's weights.
 
-    0. Requested or negotiated amounts are dropped when other weights are stated; repeats of a precise weight in
-       the facts are counted once.
+    0. Requested or negotiated amounts are dropped when other weights are stated.
     1. Weights restated in a sentence of legal conclusion: the largest one that lies between the largest and the
-       sum of the facts' weights is the prosecution's or court's total; the others are dropped.
-    2. Gross weights are dropped when net ones are stated.
-    3. Stated totals: a grand total (以上/上述/综上 …) wins; else one total; else the largest when it covers the
-       other totals; else the totals of separate batches are summed.
-    4. Otherwise: one weight; the largest when the others add up to it (within 5%); else the sum.
+       sum of the facts' weights (repeats of a precise weight counted once) is the prosecution's or court's total;
+       the others are dropped.
+    2. The largest weight when all the others add up to it (within 5%).
+    3. Without a grand total (以上/上述/综上 …), the seized weights (with those of sentences that name no act) and
+       the others (sold, carried, bought) are read apart and added: a total of the seizure does not cover amounts
+       sold, nor a total of the sales the drug seized. A precise weight of the others that is also seized is the
+       same batch and is counted with the seized; so is the whole of the others when the drug was seized on the spot
+       (当场) and the two parts agree within 5%.
+    4. Each part as in _choose_part.
     """
     if not weights:
         return None
     if any(not w.requested for w in weights):
         weights = [w for w in weights if not w.requested]
-    facts_only = _without_repeats([w for w in weights if not w.in_conclusion])
+    facts = [w for w in weights if not w.in_conclusion]
+    facts_only = _without_repeats(facts)
     restated = [w for w in weights if w.in_conclusion]
     if facts_only and restated:
         high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
@@ -486,7 +612,38 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
         if plausible:
             best = max(plausible, key=lambda w: w.grams)
             return best.grams, "stated_total", _basis(facts_only), [best]
-    weights = facts_only or weights
+    weights = facts or weights
+    whole = _without_repeats(weights)
+    covering = _largest_covering(whole)  # "共计224粒，约21.926克。其中…" covers the sold and the seized alike
+    if covering is not None:
+        method = "stated_total" if covering.marker == "total" else "largest_covers_rest"
+        return covering.grams, method, _basis(whole), [covering]
+    if not any(w.grand and w.marker == "total" for w in weights):
+        seized = [w for w in weights if w.role != "other"]
+        seized_precise = {w.grams for w in seized if w.precise}
+        others = [w for w in weights if w.role == "other" and not (w.precise and w.grams in seized_precise)]
+        if others and any(w.role.startswith("seized") for w in seized):
+            held, sold = _choose_part(seized, min_parts=2), _choose_part(others, min_parts=2)
+            on_the_spot = any(w.role == "seized_on_the_spot" for w in seized)
+            if on_the_spot and abs(held[0] - sold[0]) <= max(held[0], sold[0]) * Fraction(5, 100):
+                return held
+            return held[0] + sold[0], "seized_plus_other", _basis(weights), held[3] + sold[3]
+    return _choose_part(weights)
+
+
+def _choose_part(weights: list[WeightMention], min_parts: int = 1) -> tuple[Fraction, str, str, list[WeightMention]]:
+    """1. The largest weight when the others, each smaller, add up to it (within 5%; "2次贩卖25克" then 12.5克 twice).
+    2. Repeats of a precise weight are counted once; gross weights are dropped when net ones are stated.
+    3. Stated totals: a grand total (以上/上述/综上 …) wins; else one total; else the largest when it covers the
+       other totals; else the totals of separate batches are summed.
+    4. Otherwise: one weight; the largest when the others add up to it (within 5%); else the sum.
+    Within the seized or the other part (min_parts=2), two close weights are two items, not a total and its part:
+    that reading is made once, over the whole (_choose)."""
+    if not any(w.marker == "total" for w in weights) and len(weights) > 2:
+        covering = _largest_covering(weights)
+        if covering is not None:
+            return covering.grams, "largest_covers_rest", _basis(weights), [covering]
+    weights = _without_repeats(weights)
     if any(w.marker == "net" for w in weights):
         weights = [w for w in weights if w.marker != "gross"]
     basis = _basis(weights)
@@ -503,12 +660,24 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
         return largest.grams + others, "sum_of_totals", basis, totals
     if len(weights) == 1:
         return weights[0].grams, "single", basis, weights
+    covering = _largest_covering(weights) if len(weights) > min_parts else None
+    if covering is not None:
+        return covering.grams, "largest_covers_rest", basis, [covering]
+    return sum((w.grams for w in weights), Fraction(0)), "sum", basis, weights
+
+
+def _largest_covering(weights: list[WeightMention]) -> WeightMention | None:
+    """The largest weight when every other is smaller and they add up to it within 5% (a total without a marker).
+    An item of a list ("分别为49.70、48.97、0.15克") is one of the parts, never their total."""
     largest = max(weights, key=lambda w: w.grams)
+    if largest.listed:
+        return None
     rest = [w for w in weights if w is not largest]
     rest_sum = sum((w.grams for w in rest), Fraction(0))
-    if all(w.grams < largest.grams for w in rest) and largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
-        return largest.grams, "largest_covers_rest", basis, [largest]
-    return largest.grams + rest_sum, "sum", basis, weights
+    if rest and all(w.grams < largest.grams for w in rest) and \
+            largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
+        return largest
+    return None
 
 
 def _without_repeats(weights: list[WeightMention]) -> list[WeightMention]:
