@@ -23,13 +23,17 @@ _TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    """sha256 over the parser's source files (toolkit/parser.py, extract/, textnorm, numerals)."""
+    """sha256 over the parser's source files (toolkit/parser.py, extract/, textnorm, numerals) and the crime
+    plug-ins' code and data (crimes/: their extractors and rules decide the fact fields and tiers), so a resumed
+    run never reuses parts parsed by other code."""
     root = Path(__file__).resolve().parent.parent
-    files = [root / "parser.py", root / "textnorm.py", root / "numerals.py", *sorted((root / "extract").glob("*.py"))]
+    crimes = sorted(p for p in (root / "crimes").rglob("*") if p.suffix in (".py", ".json") and p.is_file())
+    files = [root / "parser.py", root / "textnorm.py", root / "numerals.py", *sorted((root / "extract").glob("*.py")),
+             *crimes]
     digest = hashlib.sha256()
     for file in files:
         if file.is_file():
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
 
