@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.crimes.drug_trafficking import extract as drug_extract
 from toolkit.crimes.drug_trafficking.rules import load_rules
-from toolkit.extract.prefilter import may_match, required_literals
+from toolkit.extract.prefilter import AnchoredSearch, may_match, plan_search, required_literals
 
 
 def test_requirements_of_simple_shapes() -> None:
@@ -75,3 +75,45 @@ def test_a_cue_that_looks_ahead_is_refused(tmp_path) -> None:
     cues.write_text(drug_extract.json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValueError, match="looks ahead"):
         drug_extract.load_cues(load_rules(), cues)
+
+
+SEARCH_PATTERNS = PATTERNS + [
+    drug_extract._patterns(load_rules())[1],  # the weight pattern, with its (?![a-zA-Z]) lookahead
+    re.compile("(?<!系)国家(?:工作)?人员[^，]{0,3}(?=[。；])"),
+    re.compile("多人[^，。]{0,5}?次(?:[0-9]{1,2}克)?"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET + "gkG公斤人员", max_size=120), st.sampled_from(SEARCH_PATTERNS),
+       st.integers(0, 120), st.integers(0, 120))
+def test_anchored_search_is_the_plain_search(text: str, pattern: re.Pattern[str], pos: int, endpos: int) -> None:
+    search = plan_search(pattern)
+    plain, anchored = pattern.search(text, pos, endpos), search(text, pos, endpos)
+    assert (plain and (plain.span(), plain.groups())) == (anchored and (anchored.span(), anchored.groups()))
+
+
+def test_plan_search_anchors_only_what_it_can_bound() -> None:
+    weight = drug_extract._patterns(load_rules())[1]
+    assert isinstance(plan_search(weight), AnchoredSearch)
+    for unbounded in ("多次.*贩卖", r"贩卖\b", "贩卖$", r"(贩)卖\1", "(?i)贩卖g", "x?"):
+        assert not isinstance(plan_search(re.compile(unbounded)), AnchoredSearch), unbounded
+    assert plan_search(re.compile("(?=国家工作人员)国家")).reach == 2 + 6  # the lookahead reads past the match
+    text = "是国家工作人员" + "，一次" * 50 + "共3次贩卖"  # more misses than MAX_MISSES: the plain search finishes
+    pattern = re.compile("(?:共|先后)[0-9]次(?:贩卖|出售)")
+    assert plan_search(pattern)(text, 0, len(text)).span() == pattern.search(text).span()
+
+
+@pytest.mark.parametrize("pattern, text", [
+    ("国家[^，]{0,3}(?=[。；])", "国家abc。"),  # the lookahead reads the character after the longest match
+    ("国家[^，]{0,3}(?![a-z])", "国家abcd"),
+    (r"[0-9]{1,6}(?:\.[0-9]{1,3})?\s{0,2}(?:克|g)(?![a-zA-Z])", "共计123456.789 克，另55g"),  # the match starts well before the anchor
+    ("(?:共|先后)[0-9]次(?:贩卖|出售)", "一次" * 9 + "先后3次出售"),
+])
+def test_anchored_search_on_fixed_edges(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern)
+    search = plan_search(compiled)
+    assert isinstance(search, AnchoredSearch)
+    for pos in range(len(text) + 1):
+        plain, anchored = compiled.search(text, pos), search(text, pos, len(text))
+        assert (plain and plain.span()) == (anchored and anchored.span()), pos

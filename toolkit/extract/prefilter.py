@@ -14,6 +14,7 @@ cannot parse has no requirement, so may_match is then always True.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 try:  # the parser behind re; private, so a Python without it only loses the shortcut
     from re import _constants as _sre, _parser as _sre_parse
@@ -28,6 +29,8 @@ Requirement = tuple[frozenset[str], ...]
 
 MAX_CLAUSES = 16  # alternatives multiply the clauses; dropping clauses keeps the requirement sound
 MAX_CLASS = 8  # a class of at most this many single characters counts as a requirement
+MAX_ANCHORS = 12  # an AnchoredSearch anchors on a clause of at most this many literals
+MAX_MISSES = 4  # anchors without a match before an AnchoredSearch falls back to one plain search
 
 
 def required_literals(pattern: str | re.Pattern[str], keep: int = 2) -> Requirement:
@@ -111,3 +114,102 @@ def _branch(alternatives: list) -> list[frozenset[str]]:
         else:
             combined = [a | b for a in combined for b in clauses][:MAX_CLAUSES]
     return combined or []
+
+
+class AnchoredSearch:
+    """pattern.search(text, pos, endpos), exactly, but run only near the occurrences of one required literal.
+
+    A pattern whose every match is at most `width` characters long and reads at most `reach` characters from its start
+    (the match plus what its lookaheads look at) and contains one of `anchors`, cannot start before (first anchor at or
+    after pos) - width, and its attempts at starts up to that anchor are the same in text[:anchor + reach]. So the
+    search walks from anchor to anchor, each time searching a window of width + reach characters, instead of trying
+    every position of the text. For a pattern the analysis cannot bound (unbounded repeats, anchors like $ or \\b,
+    back-references, no required literal, empty matches), `plan_search` returns the plain pattern.search.
+    """
+
+    __slots__ = ("pattern", "anchors", "width", "reach")
+
+    def __init__(self, pattern: re.Pattern[str], anchors: re.Pattern[str], width: int, reach: int) -> None:
+        self.pattern, self.anchors, self.width, self.reach = pattern, anchors, width, reach
+
+    def __call__(self, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+        search, find_anchor, width, reach = self.pattern.search, self.anchors.search, self.width, self.reach
+        misses = 0
+        while True:
+            anchor = find_anchor(text, pos, endpos)
+            if anchor is None:
+                return None
+            at = anchor.start()
+            m = search(text, max(pos, at - width), min(endpos, at + reach))
+            if m is not None and m.start() <= at:
+                return m
+            pos = at + 1  # no match starts at or before this anchor
+            misses += 1
+            if misses == MAX_MISSES:  # anchors are frequent here: one plain search is then cheaper
+                return search(text, pos, endpos)
+
+
+def plan_search(pattern: re.Pattern[str]) -> Callable[[str, int, int], "re.Match[str] | None"]:
+    """An AnchoredSearch for `pattern` when its matches are bounded and need a literal, else pattern.search."""
+    requirement = required_literals(pattern, keep=MAX_CLAUSES)
+    bounds = _bounds(pattern)
+    if not requirement or bounds is None:
+        return pattern.search
+    # the clause of fewest literals, then longest: a handful of rare words beats a list of common ones (贩卖|出售|…)
+    clause = min(requirement, key=lambda c: (len(c), -min(map(len, c)), sorted(c)))
+    if len(clause) > MAX_ANCHORS:  # e.g. a list of names: finding the anchors costs what the search costs
+        return pattern.search
+    width, reach = bounds
+    literals = sorted(clause, key=lambda s: (-len(s), s))
+    if all(len(s) == 1 for s in literals):
+        anchors = re.compile("[" + "".join(re.escape(s) for s in literals) + "]")
+    else:
+        anchors = re.compile("|".join(map(re.escape, literals)))
+    return AnchoredSearch(pattern, anchors, width, reach)
+
+
+def _bounds(pattern: re.Pattern[str]) -> tuple[int, int] | None:
+    """(longest match, characters read from the match start) of pattern; None when unbounded, possibly empty, or
+    using what reads past the window in ways not counted here (line/word anchors, back-references)."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+        low, high = parsed.getwidth()
+        lookahead = _lookahead_reach(list(parsed))
+    except (re.error, TypeError, ValueError, RecursionError, _Unbounded):
+        return None
+    if low < 1 or high >= _sre.MAXREPEAT or lookahead is None:
+        return None
+    return high, high + lookahead
+
+
+class _Unbounded(Exception):
+    pass
+
+
+_REFUSED = ("AT", "GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE")
+
+
+def _lookahead_reach(items: list) -> int:
+    """The summed width of every lookahead (a safe bound on how far past a match's end they read)."""
+    total = 0
+    refused = {getattr(_sre, name) for name in _REFUSED if hasattr(_sre, name)}
+    for op, argument in items:
+        if op in refused:
+            raise _Unbounded
+        if op is _sre.SUBPATTERN:
+            total += _lookahead_reach(list(argument[3]))
+        elif op is _sre.BRANCH:
+            total += sum(_lookahead_reach(list(alternative)) for alternative in argument[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+            total += _lookahead_reach(list(argument[2]))
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            total += _lookahead_reach(list(argument))
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            direction, inner = argument
+            inner_high = inner.getwidth()[1]
+            if inner_high >= _sre.MAXREPEAT:
+                raise _Unbounded
+            total += _lookahead_reach(list(inner)) + (inner_high if direction == 1 else 0)
+    return total

@@ -45,7 +45,7 @@ from typing import Any, Iterable
 from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
-from toolkit.extract.prefilter import Requirement, may_match, required_literals
+from toolkit.extract.prefilter import Requirement, may_match, plan_search, required_literals
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -411,6 +411,9 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_SEARCHES: dict[re.Pattern[str], Any] = {}  # pattern -> its anchored search (prefilter.plan_search), planned once
+
+
 def _holding_sentences(pattern: re.Pattern[str], text: str, sentences: list[tuple[int, int]],
                        starts: list[int], requires: Requirement = ()) -> set[int]:
     """Indices of the sentences where pattern.finditer(text, s, e) finds a match, found with one leftmost search
@@ -422,8 +425,11 @@ def _holding_sentences(pattern: re.Pattern[str], text: str, sentences: list[tupl
     position = sentences[0][0] if sentences else 0
     if not may_match(text, position, end, requires):
         return held
+    search = _SEARCHES.get(pattern)
+    if search is None:
+        search = _SEARCHES[pattern] = plan_search(pattern)
     while position < end:
-        m = pattern.search(text, position, end)
+        m = search(text, position, end)
         if m is None:
             break
         index = bisect_right(starts, m.start()) - 1
