@@ -573,7 +573,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
                                              drug, how, conclusion, grand, _requested(text, w.start),
                                              _precise(w.number), _role(text, s, w.start), w.approximate, w.listed))
     quantities = []
-    for drug_id in [d.id for d in rules.drugs if d.id in {w.drug for w in weights if w.drug}]:
+    weighed = {w.drug for w in weights if w.drug}
+    for drug_id in [d.id for d in rules.drugs if d.id in weighed]:
         chosen = _choose([w for w in weights if w.drug == drug_id and w.marker != "content"])
         if chosen is not None:
             grams, method, basis, used = chosen
