@@ -14,7 +14,7 @@ cannot parse has no requirement, so may_match is then always True.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 try:  # the parser behind re; private, so a Python without it only loses the shortcut
     from re import _constants as _sre, _parser as _sre_parse
@@ -147,6 +147,21 @@ class AnchoredSearch:
             misses += 1
             if misses == MAX_MISSES:  # anchors are frequent here: one plain search is then cheaper
                 return search(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """pattern.finditer(text, pos, endpos), exactly (a planned pattern never matches the empty string)."""
+        while True:
+            m = self(text, pos, endpos)
+            if m is None:
+                return
+            yield m
+            pos = m.end()
+
+
+def plan_finditer(pattern: re.Pattern[str]) -> Callable[[str, int, int], Iterator[re.Match[str]]]:
+    """AnchoredSearch(…).finditer for a pattern plan_search can anchor, else pattern.finditer."""
+    search = plan_search(pattern)
+    return search.finditer if isinstance(search, AnchoredSearch) else pattern.finditer
 
 
 def plan_search(pattern: re.Pattern[str]) -> Callable[[str, int, int], "re.Match[str] | None"]:
