@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.crimes.drug_trafficking import extract as drug_extract
 from toolkit.crimes.drug_trafficking.rules import load_rules
-from toolkit.extract.prefilter import AnchoredSearch, may_match, plan_finditer, plan_search, required_literals
+from toolkit.extract.prefilter import AnchoredSearch, LiteralScan, may_match, met, plan_finditer, plan_search, required_literals
 
 
 def test_requirements_of_simple_shapes() -> None:
@@ -140,3 +140,27 @@ def test_anchored_finditer_keeps_adjacent_matches() -> None:
         assert [m.span() for m in plan_finditer(pattern)(text, 0, len(text))] == [m.span() for m in pattern.finditer(text)]
     count = _finditer_patterns()[1]
     assert len(list(plan_finditer(count)("1条2条", 0, 4))) == 2
+
+
+OVERLAPPING = ["多次", "次贩卖", "贩卖", "卖给", "向多人", "多人", "先后", "先后分别", "后分", "国家工作人员", "工作", "次", "给"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="多次贩卖给向人先后分别国家工作员，。", max_size=80), st.integers(0, 20), st.integers(0, 80))
+def test_literal_scan_finds_what_str_find_finds(text: str, start: int, end: int) -> None:
+    scan = LiteralScan(OVERLAPPING)
+    assert scan(text, start, end) == {w for w in OVERLAPPING if text.find(w, start, end) != -1}
+
+
+def test_literal_scan_on_overlaps_and_the_cues() -> None:
+    scan = LiteralScan(OVERLAPPING)
+    # "多次贩卖": the pass consumes 多次, then 贩卖; 次贩卖 starts inside 多次 and is still found
+    assert scan("多次贩卖", 0, 4) == {"多次", "次贩卖", "贩卖", "次"}
+    assert scan("先后分别", 0, 4) == {"先后分别", "先后", "后分"}
+    assert scan("先后分别", 1, 4) == {"后分"} and scan("多次贩卖", 0, 3) == {"多次", "次"}
+    cues = drug_extract._patterns(load_rules())[2][0]
+    words = [w for cue in cues for clause in cue.requires for w in clause]
+    text = "被告人系国家工作人员，多次向多人贩卖毒品；在看守所内贩卖给在校学生"
+    present = LiteralScan(words)(text, 0, len(text))
+    for cue in cues:
+        assert met(cue.requires, present) == may_match(text, 0, len(text), cue.requires)

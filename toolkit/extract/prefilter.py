@@ -14,7 +14,7 @@ cannot parse has no requirement, so may_match is then always True.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 try:  # the parser behind re; private, so a Python without it only loses the shortcut
     from re import _constants as _sre, _parser as _sre_parse
@@ -228,3 +228,41 @@ def _lookahead_reach(items: list) -> int:
                 raise _Unbounded
             total += _lookahead_reach(list(inner)) + (inner_high if direction == 1 else 0)
     return total
+
+
+class LiteralScan:
+    """Which of many literals occur in text[start:end], found in one regex pass instead of one str.find per literal.
+
+    The pass finds non-overlapping occurrences only, so a literal that starts inside another's occurrence (or at the
+    same place, when the other is listed first) is looked for there, at the offsets where it could start: the answer
+    is exact. Literals of one character are looked up with str.find, which stops at the first occurrence of these
+    (usually common) characters.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        words = sorted({w for w in literals if w}, key=lambda w: (-len(w), w))
+        self.characters = tuple(w for w in words if len(w) == 1)
+        longer = [w for w in words if len(w) > 1]
+        self.scan = re.compile("|".join(map(re.escape, longer))) if longer else None
+        # word -> [(other word, offset in word where other may start)]
+        self.hidden: dict[str, list[tuple[str, int]]] = {
+            word: [(other, k) for other in longer if other != word for k in range(len(word))
+                   if word.startswith(other, k) or other.startswith(word[k:])]
+            for word in longer
+        }
+
+    def __call__(self, text: str, start: int, end: int) -> frozenset[str]:
+        present = {c for c in self.characters if text.find(c, start, end) != -1}
+        if self.scan is not None:
+            found = [(m.group(), m.start()) for m in self.scan.finditer(text, start, end)]
+            present.update(word for word, _ in found)
+            for word, at in found:
+                for other, k in self.hidden[word]:
+                    if other not in present and text.startswith(other, at + k, end):
+                        present.add(other)
+        return frozenset(present)
+
+
+def met(requirement: Requirement, present: frozenset[str]) -> bool:
+    """may_match, given the literals present in the range (LiteralScan over the requirement's literals)."""
+    return all(not clause.isdisjoint(present) for clause in requirement)

@@ -45,7 +45,7 @@ from typing import Any, Iterable
 from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
-from toolkit.extract.prefilter import Requirement, may_match, plan_search, required_literals
+from toolkit.extract.prefilter import LiteralScan, Requirement, may_match, met, plan_search, required_literals
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -411,6 +411,16 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_CUE_SCANS: dict[str, LiteralScan] = {}
+
+
+def _cue_literals(version: str, cues: tuple[_Cue, ...]) -> LiteralScan:
+    """One scan for the literals that the cues of this rules version require (toolkit.extract.prefilter)."""
+    if version not in _CUE_SCANS:
+        _CUE_SCANS[version] = LiteralScan(word for cue in cues for clause in cue.requires for word in clause)
+    return _CUE_SCANS[version]
+
+
 _SEARCHES: dict[re.Pattern[str], Any] = {}  # pattern -> its anchored search (prefilter.plan_search), planned once
 
 
@@ -489,8 +499,11 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
     with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
     cues_by_sentence: dict[int, list[_Cue]] = {}
+    present = _cue_literals(rules.version, cue_table)(text, begin, every_sentence[-1][1]) if every_sentence else frozenset()
     for cue in cue_table:
-        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts, cue.requires)):
+        if not every_sentence or not met(cue.requires, present):
+            continue  # a literal every match needs is absent
+        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts)):
             cues_by_sentence.setdefault(index, []).append(cue)
     sentences, kept = [], []
     for index in sorted(with_drug | with_weight | cues_by_sentence.keys()):  # the others have nothing to read
