@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from toolkit.crimes.drug_trafficking import extract as drug_extract
 from toolkit.crimes.drug_trafficking.rules import load_rules
-from toolkit.extract.prefilter import AnchoredSearch, LiteralScan, may_match, met, plan_finditer, plan_search, required_literals
+from toolkit.extract.prefilter import AnchoredSearch, LiteralScan, may_match, met, plan_search, required_literals
 
 
 def test_requirements_of_simple_shapes() -> None:
@@ -117,29 +117,6 @@ def test_anchored_search_on_fixed_edges(pattern: str, text: str) -> None:
     for pos in range(len(text) + 1):
         plain, anchored = compiled.search(text, pos), search(text, pos, len(text))
         assert (plain and plain.span()) == (anchored and anchored.span()), pos
-
-
-def _finditer_patterns() -> list[re.Pattern[str]]:
-    from toolkit.crimes.personal_information import extract as pi_extract
-    return [drug_extract._patterns(load_rules())[1], pi_extract._COUNT, pi_extract._GAINS]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="0123456789.,，万余多第条份组个人次元克g违法所得获利信息共计为 。", max_size=120),
-       st.sampled_from(_finditer_patterns()), st.integers(0, 40))
-def test_anchored_finditer_is_the_plain_finditer(text: str, pattern: re.Pattern[str], pos: int) -> None:
-    finditer = plan_finditer(pattern)
-    assert isinstance(finditer.__self__, AnchoredSearch)  # these patterns are planned, so the test compares two scans
-    planned = [(m.span(), m.groupdict()) for m in finditer(text, pos, len(text))]
-    assert planned == [(m.span(), m.groupdict()) for m in pattern.finditer(text, pos, len(text))]
-
-
-def test_anchored_finditer_keeps_adjacent_matches() -> None:
-    for pattern in _finditer_patterns():
-        text = "共计1条2条3份信息，5克6g，获利100元获利200元"
-        assert [m.span() for m in plan_finditer(pattern)(text, 0, len(text))] == [m.span() for m in pattern.finditer(text)]
-    count = _finditer_patterns()[1]
-    assert len(list(plan_finditer(count)("1条2条", 0, 4))) == 2
 
 
 OVERLAPPING = ["多次", "次贩卖", "贩卖", "卖给", "向多人", "多人", "先后", "先后分别", "后分", "国家工作人员", "工作", "次", "给"]

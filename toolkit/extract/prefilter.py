@@ -9,12 +9,22 @@ A requirement is a conjunction of alternatives: ({"a", "b"}, {"c"}) means that e
 contains "c". The analysis is sound and conservative. Whatever it cannot see through adds no requirement. That covers
 classes of many characters, lookarounds, back-references, optional parts and case-insensitive flags. A pattern it
 cannot parse has no requirement, so may_match is then always True.
+
+Two shortcuts are built on the requirements, each exactly equal to what it replaces (tests/test_prefilter.py):
+
+    search = plan_search(pattern)          # search(text, pos, endpos) == pattern.search(text, pos, endpos)
+    present = LiteralScan(words)(text, start, end)   # the words that occur in text[start:end], in one pass
+    met(requirement, present)              # == may_match(text, start, end, requirement)
+
+plan_search tries a bounded pattern only near the occurrences of one literal it requires (the weight pattern of the
+drug extractor only near 克/g/公斤), instead of at every character; LiteralScan answers every cue's may_match of a
+judgment with one pass.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 try:  # the parser behind re; private, so a Python without it only loses the shortcut
     from re import _constants as _sre, _parser as _sre_parse
@@ -147,21 +157,6 @@ class AnchoredSearch:
             misses += 1
             if misses == MAX_MISSES:  # anchors are frequent here: one plain search is then cheaper
                 return search(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
-        """pattern.finditer(text, pos, endpos), exactly (a planned pattern never matches the empty string)."""
-        while True:
-            m = self(text, pos, endpos)
-            if m is None:
-                return
-            yield m
-            pos = m.end()
-
-
-def plan_finditer(pattern: re.Pattern[str]) -> Callable[[str, int, int], Iterator[re.Match[str]]]:
-    """AnchoredSearch(…).finditer for a pattern plan_search can anchor, else pattern.finditer."""
-    search = plan_search(pattern)
-    return search.finditer if isinstance(search, AnchoredSearch) else pattern.finditer
 
 
 def plan_search(pattern: re.Pattern[str]) -> Callable[[str, int, int], "re.Match[str] | None"]:

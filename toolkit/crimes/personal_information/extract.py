@@ -30,7 +30,6 @@ from toolkit.extract.facts import (
     party_names,
     sentence_bounds,
 )
-from toolkit.extract.prefilter import plan_finditer
 from toolkit.extract.textspan import for_last_text
 from toolkit.numerals import GROUPED_DIGITS_PATTERN, parse_number
 
@@ -70,7 +69,6 @@ _COUNT = re.compile(
     r"(?P<approx1>余|多)?(?P<big>[万亿])?(?P<approx2>余|多)?"
     r"(?P<unit>条|份|组|个|人次)"
 )
-_COUNT_IN = plan_finditer(_COUNT)  # _COUNT.finditer, tried only near a unit (toolkit.extract.prefilter)
 _TOTAL_WORDS = ("共计", "合计", "总计", "累计")
 _APPROX_BEFORE = ("约", "近", "超过", "超", "逾")
 _INFO_WORDS = re.compile(
@@ -100,7 +98,7 @@ class _Count:
 
 def _count_candidates(text: str, start: int, end: int) -> list[_Count]:
     found: list[_Count] = []
-    for match in _COUNT_IN(text, start, end):
+    for match in _COUNT.finditer(text, start, end):
         after = text[match.end() : match.end() + 8]
         if _NOT_INFO_AFTER.match(after):
             continue
@@ -209,7 +207,6 @@ _GAINS = re.compile(
     rf"(?P<gap>[^{SENTENCE_END}，,元]{{0,10}}?)"
     rf"(?P<amount>{GROUPED_DIGITS_PATTERN}|[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
-_GAINS_IN = plan_finditer(_GAINS)  # _GAINS.finditer, tried only near 元
 _UPPER_BOUND_BEFORE = ("近", "接近", "不足", "不到")
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
 _REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
@@ -219,7 +216,7 @@ def _gains_candidates(
     text: str, start: int, end: int
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
     found = []
-    for match in _GAINS_IN(text, start, end):
+    for match in _GAINS.finditer(text, start, end):
         after = text[match.end() : match.end() + 6]
         if after.startswith(("不等", "至")) or "至" in match["gap"]:
             continue  # a range over several people
