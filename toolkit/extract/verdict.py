@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, find_all, first_of, last_of
+from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, first_of, last_of
 from toolkit.numerals import MONEY_AMOUNT_PATTERN, parse_duration_months, parse_money_yuan
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
@@ -344,11 +344,14 @@ def _names_in(clause: str, names: list[str]) -> list[tuple[int, str]]:
     taken: set[int] = set()
     for name in names:
         size = len(name)
-        for pos in find_all(clause, name):
-            if taken and (pos in taken or pos + size - 1 in taken or any(i in taken for i in range(pos + 1, pos + size - 1))):
-                continue
-            found.append((pos, name))
-            taken.update(range(pos, pos + size))
+        if not size:
+            continue
+        pos = clause.find(name)  # find_all, inlined: this runs for every name of every clause
+        while pos != -1:
+            if not taken or not (pos in taken or pos + size - 1 in taken or any(i in taken for i in range(pos + 1, pos + size - 1))):
+                found.append((pos, name))
+                taken.update(range(pos, pos + size))
+            pos = clause.find(name, pos + size)
     found.sort()
     return found
 
