@@ -12,6 +12,7 @@ toolkit.crimes.base.Crime.extract_facts), built on the helpers here; toolkit.par
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
@@ -85,7 +86,10 @@ def _names_in(text: str, start: int, end: int, defendant: str, co_defendants: tu
     named = list(found.items())
     for match in _PSEUDONYM.finditer(text, start, end):
         at = match.start()
-        if not named or not any(p <= at < p + len(n) for p, n in named):
+        for p, n in named:  # a loop, not any(…): this runs for every pseudonym of every sentence read
+            if p <= at < p + len(n):
+                break
+        else:
             found[at] = match.group()
     return sorted(found.items())
 
@@ -384,7 +388,10 @@ def _nearest_names_include(text: str, names: list[tuple[int, str]], position: in
         if joiner not in ("、", "和", "及", "与", "，", ","):
             break
         group.append((p, n))
-    return any(_is_defendant(n, defendant) for _, n in group)
+    for _, n in group:  # a loop, not any(…): this runs for every circumstance
+        if _is_defendant(n, defendant):
+            return True
+    return False
 
 
 def _accepted_circumstance(
@@ -409,7 +416,11 @@ def _accepted_circumstance(
 
 
 def court_ranges(regions: Regions) -> list[tuple[int, int]]:
-    return [r for r in (regions.findings, regions.reasoning) if r is not None]
+    """The findings and the reasoning, those the text has, in that order."""
+    findings, reasoning = regions.findings, regions.reasoning
+    if findings is None:
+        return [] if reasoning is None else [reasoning]
+    return [findings] if reasoning is None else [findings, reasoning]
 
 
 def _outside_court_ranges(regions: Regions) -> list[tuple[int, int]]:
@@ -449,7 +460,7 @@ def _extract_circumstances(
     court_parts = court_ranges(regions)
     if court_parts:
         # Findings (…到案后如实供述…) and reasoning (…系自首…), up to the operative part.
-        start, end = min(r[0] for r in court_parts), max(r[1] for r in court_parts)
+        start, end = min(court_parts)[0], max(court_parts, key=itemgetter(1))[1]
     else:
         start, end = 0, regions.end
         notes.append("mitigating/aggravating: no findings or 本院认为 section; read from the whole text")

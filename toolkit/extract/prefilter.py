@@ -250,7 +250,7 @@ class LiteralScan:
         present = {c for c in self.characters if text.find(c, start, end) != -1}
         if self.scan is not None:
             found = [(m.group(), m.start()) for m in self.scan.finditer(text, start, end)]
-            present.update(word for word, _ in found)
+            present.update([word for word, _ in found])
             for word, at in found:
                 for other, k in self.hidden[word]:
                     if other not in present and text.startswith(other, at + k, end):
@@ -260,4 +260,7 @@ class LiteralScan:
 
 def met(requirement: Requirement, present: frozenset[str]) -> bool:
     """may_match, given the literals present in the range (LiteralScan over the requirement's literals)."""
-    return all(not clause.isdisjoint(present) for clause in requirement)
+    for clause in requirement:  # a loop, not all(…): this runs for every cue of every drug judgment
+        if clause.isdisjoint(present):
+            return False
+    return True
