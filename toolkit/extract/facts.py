@@ -466,7 +466,7 @@ def _extract_circumstances(
         notes.append("mitigating/aggravating: no findings or 本院认为 section; read from the whole text")
     found, named = _circumstances(text, start, end, defendant, others)
     stated = {label for _, label, _ in found}
-    if any(label == "自首" for _, label, _ in found):
+    if "自首" in stated:
         # 自首 already includes the truthful confession; 坦白 only stands when the court says 坦白.
         found = [f for f in found if f[1] != "坦白" or text.startswith("坦白", f[2][0])]
     if not defendant or not (others or _several_defendants(text, start, end)):
