@@ -2,7 +2,7 @@
 
 from hypothesis import given, settings, strategies as st
 
-from toolkit.loaders.encoding import _all_utf8, majority_encoding
+from toolkit.loaders.encoding import all_utf8, majority_encoding
 
 SAMPLES = ["侵犯公民个人信息罪", "被告人張某某", "判处有期徒刑三年", "abc", "罰金人民幣五千元"]
 ENCODINGS = ["utf-8", "gb18030", "cp950"]
@@ -23,10 +23,10 @@ def lines(draw):
 @settings(max_examples=300, deadline=None)
 @given(lines())
 def test_shortcut_agrees_with_majority(raw_lines):
-    chosen = "utf-8" if _all_utf8(raw_lines) else majority_encoding(raw_lines)
+    chosen = "utf-8" if all_utf8(raw_lines) else majority_encoding(raw_lines)
     assert chosen == majority_encoding(raw_lines)
 
 
 def test_shortcut_declines_a_gb18030_line():
-    assert not _all_utf8(["被告人".encode("gb18030")])
-    assert _all_utf8(["被告人".encode("utf-8"), b"ascii"])
+    assert not all_utf8(["被告人".encode("gb18030")])
+    assert all_utf8(["被告人".encode("utf-8"), b"ascii"])

@@ -193,8 +193,10 @@ def _build(args, out: Path, name: str, filter, part_location: str | None, remote
 
     with tqdm(unit="rows", desc="parsing", disable=args.no_progress, file=sys.stderr) as bar:
         try:
+            # with a remote scheduler the workers may not see this machine's files: they get documents, not byte ranges
             result = build_dataset(units, out, engine, filter, args.chunk_size, loader_options, progress=bar.update,
-                                   part_location=part_location, pseudonymiser=pseudonymiser)
+                                   part_location=part_location, pseudonymiser=pseudonymiser,
+                                   read_ranges=not args.scheduler)
         finally:
             engine.close()
     counts = count_package_tables(out / "defendants.parquet")

@@ -12,6 +12,7 @@ are then read from defendants.parquet. Same inputs give byte-identical tables, w
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from toolkit.dataset.columns import PACKAGE_DEFENDANT_FIELDS, PART_DEFENDANT_FIELDS, PART_DOC_INDEX, PART_DOCUMENT_FIELDS
-from toolkit.dataset.sources import DEFENDANTS, Input, file_provenance, iter_documents
+from toolkit.dataset.sources import DEFENDANTS, LOADER, Input, file_provenance, iter_documents
 from toolkit.dataset.storage import PartStore
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.records import text_hashes_deferred
@@ -73,8 +74,9 @@ class BuildResult:
 class ChunkTask:
     number: int
     part_dir: str
-    kind: str  # "documents" | "table"
-    payload: Any  # [(index, document)] or (list of defendant rows already derived)
+    kind: str  # "documents" | "range" | "table"
+    payload: Any  # [(index in chunk, document)], (Input, LineRange, loader options) or derived defendant rows
+    errors: tuple = ()  # load errors met in reading order before this chunk (reported with its result, in order)
 
 
 def part_names(number: int) -> tuple[str, str]:
@@ -82,10 +84,12 @@ def part_names(number: int) -> tuple[str, str]:
     return f"{base}.documents.parquet", f"{base}.defendants.parquet"
 
 
-def run_chunk(task: ChunkTask) -> tuple[int, list[tuple]]:
-    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker); return the
-    number of defendant rows and the documents' digested dedup keys (toolkit.loaders.store.digested_keys), in order.
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Parse one chunk and write its parts (documents first, defendants last: the 'done' marker).
 
+    A "range" task reads its documents itself (a byte range of a JSON Lines file, so that the texts never pass
+    through the reading process) and writes its load errors and record count to a meta part before the others.
+    Documents are numbered within the chunk; the caller adds the chunk's offset in reading order.
     Texts are hashed here (toolkit.loaders.records.fill_text_hash), in the parse process, not in the reading one.
     `task.part_dir` is a local folder or an fsspec URL (toolkit.dataset.storage.PartStore)."""
     from toolkit.dataset.parse_stage import parse_documents
@@ -94,18 +98,46 @@ def run_chunk(task: ChunkTask) -> tuple[int, list[tuple]]:
     parts = PartStore(task.part_dir)
     docs_name, defendants_name = part_names(task.number)
     keys: list[tuple] = []
-    if task.kind == "documents":
-        for _, doc in task.payload:
+    errors: list[LoadError] = []
+    read = 0
+    if task.kind in ("documents", "range"):
+        payload = task.payload
+        if task.kind == "range":
+            unit, byte_range, options = task.payload
+            payload = []
+            with text_hashes_deferred():
+                for item in iter_documents(unit, byte_range=byte_range, **options):
+                    if isinstance(item, LoadError):
+                        errors.append(item)
+                    else:
+                        payload.append((len(payload), item))
+            read = len(payload)
+            with parts.writing(meta_name(task.number)) as path:
+                Path(path).write_text(json.dumps({"records_read": read, "errors": [e.as_dict() for e in errors]},
+                                                 ensure_ascii=False), encoding="utf-8")
+        for _, doc in payload:
             fill_text_hash(doc)
-        keys = [digested_keys(*dedup_keys(doc)) for _, doc in task.payload]
-        rows = parse_documents(task.payload)
+        keys = [digested_keys(*dedup_keys(doc)) for _, doc in payload]
+        rows = parse_documents(payload)
         with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
-            writer.write_records([{**doc, "_doc_index": index} for index, doc in task.payload])
+            writer.write_records([{**doc, "_doc_index": index} for index, doc in payload])
     else:
         rows = task.payload
     with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS) as writer:
         writer.write_records(rows)
-    return len(rows), keys
+    return ChunkResult(len(rows), keys, [*task.errors, *errors], read)
+
+
+@dataclass
+class ChunkResult:
+    defendant_rows: int
+    keys: list[tuple]  # digested dedup keys of the chunk's documents, in order
+    errors: list[LoadError] = field(default_factory=list)  # "range" tasks: load errors of their lines
+    records_read: int = 0  # "range" tasks: documents read
+
+
+def meta_name(number: int) -> str:
+    return f"part-{number:06d}.meta.json"
 
 
 def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
@@ -118,7 +150,7 @@ def fingerprint(inputs: list[dict[str, Any]], options: dict[str, Any]) -> str:
 def build_dataset(
     units: list[Input], out_dir: Path, engine: Any, filter: Filter = Filter(), chunk_size: int = CHUNK_SIZE,
     loader_options: dict[str, Any] | None = None, progress: Callable[[int], None] | None = None,
-    part_location: str | None = None, pseudonymiser: Any = None,
+    part_location: str | None = None, pseudonymiser: Any = None, read_ranges: bool = True,
 ) -> BuildResult:
     """Build the package's tables in `out_dir` (local); the parts go to `part_location` (a local folder or
     an fsspec URL the engine's workers can reach; default `out_dir`/.partial). With a `pseudonymiser`
@@ -133,7 +165,8 @@ def build_dataset(
             result.inputs.extend(file_provenance(unit))
     parts = PartStore(part_location or out_dir / PARTIAL)
     part_dir = parts.location
-    options = {"chunk_size": chunk_size, "loader_options": {k: str(v) for k, v in (loader_options or {}).items()}}
+    options = {"chunk_size": chunk_size, "loader_options": {k: str(v) for k, v in (loader_options or {}).items()},
+               "parts": "line-ranges" if read_ranges else "documents"}
     stamp = fingerprint(result.inputs, options)
     if parts.exists():
         try:
@@ -146,58 +179,102 @@ def build_dataset(
     parts.write_text("run.json", json.dumps({"fingerprint": stamp}))
 
     dedup = StreamDeduplicator()
-    counter = {"next": 0, "documents": 0}
+    counter = {"next": 0}
+
+    pending: list[LoadError] = []  # errors read since the last task, sent along with the next one
+
+    def attach(task: ChunkTask) -> ChunkTask:
+        if pending:
+            task = dataclasses.replace(task, errors=tuple(pending))
+            pending.clear()
+        return task
 
     def tasks() -> Iterator[ChunkTask]:
         for unit in units:
             if unit.kind == "side":
                 continue
             if unit.kind == DEFENDANTS:
-                yield from _table_tasks(unit, part_dir, counter, result)
+                for task in _table_tasks(unit, part_dir, counter, pending):
+                    yield attach(task)
+                continue
+            ranges = _line_ranges(unit, chunk_size) if read_ranges else None
+            if ranges is not None:
+                for byte_range in ranges:
+                    result.has_documents = True
+                    yield attach(ChunkTask(_next_number(counter), str(part_dir), "range",
+                                           (unit, byte_range, loader_options or {})))
                 continue
             chunk: list[tuple[int, dict[str, Any]]] = []
             for item in iter_documents(unit, **(loader_options or {})):
                 if isinstance(item, LoadError):
-                    result.errors.append(item)
+                    pending.append(item)
                     continue
                 result.records_read += 1
-                chunk.append((counter["documents"], item))
-                counter["documents"] += 1
+                chunk.append((len(chunk), item))
                 if len(chunk) >= chunk_size:
-                    yield _document_task(chunk, part_dir, counter, result)
+                    yield attach(_document_task(chunk, part_dir, counter, result))
                     chunk = []
             if chunk:
-                yield _document_task(chunk, part_dir, counter, result)
+                yield attach(_document_task(chunk, part_dir, counter, result))
 
+    offsets: list[int] = []  # per chunk, the reading-order number of its first document
     with text_hashes_deferred():
-        for done, keys in engine.map(_run_or_skip, tasks()):
-            for key in keys:  # results come in task order, so keys are added in reading order
+        for outcome in engine.map(_run_or_skip, tasks()):
+            offsets.append(len(dedup))
+            for key in outcome.keys:  # results come in task order, so keys are added in reading order
                 dedup.add_digested(*key)
+            result.errors.extend(outcome.errors)
+            result.records_read += outcome.records_read
             if progress:
-                progress(done)
-    if len(dedup) != counter["documents"]:
-        raise RuntimeError(f"dataset accounting: {len(dedup)} dedup keys for {counter['documents']} documents read")
+                progress(outcome.defendant_rows)
+    result.errors.extend(pending)  # read after the last chunk
+    if len(dedup) != result.records_read:
+        raise RuntimeError(f"dataset accounting: {len(dedup)} dedup keys for {result.records_read} documents read")
     result.chunks = counter["next"]
     dedup.finish()
-    _assemble(result, parts, dedup, filter, pseudonymiser)
+    _assemble(result, parts, dedup, filter, pseudonymiser, offsets)
     return result
 
 
-def _document_task(chunk, part_dir, counter, result) -> ChunkTask:
+def _next_number(counter: dict) -> int:
     number = counter["next"]
     counter["next"] += 1
+    return number
+
+
+def _line_ranges(unit: Input, chunk_size: int) -> list[Any] | None:
+    """Byte ranges of a JSON Lines input whose loader reads ranges (toolkit.loaders.jsonlines.json_line_ranges),
+    else None: the input is then read here and its documents sent to the parse processes."""
+    import inspect
+
+    from toolkit.loaders import loader_module
+    from toolkit.loaders.jsonlines import json_line_ranges
+
+    source = unit.source
+    if unit.kind != LOADER or unit.origin is not None or source is None or source.fmt is None or not unit.path.is_file():
+        return None
+    module = loader_module(source.fmt)
+    if module is None or "byte_range" not in inspect.signature(module.load).parameters:
+        return None
+    try:
+        return json_line_ranges(unit.path, chunk_size)
+    except OSError:
+        return None
+
+
+def _document_task(chunk, part_dir, counter, result) -> ChunkTask:
     result.has_documents = True
-    return ChunkTask(number, str(part_dir), "documents", chunk)
+    return ChunkTask(_next_number(counter), str(part_dir), "documents", chunk)
 
 
-def _run_or_skip(task: ChunkTask) -> tuple[int, list[tuple]]:
+def _run_or_skip(task: ChunkTask) -> ChunkResult:
     parts = PartStore(task.part_dir)
     docs_name, defendants_name = part_names(task.number)
     if not parts.exists(defendants_name):
         return run_chunk(task)
-    if task.kind != "documents":
-        return 0, []
-    # a part written by an earlier run: its documents' keys, as run_chunk returned them
+    if task.kind == "table":
+        return ChunkResult(0, [], list(task.errors))
+    # a part written by an earlier run: its documents' keys (and, for a range, its errors), as run_chunk returned them
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -207,10 +284,15 @@ def _run_or_skip(task: ChunkTask) -> tuple[int, list[tuple]]:
     by_index = dict(zip(table.column(PART_DOC_INDEX.name).to_pylist(), zip(
         table.column("case_number").to_pylist(), table.column("sha256").to_pylist(),
         [length if length > 0 else -1 for length in lengths], table.column("id").to_pylist())))
-    return 0, [digested_keys(*by_index[index]) for index, _ in task.payload]
+    if task.kind == "documents":
+        return ChunkResult(0, [digested_keys(*by_index[index]) for index, _ in task.payload], list(task.errors))
+    meta = json.loads(parts.read_text(meta_name(task.number)))
+    errors = [*task.errors, *(LoadError(**error) for error in meta["errors"])]
+    return ChunkResult(0, [digested_keys(*by_index[index]) for index in range(meta["records_read"])], errors,
+                       meta["records_read"])
 
 
-def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult) -> Iterator[ChunkTask]:
+def _table_tasks(unit: Input, part_dir: Path, counter: dict, errors: list[LoadError]) -> Iterator[ChunkTask]:
     """A per-defendant table in chunks cut at doc_id changes, derived columns added (parsing skipped)."""
     import pandas as pd
 
@@ -234,7 +316,7 @@ def _table_tasks(unit: Input, part_dir: Path, counter: dict, result: BuildResult
             yield _table_task(derive_table_rows(as_defendant_table(carry.reset_index(drop=True)), unit.path.name),
                               part_dir, counter)
     except Exception as exc:  # noqa: BLE001 - a bad table is an error row naming the file, never a traceback
-        result.errors.append(LoadError(unit.shown(str(unit.path)), None, f"cannot read per-defendant table: {exc}", "defendants"))
+        errors.append(LoadError(unit.shown(str(unit.path)), None, f"cannot read per-defendant table: {exc}", "defendants"))
 
 
 def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> ChunkTask:
@@ -244,22 +326,25 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
 
 
 def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter,
-              pseudonymiser: Any = None) -> None:
+              pseudonymiser: Any = None, offsets: list[int] | None = None) -> None:
+    """Stage 2. A part numbers its documents within the chunk; `offsets[n]` turns chunk n's numbers into
+    reading-order ones (the StreamDeduplicator's)."""
     out = result.out_dir
     documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
     with TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS) as defendants_writer:
         for number in range(result.chunks):
+            offset = offsets[number] if offsets else 0
             docs_name, defendants_name = part_names(number)
             new_ids: dict[int, str] = {}
             documents: list[dict[str, Any]] = []
             arrow_docs = None  # without pseudonymising, documents are copied as Arrow columns (texts never decoded)
             with parts.reading(docs_name) as docs_path:
                 if docs_path is not None and pseudonymiser is None:
-                    arrow_docs = _kept_documents_arrow(docs_path, dedup, new_ids)
+                    arrow_docs = _kept_documents_arrow(docs_path, dedup, new_ids, offset)
                 for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None and arrow_docs is None else ():
                     frame = frame.astype(object).where(frame.notna(), None)
                     for doc in frame.to_dict(orient="records"):
-                        index = int(doc.pop("_doc_index"))
+                        index = int(doc.pop("_doc_index")) + offset
                         if dedup.needs_details(index):
                             dedup.note_details(index, doc)
                         if dedup.kept(index):
@@ -272,7 +357,7 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
                 if defendants_path is None:
                     raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
                 if pseudonymiser is None:
-                    arrow_rows, kept_docs = _kept_defendants_arrow(defendants_path, new_ids, filter, result)
+                    arrow_rows, kept_docs = _kept_defendants_arrow(defendants_path, new_ids, filter, result, offset)
                     frames = []
                 else:
                     frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
@@ -281,6 +366,7 @@ def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, 
                 for row in frame.to_dict(orient="records"):
                     index = int(row.pop("_doc_index"))
                     if index >= 0:
+                        index += offset
                         if index not in new_ids:
                             continue  # a duplicate document's defendants
                         row["doc_id"] = new_ids[index]
@@ -320,7 +406,7 @@ _DETAIL_COLUMNS = ("id", "source", "source_ref", "case_number", "sha256")
 
 
 def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator,
-                          new_ids: dict[int, str]) -> tuple[Any, list[int]]:
+                          new_ids: dict[int, str], offset: int = 0) -> tuple[Any, list[int]]:
     """One documents part as an Arrow table of the documents dedup keeps (ids made unique) and their indices.
 
     Only the small columns are turned into Python objects; the texts stay in Arrow buffers.
@@ -329,7 +415,7 @@ def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator,
     import pyarrow.parquet as pq
 
     table = pq.read_table(docs_path)
-    indices = table.column("_doc_index").to_pylist()
+    indices = [offset + index for index in table.column("_doc_index").to_pylist()]
     detailed = [j for j, index in enumerate(indices) if dedup.needs_details(index)]
     if detailed:
         for j, record in zip(detailed, table.select(list(_DETAIL_COLUMNS)).take(pa.array(detailed, pa.int64())).to_pylist()):
@@ -345,7 +431,7 @@ def _kept_documents_arrow(docs_path: Path, dedup: StreamDeduplicator,
 
 
 def _kept_defendants_arrow(path: Path, new_ids: dict[int, str], filter: Filter,
-                           result: BuildResult) -> tuple[Any, set[int]]:
+                           result: BuildResult, offset: int = 0) -> tuple[Any, set[int]]:
     """One defendants part as an Arrow table of the rows kept (their document kept, the filter passed), doc ids
     renamed as their documents were, and the indices of the documents they keep. Spans, notes and the other
     JSON cells are copied as they are, never decoded."""
@@ -353,7 +439,7 @@ def _kept_defendants_arrow(path: Path, new_ids: dict[int, str], filter: Filter,
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
-    indices = table.column(PART_DOC_INDEX.name).to_pylist()
+    indices = [index + offset if index >= 0 else index for index in table.column(PART_DOC_INDEX.name).to_pylist()]
     doc_ids = table.column("doc_id").to_pylist()
     charges = table.column("charges").to_pylist() if filter.charges else None
     dates = table.column("judgment_date").to_pylist() if (filter.since or filter.until) else None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.jsonlines import first_json_object, iter_json_objects
+from toolkit.loaders.jsonlines import LineRange, first_json_object, iter_json_objects
 from toolkit.loaders.records import make_document, source_ref
 
 FORMAT = "cail2018"
@@ -25,9 +25,9 @@ def sniff(path: Path) -> bool:
     return first is not None and "fact" in first and "meta" in first
 
 
-def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
+def load(path: Path, byte_range: LineRange | None = None) -> Iterator[dict[str, Any] | LoadError]:
     stem = path.name.split(".")[0]
-    for item in iter_json_objects(path, FORMAT):
+    for item in iter_json_objects(path, FORMAT, byte_range):
         if isinstance(item, LoadError):
             yield item
             continue

@@ -81,7 +81,7 @@ def decode_lines(data: bytes) -> tuple[str, list[DecodedLine]]:
     so the caller can report it and keep the rest.
     """
     raw_lines = _split_lines(data)
-    encoding = "utf-8" if _all_utf8(raw_lines) else majority_encoding(raw_lines)
+    encoding = "utf-8" if all_utf8(raw_lines) else majority_encoding(raw_lines)
     return encoding, [decode_line(number, raw, encoding) for number, raw in enumerate(raw_lines, start=1)]
 
 
@@ -93,7 +93,7 @@ def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
         if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             return "utf-16", _utf16_lines(path)
         handle.seek(0)
-        if _all_utf8(handle):
+        if all_utf8(handle):
             encoding = "utf-8"
         else:
             handle.seek(0)
@@ -119,7 +119,7 @@ def _utf16_lines(path: Path) -> Iterator[DecodedLine]:
             yield DecodedLine(number + 1, None, f"undecodable bytes (file is utf-16): {exc.reason}")
 
 
-def _all_utf8(raw_lines: Iterable[bytes]) -> bool:
+def all_utf8(raw_lines: Iterable[bytes]) -> bool:
     """Whether every line decodes as UTF-8: then majority_encoding() would choose UTF-8 (no failures, and ties go
     to it), so the other candidates need not be tried on every line."""
     for raw in raw_lines:

@@ -5,21 +5,30 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.encoding import UndecodableError, decode_text, iter_file_lines
+from toolkit.loaders.encoding import (
+    DecodedLine, UndecodableError, all_utf8, decode_line, decode_text, iter_file_lines, majority_encoding,
+)
 
 SNIFF_BYTES = 1 << 16
 WHOLE_DOCUMENT_LIMIT = 256 << 20  # larger JSON arrays are unusual; JSON Lines is streamed at any size
 
 
-def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any], str] | LoadError]:
+def iter_json_objects(path: Path, fmt: str, byte_range: "LineRange | None" = None,
+                      ) -> Iterator[tuple[int, dict[str, Any], str] | LoadError]:
     """(line, object, encoding) per record, or LoadError for an empty file, bad bytes, bad JSON.
 
     A file holding one JSON document (object or list of objects) is read whole; anything else as JSON Lines.
+    With `byte_range` (one of json_line_ranges()), only the lines of that range, exactly as the whole file's
+    reading would give them (same encoding, same line numbers).
     """
+    if byte_range is not None:
+        yield from _objects_from_lines(path, fmt, byte_range.encoding, _range_lines(path, byte_range))
+        return
     if _is_blank(path):
         yield LoadError(str(path), None, "empty file", fmt)
         return
@@ -34,6 +43,11 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
                 yield LoadError(str(path), number, f"record {number} is not a JSON object", fmt)
         return
     encoding, lines = iter_file_lines(path)
+    yield from _objects_from_lines(path, fmt, encoding, lines)
+
+
+def _objects_from_lines(path: Path, fmt: str, encoding: str, lines: Iterable[DecodedLine],
+                        ) -> Iterator[tuple[int, dict[str, Any], str] | LoadError]:
     for line in lines:
         if line.text is None:
             yield LoadError(str(path), line.number, line.error, fmt)
@@ -53,6 +67,64 @@ def iter_json_objects(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any
         if may_hold_lone_surrogate(line.text):
             value = replace_lone_surrogates(value)
         yield line.number, value, encoding
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Bytes [start, end) of a JSON Lines file, whole lines, the first of them line `first_line` (1-based)."""
+
+    start: int
+    end: int
+    first_line: int
+    encoding: str
+
+
+def json_line_ranges(path: Path, lines_per_range: int) -> list[LineRange] | None:
+    """A JSON Lines file cut into ranges of `lines_per_range` lines, so that separate processes can read and
+    decode them; None where the file is not read line by line (empty, one JSON document, UTF-16), so the
+    caller reads it whole with iter_json_objects. One pass over the bytes (plus one more to choose the
+    encoding when a line is not UTF-8), never the decoded records."""
+    if _is_blank(path) or _starts_like_document(path):
+        return None
+    with path.open("rb") as handle:
+        if handle.read(2) in _UTF16_BOMS:
+            return None
+        handle.seek(0)
+        if all_utf8(handle):
+            encoding = "utf-8"
+        else:
+            handle.seek(0)
+            encoding = majority_encoding(handle)
+        handle.seek(0)
+        ranges: list[LineRange] = []
+        start = position = 0
+        first = number = 1
+        for raw in handle:
+            position += len(raw)
+            if number - first + 1 >= lines_per_range:
+                ranges.append(LineRange(start, position, first, encoding))
+                start, first = position, number + 1
+            number += 1
+        if position > start:
+            ranges.append(LineRange(start, position, first, encoding))
+    return ranges
+
+
+def _range_lines(path: Path, byte_range: LineRange) -> Iterator[DecodedLine]:
+    """The decoded lines of a range, as iter_file_lines would give them (a UTF-8 BOM stripped from line 1)."""
+    with path.open("rb") as handle:
+        handle.seek(byte_range.start)
+        remaining = byte_range.end - byte_range.start
+        number = byte_range.first_line
+        while remaining > 0:
+            raw = handle.readline(remaining)
+            if not raw:
+                break
+            remaining -= len(raw)
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield decode_line(number, raw, byte_range.encoding)
+            number += 1
 
 
 def first_json_object(path: Path) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.jsonlines import first_json_object, iter_json_objects
+from toolkit.loaders.jsonlines import LineRange, first_json_object, iter_json_objects
 from toolkit.loaders.records import header_fields, make_document, source_ref
 
 FORMAT = "judge_jsonl"
@@ -27,8 +27,8 @@ def sniff(path: Path) -> bool:
     return first is not None and "text" in first and any(k in first for k in ID_KEYS) and "qw" not in first
 
 
-def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
-    for item in iter_json_objects(path, FORMAT):
+def load(path: Path, byte_range: LineRange | None = None) -> Iterator[dict[str, Any] | LoadError]:
+    for item in iter_json_objects(path, FORMAT, byte_range):
         if isinstance(item, LoadError):
             yield item
             continue

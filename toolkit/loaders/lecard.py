@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from toolkit.loaders.base import LoadError
-from toolkit.loaders.jsonlines import first_json_object, iter_json_objects
+from toolkit.loaders.jsonlines import LineRange, first_json_object, iter_json_objects
 from toolkit.loaders.records import header_fields, make_document, source_ref
 
 FORMAT = "lecard"
@@ -31,8 +31,8 @@ def sniff(path: Path) -> bool:
     return sum(k in first for k in MARKER_KEYS) >= 2 or ("qw" in first and any(k in first for k in ID_KEYS))
 
 
-def load(path: Path) -> Iterator[dict[str, Any] | LoadError]:
-    for item in iter_json_objects(path, FORMAT):
+def load(path: Path, byte_range: LineRange | None = None) -> Iterator[dict[str, Any] | LoadError]:
+    for item in iter_json_objects(path, FORMAT, byte_range):
         if isinstance(item, LoadError):
             yield item
             continue
