@@ -1,4 +1,4 @@
-"""benchmarks/parse_ab.py and benchmarks/drug_scan_speed.py run and report (small inputs: fast, no ../shared)."""
+"""benchmarks/parse_ab.py, drug_scan_speed.py and parse_scaling.py run and report (small inputs: fast, no ../shared)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,8 @@ def test_drug_scan_speed_times_both_scans(tmp_path: Path) -> None:
     for label in ("anchored", "plain"):
         assert re.search(rf"^{label}\s+[0-9.]+ us per call$", out, re.M), label
     assert re.search(r"^plain / anchored: [0-9.]+$", out, re.M)
+
+
+def test_parse_scaling_reports_both_slowdowns() -> None:
+    out = _run(str(REPO_ROOT / "benchmarks" / "parse_scaling.py"), "--documents", "20")
+    assert re.search(r"^per-process slowdown with two at once: [0-9.]+ wall, [0-9.]+ CPU", out, re.M)
