@@ -368,14 +368,18 @@ def _validate_page(url: str):
     return check
 
 
-def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
-    """The browser route: the site's own list pages, read after its scripts rendered them."""
-    query = options.get("query") or ""
+def _crawl_plan(options: dict[str, Any]) -> tuple[str, int, list[Partition]]:
+    """The query, the per-query result cap and the first date partition, from the scrape options."""
     date_from = options.get("date_from") or DEFAULT_DATE_FROM
     date_to = options.get("date_to") or date.today().isoformat()
-    cap = int(options.get("result_cap") or RESULT_CAP)
+    return options.get("query") or "", int(options.get("result_cap") or RESULT_CAP), [Partition(date_from, date_to)]
+
+
+def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
+    """The browser route: the site's own list pages, read after its scripts rendered them."""
+    query, cap, pending = _crawl_plan(options)
+    whole = pending[0]
     seen: set[str] = set()
-    pending = [Partition(date_from, date_to)]
     listed = 0
     while pending:
         partition = pending.pop(0)
@@ -418,7 +422,7 @@ def crawl_rendered(scraper: Scraper, base_url: str, options: dict[str, Any]) -> 
                               extra={"list_title": row.title, "list_court": row.court,
                                      "list_case_number": row.case_number, "list_date": row.date})
     if listed == 0:
-        scraper.note(f"wenshu: the query {query!r} from {date_from} to {date_to} found no documents at all; "
+        scraper.note(f"wenshu: the query {query!r} from {whole.date_from} to {whole.date_to} found no documents at all; "
                      "check the query words and dates in the site's own search form")
 
 
@@ -426,12 +430,9 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
     if options.get("fetcher") == "browser":
         crawl_rendered(scraper, base_url, options)
         return
-    query = options.get("query") or ""
-    date_from = options.get("date_from") or DEFAULT_DATE_FROM
-    date_to = options.get("date_to") or date.today().isoformat()
-    cap = int(options.get("result_cap") or RESULT_CAP)
+    query, cap, pending = _crawl_plan(options)
+    whole = pending[0]
     seen: set[str] = set()
-    pending = [Partition(date_from, date_to)]
     listed = 0
     while pending:
         partition = pending.pop(0)
@@ -468,7 +469,7 @@ def crawl(scraper: Scraper, base_url: str, options: dict[str, Any]) -> None:
                 scraper.fetch(detail, kind="document", doc_id=doc_id, validate=_validate(detail.url))
 
     if listed == 0:
-        scraper.note(f"wenshu: the query {query!r} from {date_from} to {date_to} found no documents at all; "
+        scraper.note(f"wenshu: the query {query!r} from {whole.date_from} to {whole.date_to} found no documents at all; "
                      "check the query words and dates in the site's own search form")
 
 def document_record(

@@ -89,15 +89,9 @@ def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
     """Like decode_lines for a file on disk, streaming: one pass to choose the encoding, one to decode.
 
     A file with a UTF-16 byte-order mark is decoded as UTF-16 text (its newlines are two bytes wide)."""
-    with path.open("rb") as handle:
-        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-            return "utf-16", _utf16_lines(path)
-        handle.seek(0)
-        if all_utf8(handle):
-            encoding = "utf-8"
-        else:
-            handle.seek(0)
-            encoding = majority_encoding(handle)
+    encoding = file_encoding(path)
+    if encoding == "utf-16":
+        return encoding, _utf16_lines(path)
 
     def lines() -> Iterator[DecodedLine]:
         with path.open("rb") as handle:
@@ -107,6 +101,19 @@ def iter_file_lines(path: Path) -> tuple[str, Iterator[DecodedLine]]:
                 yield decode_line(number, raw, encoding)
 
     return encoding, lines()
+
+
+def file_encoding(path: Path) -> str:
+    """The encoding a file's lines are read in: "utf-16" for a UTF-16 byte-order mark, else UTF-8 when every
+    line decodes as UTF-8, else majority_encoding()'s choice (one pass, two when a line is not UTF-8)."""
+    with path.open("rb") as handle:
+        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            return "utf-16"
+        handle.seek(0)
+        if all_utf8(handle):
+            return "utf-8"
+        handle.seek(0)
+        return majority_encoding(handle)
 
 
 def _utf16_lines(path: Path) -> Iterator[DecodedLine]:

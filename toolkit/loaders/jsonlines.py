@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 from toolkit.jsonl import may_hold_lone_surrogate, replace_lone_surrogates
 from toolkit.loaders.base import LoadError
 from toolkit.loaders.encoding import (
-    DecodedLine, UndecodableError, all_utf8, decode_line, decode_text, iter_file_lines, majority_encoding,
+    DecodedLine, UndecodableError, decode_line, decode_text, file_encoding, iter_file_lines,
 )
 
 SNIFF_BYTES = 1 << 16
@@ -86,16 +86,10 @@ def json_line_ranges(path: Path, lines_per_range: int) -> list[LineRange] | None
     encoding when a line is not UTF-8), never the decoded records."""
     if _is_blank(path) or _starts_like_document(path):
         return None
+    encoding = file_encoding(path)
+    if encoding == "utf-16":
+        return None
     with path.open("rb") as handle:
-        if handle.read(2) in _UTF16_BOMS:
-            return None
-        handle.seek(0)
-        if all_utf8(handle):
-            encoding = "utf-8"
-        else:
-            handle.seek(0)
-            encoding = majority_encoding(handle)
-        handle.seek(0)
         ranges: list[LineRange] = []
         start = position = 0
         first = number = 1
