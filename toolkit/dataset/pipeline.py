@@ -1,8 +1,9 @@
 """`build_dataset`: inputs -> checkpointed parts (DIR/.partial) -> the data package in DIR.
 
-Stage 1 streams every input once, in order: documents get their dedup keys recorded (keys only,
-toolkit.loaders.store.StreamDeduplicator) and go, in chunks of `chunk_size`, to the engine, which parses
-them and writes one part per chunk; per-defendant tables are cut into chunks at document boundaries.
+Stage 1 streams every input once, in order, in chunks of `chunk_size` that the engine parses, one part per
+chunk: a JSON Lines input whose loader reads byte ranges is cut into ranges that the parse processes read
+themselves; any other input is read here and its documents are sent; per-defendant tables are cut at document
+boundaries. Each chunk's dedup keys come back in reading order (keys only, toolkit.loaders.store.StreamDeduplicator).
 A part is written to a temporary name and renamed, so a killed run leaves only whole parts; the next
 run with the same inputs (fingerprint in .partial/run.json) skips the chunks whose parts exist.
 Stage 2 reads the parts in order, drops duplicates (keeping the record dedup chose), makes ids unique,
