@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli import main
 from toolkit.dataset import pipeline
-from toolkit.loaders.jsonlines import iter_json_objects, json_line_ranges
+from toolkit.loaders.jsonlines import _cut_line_ranges, iter_json_objects, json_line_ranges
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JSONL_FILES = [FIXTURES / "loaders" / "judge.jsonl", FIXTURES / "loaders" / "cail_utf8.json",
@@ -47,6 +50,33 @@ def test_ranges_read_what_the_whole_file_gives(tmp_path, lines_per_range):
         assert pieces == whole, path.name
         checked += 1
     assert checked >= 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab被\r ", max_size=12), min_size=1, max_size=30),
+       ending=st.sampled_from(["", "\n", "\n\n"]), lines_per_range=st.integers(1, 7), block=st.integers(1, 40))
+def test_ranges_cut_in_blocks_are_the_lines_of_the_file(tmp_path_factory, lines, ending, lines_per_range, block):
+    """The cutter searches blocks of any size for newlines; its ranges hold, in order, the lines that iterating
+    the binary file gives, lines_per_range of them each (the last range the rest)."""
+    path = tmp_path_factory.mktemp("cut") / "lines.jsonl"
+    path.write_bytes(("\n".join(lines) + ending).encode("utf-8"))
+    with path.open("rb") as handle:
+        expected = list(handle)
+    ranges = list(_cut_line_ranges(path, lines_per_range, "utf-8", block))
+    data = path.read_bytes()
+    if not data:
+        assert ranges == [] and expected == []
+        return
+    assert ranges[0].start == 0 and ranges[-1].end == len(data)
+    got = []
+    for before, after in zip(ranges, ranges[1:]):
+        assert before.end == after.start
+    for byte_range in ranges:
+        piece = re.findall(rb"[^\n]*\n|[^\n]+\Z", data[byte_range.start:byte_range.end])
+        assert byte_range.first_line == len(got) + 1
+        assert len(piece) == lines_per_range or byte_range is ranges[-1]
+        got.extend(piece)
+    assert got == expected
 
 
 def test_a_single_json_document_or_an_empty_file_is_not_cut(tmp_path):

@@ -173,3 +173,25 @@ def test_numpy_and_pandas_counts_are_accepted():
         proportion_interval(float("nan"), 10)
     with pytest.raises(ValueError, match="whole number"):
         proportion_interval(True, 10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 10**7), share=st.floats(0, 1), alpha=st.sampled_from([0.01, 0.05, 0.1]))
+def test_clopper_pearson_agrees_with_statsmodels_beta(n, share, alpha):
+    """The exact limits are computed with scipy.special (no statsmodels import); statsmodels' "beta" is the reference."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = round(share * n)
+    iv = proportion_interval(k, n, "clopper-pearson", alpha)
+    low, high = proportion_confint(k, n, alpha=alpha, method="beta")
+    assert iv.low == pytest.approx(0.0 if k == 0 else float(low), rel=1e-12, abs=0)
+    assert iv.high == pytest.approx(1.0 if k == n else float(high), rel=1e-12, abs=0)
+
+
+def test_importing_intervals_does_not_import_statsmodels():
+    import subprocess
+    import sys
+
+    code = ("import sys, toolkit.intervals as i; i.proportion_interval(3, 40); "
+            "print(any(m.startswith('statsmodels') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -32,3 +32,50 @@ def test_document_ordinals_group_rows_of_one_document_wherever_they_are(tmp_path
     expected = {(i, j) for i in range(len(ids)) for j in range(len(ids)) if ids[i] == ids[j]}
     assert same == expected  # None rows are one document, "" another
     assert first_rows_of_documents(ordinals).sum() == pd.DataFrame({"d": ids}).drop_duplicates("d").shape[0] == 5
+
+
+def _documents(chunk: int, rows: int = 700) -> list[dict]:
+    return [{"id": f"c{chunk}-{i}", "text": f"第{chunk}批第{i}份判决书。" * 400, "source": "judge"} for i in range(rows)]
+
+
+def test_background_writing_gives_the_same_bytes_and_no_text_dictionary(tmp_path, monkeypatch):
+    """Row groups compressed in a thread (background=True) make the same file, row groups in order; the text column
+    carries no dictionary page (nearly every text is new), the short columns keep theirs."""
+    import toolkit.schema as schema
+    from toolkit.schema import DOCUMENT_FIELDS
+
+    monkeypatch.setattr(schema, "ROW_GROUP_ROWS", 1000)  # several row groups in flight one after another
+    paths = {}
+    for background in (False, True):
+        paths[background] = tmp_path / f"documents-{background}.parquet"
+        with TableWriter(paths[background], DOCUMENT_FIELDS, background=background) as writer:
+            for chunk in range(6):
+                writer.write_records(_documents(chunk))
+    assert paths[False].read_bytes() == paths[True].read_bytes()
+    metadata = pq.ParquetFile(paths[True]).metadata
+    assert metadata.num_row_groups == 3  # 1,400 rows each: a group closes at the first write past 1,000 rows
+    names = [metadata.schema.column(i).name for i in range(metadata.num_columns)]
+    group = metadata.row_group(0)
+    assert not group.column(names.index("text")).has_dictionary_page
+    assert group.column(names.index("source")).has_dictionary_page
+    assert pd.read_parquet(paths[True])["id"].tolist() == [f"c{c}-{i}" for c in range(6) for i in range(700)]
+
+
+def test_a_failing_background_write_is_raised_and_leaves_no_file(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq_module
+
+    from toolkit.schema import DOCUMENT_FIELDS
+
+    def broken(self, table, row_group_size=None):
+        raise OSError("disk full")
+
+    path = tmp_path / "documents.parquet"
+    monkeypatch.setattr(pq_module.ParquetWriter, "write_table", broken)
+    raised = None
+    try:
+        with TableWriter(path, DOCUMENT_FIELDS, background=True) as writer:
+            writer.write_records(_documents(0))
+    except OSError as exc:
+        raised = exc
+    assert raised is not None and "disk full" in str(raised)
+    assert not path.exists() and not list(tmp_path.glob(".*.tmp"))

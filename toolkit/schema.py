@@ -280,6 +280,7 @@ def _arrow_schema(fields: tuple[Field, ...]):
     return pa.schema([(f.name, types.get(f.kind, pa.string())) for f in fields])
 
 
+FREE_TEXT_COLUMNS = ("text",)  # long, nearly always distinct values: no parquet dictionary (TableWriter)
 ROW_GROUP_ROWS = 20000  # parquet row groups of TableWriter: at most this many rows...
 ROW_GROUP_BYTES = 32 << 20  # ...or about this many bytes (a row group of long texts closes early)
 
@@ -292,7 +293,8 @@ class TableWriter:
     Parquet row groups use one fixed Arrow schema (toolkit.schema kinds), so every chunk agrees.
     """
 
-    def __init__(self, path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS) -> None:
+    def __init__(self, path: str | Path, fields: tuple[Field, ...] = DEFENDANT_FIELDS, compression: str = "zstd",
+                 background: bool = False) -> None:
         self.path = Path(path)
         self.suffix = self.path.suffix.lower()
         if self.suffix not in TABLE_SUFFIXES:
@@ -310,9 +312,21 @@ class TableWriter:
             # min/max statistics only for scalar columns: on texts and JSON cells they cost up to kilobytes per
             # column per row group in the footer, which readers and the writer hold in memory whole
             statistics = [f.name for f in fields if f.kind in ("boolean", "integer", "number", "date")]
-            self._parquet = pq.ParquetWriter(self.tmp, self._schema, compression="zstd", write_statistics=statistics)
+            # dictionary pages only where values repeat: building one over texts and JSON cells, where nearly every
+            # value is new, cost more than the compression (a third of writing documents.parquet)
+            dictionary = [f.name for f in fields if f.kind not in ("list", "object") and f.name not in FREE_TEXT_COLUMNS]
+            self._parquet = pq.ParquetWriter(self.tmp, self._schema, compression=compression,
+                                             write_statistics=statistics, use_dictionary=dictionary)
             self._pending: list[Any] = []
             self._pending_rows = self._pending_bytes = 0
+            # background=True: a row group is encoded and compressed in a thread (pyarrow releases the GIL) while
+            # the caller gathers the next one; at most one is in flight
+            self._executor = None
+            self._in_flight = None
+            if background:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="judgstat-table-writer")
         else:
             self._handle = self.tmp.open("w", encoding="utf-8", newline="")
             if self.suffix == ".csv":
@@ -378,20 +392,48 @@ class TableWriter:
         if self._pending:
             import pyarrow as pa
 
-            self._parquet.write_table(pa.concat_tables(self._pending), row_group_size=max(self._pending_rows, 1))
+            group, rows = pa.concat_tables(self._pending), max(self._pending_rows, 1)
             self._pending, self._pending_rows, self._pending_bytes = [], 0, 0
+            if self._executor is None:
+                self._parquet.write_table(group, row_group_size=rows)
+            else:
+                self._wait()
+                self._in_flight = self._executor.submit(self._parquet.write_table, group, row_group_size=rows)
+
+    def _wait(self) -> None:
+        """Finish the row group in flight (background writing); its exception, if any, is raised here."""
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            in_flight.result()
+
+    def _stop_background(self) -> None:
+        if self._executor is not None:
+            try:
+                self._wait()
+            finally:
+                self._executor.shutdown(wait=True)
+                self._executor = None
 
     def close(self) -> None:
-        if self._parquet is not None:
-            self._flush()
-            self._parquet.close()
-        if self._handle is not None:
-            self._handle.close()
+        try:
+            if self._parquet is not None:
+                self._flush()
+                self._stop_background()
+                self._parquet.close()
+            if self._handle is not None:
+                self._handle.close()
+        except BaseException:
+            self.abort()  # a table that could not be finished never appears, nor does its temporary file stay
+            raise
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
             if self._parquet is not None:
+                try:
+                    self._stop_background()
+                except Exception:  # noqa: BLE001 - aborting already: the first error is the one reported
+                    pass
                 self._parquet.close()
             if self._handle is not None:
                 self._handle.close()

@@ -30,6 +30,9 @@ from toolkit.schema import DEFENDANT_FIELDS, DOCUMENT_FIELDS, TableWriter, iter_
 
 PARTIAL = ".partial"
 CHUNK_SIZE = 500
+# parts live only while a run lasts and are read back once by the reading process, whose time nothing
+# else shares: LZ4 decodes several times faster than zstd (the package's tables stay zstd)
+PART_COMPRESSION = "lz4"
 
 
 @dataclass(frozen=True)
@@ -120,11 +123,11 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             fill_text_hash(doc)
         keys = [digested_keys(*dedup_keys(doc)) for _, doc in payload]
         rows = parse_documents(payload)
-        with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS) as writer:
+        with parts.writing(docs_name) as path, TableWriter(path, PART_DOCUMENT_FIELDS, PART_COMPRESSION) as writer:
             writer.write_records([{**doc, "_doc_index": index} for index, doc in payload])
     else:
         rows = task.payload
-    with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS) as writer:
+    with parts.writing(defendants_name) as path, TableWriter(path, PART_DEFENDANT_FIELDS, PART_COMPRESSION) as writer:
         writer.write_records(rows)
     return ChunkResult(len(rows), keys, [*task.errors, *errors], read)
 
@@ -200,10 +203,14 @@ def build_dataset(
                 continue
             ranges = _line_ranges(unit, chunk_size) if read_ranges else None
             if ranges is not None:
-                for byte_range in ranges:
-                    result.has_documents = True
-                    yield attach(ChunkTask(_next_number(counter), str(part_dir), "range",
-                                           (unit, byte_range, loader_options or {})))
+                try:
+                    for byte_range in ranges:
+                        result.has_documents = True
+                        yield attach(ChunkTask(_next_number(counter), str(part_dir), "range",
+                                               (unit, byte_range, loader_options or {})))
+                except OSError as exc:  # the file went away or became unreadable while it was being cut
+                    pending.append(LoadError(unit.shown(str(unit.path)), None,
+                                             f"cannot read the rest of the file: {exc.strerror or exc}", unit.source.fmt))
                 continue
             chunk: list[tuple[int, dict[str, Any]]] = []
             for item in iter_documents(unit, **(loader_options or {})):
@@ -243,13 +250,14 @@ def _next_number(counter: dict) -> int:
     return number
 
 
-def _line_ranges(unit: Input, chunk_size: int) -> list[Any] | None:
-    """Byte ranges of a JSON Lines input whose loader reads ranges (toolkit.loaders.jsonlines.json_line_ranges),
-    else None: the input is then read here and its documents sent to the parse processes."""
+def _line_ranges(unit: Input, chunk_size: int) -> Iterator[Any] | None:
+    """Byte ranges of a JSON Lines input whose loader reads ranges (toolkit.loaders.jsonlines.iter_json_line_ranges),
+    given as they are cut so that parsing starts at once; else None: the input is then read here and its
+    documents sent to the parse processes."""
     import inspect
 
     from toolkit.loaders import loader_module
-    from toolkit.loaders.jsonlines import json_line_ranges
+    from toolkit.loaders.jsonlines import iter_json_line_ranges
 
     source = unit.source
     if unit.kind != LOADER or unit.origin is not None or source is None or source.fmt is None or not unit.path.is_file():
@@ -258,7 +266,7 @@ def _line_ranges(unit: Input, chunk_size: int) -> list[Any] | None:
     if module is None or "byte_range" not in inspect.signature(module.load).parameters:
         return None
     try:
-        return json_line_ranges(unit.path, chunk_size)
+        return iter_json_line_ranges(unit.path, chunk_size)
     except OSError:
         return None
 
@@ -326,79 +334,116 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
     return ChunkTask(number, str(part_dir), "table", rows)
 
 
+_COUNTERS = ("documents", "defendants", "filtered_out", "table_rows")
+
+
+class _Assembly:
+    """Stage 2 writing the package's two tables, one chunk at a time in reading order (`add_chunk`); `close()`
+    publishes them, `abort()` removes them and puts the result's counters back as they were."""
+
+    def __init__(self, result: BuildResult, parts: PartStore, filter: Filter, pseudonymiser: Any = None) -> None:
+        out = result.out_dir
+        self.result, self.parts, self.filter, self.pseudonymiser = result, parts, filter, pseudonymiser
+        self._counters = {name: getattr(result, name) for name in _COUNTERS}
+        # both tables compress their row groups in background threads while the next parts are read
+        # whether the inputs hold documents is known only once they are read: close() drops an empty store
+        self.documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS, background=True)
+        self.defendants_writer = TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS, background=True)
+
+    def close(self) -> None:
+        try:
+            self.defendants_writer.close()
+        finally:
+            if self.result.has_documents:
+                self.documents_writer.close()
+            else:
+                self.documents_writer.abort()
+
+    def abort(self) -> None:
+        for writer in (self.defendants_writer, self.documents_writer):
+            writer.abort()
+        for name, value in self._counters.items():
+            setattr(self.result, name, value)
+
+    def add_chunk(self, number: int, offset: int, dedup: Any) -> None:
+        """Chunk `number`'s kept documents and rows. A part numbers its documents within the chunk; `offset` turns
+        those numbers into reading-order ones (the StreamDeduplicator's, which `dedup` answers for)."""
+        result, parts, filter, pseudonymiser = self.result, self.parts, self.filter, self.pseudonymiser
+        docs_name, defendants_name = part_names(number)
+        new_ids: dict[int, str] = {}
+        documents: list[tuple[int, dict[str, Any]]] = []
+        arrow_docs = None  # without pseudonymising, documents are copied as Arrow columns (texts never decoded)
+        with parts.reading(docs_name) as docs_path:
+            if docs_path is not None and pseudonymiser is None:
+                arrow_docs = _kept_documents_arrow(docs_path, dedup, new_ids, offset)
+            for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None and arrow_docs is None else ():
+                frame = frame.astype(object).where(frame.notna(), None)
+                for doc in frame.to_dict(orient="records"):
+                    index = int(doc.pop("_doc_index")) + offset
+                    if dedup.needs_details(index):
+                        dedup.note_details(index, doc)
+                    if dedup.kept(index):
+                        doc["id"] = new_ids[index] = dedup.unique_id(index, doc["id"])
+                        documents.append((index, doc))
+        kept_docs: set[int] = set()
+        rows = []
+        arrow_rows = None
+        with parts.reading(defendants_name) as defendants_path:
+            if defendants_path is None:
+                raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
+            if pseudonymiser is None:
+                arrow_rows, kept_docs = _kept_defendants_arrow(defendants_path, new_ids, filter, result, offset)
+                frames = []
+            else:
+                frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
+        for frame in frames:
+            frame = frame.astype(object).where(frame.notna(), None)
+            for row in frame.to_dict(orient="records"):
+                index = int(row.pop("_doc_index"))
+                if index >= 0:
+                    index += offset
+                    if index not in new_ids:
+                        continue  # a duplicate document's defendants
+                    row["doc_id"] = new_ids[index]
+                else:
+                    result.table_rows += 1
+                if not filter.keeps(row):
+                    result.filtered_out += 1
+                    continue
+                kept_docs.add(index)
+                rows.append((index, row))
+        kept = [(index, doc) for index, doc in documents if index in kept_docs]
+        if pseudonymiser is not None:
+            rows, kept = pseudonymise_chunk(pseudonymiser, rows, kept)
+        if arrow_rows is not None:
+            self.defendants_writer.write_arrow(arrow_rows)
+            result.defendants += arrow_rows.num_rows
+        else:
+            self.defendants_writer.write_records([row for _, row in rows])
+            result.defendants += len(rows)
+        if arrow_docs is not None:
+            import pyarrow as pa
+
+            table, indices = arrow_docs
+            positions = [j for j, index in enumerate(indices) if index in kept_docs]
+            self.documents_writer.write_arrow(table.take(pa.array(positions, pa.int64())))
+            result.documents += len(positions)
+        else:
+            self.documents_writer.write_records([doc for _, doc in kept])
+            result.documents += len(kept)
+
+
 def _assemble(result: BuildResult, parts: PartStore, dedup: StreamDeduplicator, filter: Filter,
               pseudonymiser: Any = None, offsets: list[int] | None = None) -> None:
-    """Stage 2. A part numbers its documents within the chunk; `offsets[n]` turns chunk n's numbers into
-    reading-order ones (the StreamDeduplicator's)."""
-    out = result.out_dir
-    documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS) if result.has_documents else None
-    with TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS) as defendants_writer:
+    """Stage 2 once every key is in: `offsets[n]` is chunk n's first reading-order number."""
+    assembly = _Assembly(result, parts, filter, pseudonymiser)
+    try:
         for number in range(result.chunks):
-            offset = offsets[number] if offsets else 0
-            docs_name, defendants_name = part_names(number)
-            new_ids: dict[int, str] = {}
-            documents: list[dict[str, Any]] = []
-            arrow_docs = None  # without pseudonymising, documents are copied as Arrow columns (texts never decoded)
-            with parts.reading(docs_name) as docs_path:
-                if docs_path is not None and pseudonymiser is None:
-                    arrow_docs = _kept_documents_arrow(docs_path, dedup, new_ids, offset)
-                for frame in iter_table(docs_path, PART_DOCUMENT_FIELDS) if docs_path is not None and arrow_docs is None else ():
-                    frame = frame.astype(object).where(frame.notna(), None)
-                    for doc in frame.to_dict(orient="records"):
-                        index = int(doc.pop("_doc_index")) + offset
-                        if dedup.needs_details(index):
-                            dedup.note_details(index, doc)
-                        if dedup.kept(index):
-                            doc["id"] = new_ids[index] = dedup.unique_id(index, doc["id"])
-                            documents.append((index, doc))
-            kept_docs: set[int] = set()
-            rows = []
-            arrow_rows = None
-            with parts.reading(defendants_name) as defendants_path:
-                if defendants_path is None:
-                    raise FileNotFoundError(f"{parts.location}: part {defendants_name} is missing")
-                if pseudonymiser is None:
-                    arrow_rows, kept_docs = _kept_defendants_arrow(defendants_path, new_ids, filter, result, offset)
-                    frames = []
-                else:
-                    frames = list(iter_table(defendants_path, PART_DEFENDANT_FIELDS))  # one chunk's rows
-            for frame in frames:
-                frame = frame.astype(object).where(frame.notna(), None)
-                for row in frame.to_dict(orient="records"):
-                    index = int(row.pop("_doc_index"))
-                    if index >= 0:
-                        index += offset
-                        if index not in new_ids:
-                            continue  # a duplicate document's defendants
-                        row["doc_id"] = new_ids[index]
-                    else:
-                        result.table_rows += 1
-                    if not filter.keeps(row):
-                        result.filtered_out += 1
-                        continue
-                    kept_docs.add(index)
-                    rows.append((index, row))
-            kept = [(index, doc) for index, doc in documents if index in kept_docs]
-            if pseudonymiser is not None:
-                rows, kept = pseudonymise_chunk(pseudonymiser, rows, kept)
-            if arrow_rows is not None:
-                defendants_writer.write_arrow(arrow_rows)
-                result.defendants += arrow_rows.num_rows
-            else:
-                defendants_writer.write_records([row for _, row in rows])
-                result.defendants += len(rows)
-            if documents_writer is not None and arrow_docs is not None:
-                import pyarrow as pa
-
-                table, indices = arrow_docs
-                positions = [j for j, index in enumerate(indices) if index in kept_docs]
-                documents_writer.write_arrow(table.take(pa.array(positions, pa.int64())))
-                result.documents += len(positions)
-            elif documents_writer is not None:
-                documents_writer.write_records([doc for _, doc in kept])
-                result.documents += len(kept)
-    if documents_writer is not None:
-        documents_writer.close()
+            assembly.add_chunk(number, offsets[number] if offsets else 0, dedup)
+    except BaseException:
+        assembly.abort()
+        raise
+    assembly.close()
     result.duplicates = dedup.duplicate_rows()
     result.renamed = dedup.renamed
 

@@ -84,24 +84,40 @@ def json_line_ranges(path: Path, lines_per_range: int) -> list[LineRange] | None
     decode them; None where the file is not read line by line (empty, one JSON document, UTF-16), so the
     caller reads it whole with iter_json_objects. One pass over the bytes (plus one more to choose the
     encoding when a line is not UTF-8), never the decoded records."""
+    ranges = iter_json_line_ranges(path, lines_per_range)
+    return None if ranges is None else list(ranges)
+
+
+def iter_json_line_ranges(path: Path, lines_per_range: int, block_bytes: int = 1 << 24) -> Iterator[LineRange] | None:
+    """json_line_ranges() as it is read: the encoding is chosen first (a pass over the file), then each range is
+    given as soon as its last line is found, so the first ranges can be parsed while the rest is being cut.
+    Lines end at b"\\n", as when a binary file is iterated; the bytes are searched in blocks, never split into lines."""
+    if lines_per_range < 1:
+        raise ValueError(f"lines_per_range must be at least 1, got {lines_per_range}")
     if _is_blank(path) or _starts_like_document(path):
         return None
     encoding = file_encoding(path)
     if encoding == "utf-16":
         return None
+    return _cut_line_ranges(path, lines_per_range, encoding, block_bytes)
+
+
+def _cut_line_ranges(path: Path, lines_per_range: int, encoding: str, block_bytes: int) -> Iterator[LineRange]:
     with path.open("rb") as handle:
-        ranges: list[LineRange] = []
-        start = position = 0
-        first = number = 1
-        for raw in handle:
-            position += len(raw)
-            if number - first + 1 >= lines_per_range:
-                ranges.append(LineRange(start, position, first, encoding))
-                start, first = position, number + 1
-            number += 1
-        if position > start:
-            ranges.append(LineRange(start, position, first, encoding))
-    return ranges
+        start = offset = 0  # byte offset of the open range; of the block's first byte
+        first = 1  # the open range's first line
+        lines = 0  # lines in the open range so far
+        while block := handle.read(block_bytes):
+            position = 0
+            while (newline := block.find(b"\n", position)) >= 0:
+                position = newline + 1
+                lines += 1
+                if lines == lines_per_range:
+                    yield LineRange(start, offset + position, first, encoding)
+                    start, first, lines = offset + position, first + lines, 0
+            offset += len(block)
+        if offset > start:  # the last lines, the very last one without a newline
+            yield LineRange(start, offset, first, encoding)
 
 
 def _range_lines(path: Path, byte_range: LineRange) -> Iterator[DecodedLine]:
