@@ -105,3 +105,24 @@ def test_ranges_and_documents_give_the_same_package(tmp_path, monkeypatch):
         assert filecmp.cmp(by_range / name, by_documents / name, shallow=False), name
     errors = (by_range / "errors.csv").read_text(encoding="utf-8")
     assert "awkward.jsonl,4,truncated JSON" in errors and "awkward.jsonl,6,line is not a JSON object" in errors
+
+
+def test_a_file_that_cannot_be_read_to_its_end_is_an_errors_row(tmp_path, monkeypatch):
+    """The ranges are cut while the first ones are parsed: if the file fails part-way, what was cut is kept and the
+    rest is a row of the errors table naming the file, not a traceback."""
+    from toolkit.loaders import jsonlines
+
+    source = awkward_file(tmp_path)
+    cut = jsonlines._cut_line_ranges
+
+    def failing(path, lines_per_range, encoding, block_bytes):
+        ranges = cut(path, lines_per_range, encoding, block_bytes)
+        yield next(ranges)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(jsonlines, "_cut_line_ranges", failing)
+    package = build(tmp_path / "package", [source])
+    errors = (package / "errors.csv").read_text(encoding="utf-8")
+    assert "awkward.jsonl,,cannot read the rest of the file: Input/output error" in errors
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["judgstat"]["counts"]["records_read"] == 2  # the first range: 3 lines, one of them blank
