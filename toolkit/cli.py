@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -60,8 +61,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def prefer_jemalloc() -> None:
+    """Arrow's jemalloc memory pool for this process and the ones it starts (parse processes, Dask workers), unless
+    ARROW_DEFAULT_MEMORY_POOL is set already. Linux only, where pyarrow's wheels carry jemalloc. Against the default
+    (mimalloc), `judgstat dataset` on 10,000 judgments ran 10-13% faster with 50 MB less peak memory
+    (benchmarks/README.md, "Arrow's memory pool"); it takes effect only if pyarrow is not imported yet."""
+    if sys.platform.startswith("linux"):
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    prefer_jemalloc()
     command = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(command if command in SUBCOMMANDS else None)
     args = parser.parse_args(argv)
