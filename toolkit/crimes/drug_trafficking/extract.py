@@ -39,6 +39,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import lcm
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -302,8 +303,12 @@ def _role(text: str, sentence_start: int, start: int) -> str:
 
 def _role_before(text: str, window: int, start: int) -> str | None:
     """The role given by the last act in text[window:start], None without one."""
-    last_seizure = max((m.end() for m in _SEIZURE.finditer(text, window, start)), default=-1)
-    last_other = max((m.end() for m in _OTHER_ACT.finditer(text, window, start)), default=-1)
+    # matches of finditer do not overlap, so the last one ends last
+    last_seizure = last_other = -1
+    for m in _SEIZURE.finditer(text, window, start):
+        last_seizure = m.end()
+    for m in _OTHER_ACT.finditer(text, window, start):
+        last_other = m.end()
     if last_seizure < 0 and last_other < 0:
         return None
     if last_other > last_seizure:
@@ -626,7 +631,7 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
     facts_only = _without_repeats(facts)
     restated = [w for w in weights if w.in_conclusion]
     if facts_only and restated:
-        high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
+        high = _sum_grams(facts_only) * Fraction(1001, 1000)
         low = max(w.grams for w in facts_only) * Fraction(999, 1000)
         plausible = [w for w in restated if low <= w.grams <= high]
         if plausible:
@@ -674,7 +679,7 @@ def _choose_part(weights: list[WeightMention], min_parts: int = 1) -> tuple[Frac
             best = max(grand or totals, key=lambda w: w.grams)
             return best.grams, "stated_total", basis, [best]
         largest = max(totals, key=lambda w: w.grams)
-        others = sum((w.grams for w in totals if w is not largest), Fraction(0))
+        others = _sum_grams([w for w in totals if w is not largest])
         if largest.grams * Fraction(95, 100) <= others <= largest.grams * Fraction(1001, 1000):
             return largest.grams, "stated_total", basis, [largest]
         return largest.grams + others, "sum_of_totals", basis, totals
@@ -683,7 +688,7 @@ def _choose_part(weights: list[WeightMention], min_parts: int = 1) -> tuple[Frac
     covering = _largest_covering(weights) if len(weights) > min_parts else None
     if covering is not None:
         return covering.grams, "largest_covers_rest", basis, [covering]
-    return sum((w.grams for w in weights), Fraction(0)), "sum", basis, weights
+    return _sum_grams(weights), "sum", basis, weights
 
 
 def _largest_covering(weights: list[WeightMention]) -> WeightMention | None:
@@ -693,11 +698,25 @@ def _largest_covering(weights: list[WeightMention]) -> WeightMention | None:
     if largest.listed:
         return None
     rest = [w for w in weights if w is not largest]
-    rest_sum = sum((w.grams for w in rest), Fraction(0))
+    rest_sum = _sum_grams(rest)
     if rest and all(w.grams < largest.grams for w in rest) and \
             largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
         return largest
     return None
+
+
+def _sum_grams(weights: Iterable[WeightMention]) -> Fraction:
+    """The exact sum of the weights' grams, added as integers over a common denominator: one Fraction is built
+    instead of one per addition (this sum runs several times per drug)."""
+    numerator, denominator = 0, 1
+    for w in weights:
+        top, bottom = w.grams.numerator, w.grams.denominator
+        if bottom != denominator:
+            common = lcm(denominator, bottom)
+            numerator *= common // denominator
+            denominator = common
+        numerator += top * (denominator // bottom)
+    return Fraction(numerator, denominator)
 
 
 def _without_repeats(weights: list[WeightMention]) -> list[WeightMention]:
