@@ -47,6 +47,7 @@ from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
 from toolkit.extract.prefilter import LiteralScan, Requirement, may_match, met, plan_search, required_literals
+from toolkit.extract.textspan import for_last_text
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -497,19 +498,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
         notes.append(f"text cut at {MAX_CHARS} characters (of {len(text)})")
         text = text[:MAX_CHARS]
     (drug_re, lookup), weight_re, (cue_table, min_count, count_flag) = _patterns(rules)
-    begin, end, section = _section(text)
+    section, every_sentence, with_drug, with_weight, cues_by_sentence = _scan(text, rules.version)
     others = _co_defendants(text, defendant, co_defendants)
-    every_sentence = _sentences(text, begin, end)
-    starts = [s for s, _ in every_sentence]
-    with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
-    with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
-    cues_by_sentence: dict[int, list[_Cue]] = {}
-    present = _cue_literals(rules.version, cue_table)(text, begin, every_sentence[-1][1]) if every_sentence else frozenset()
-    for cue in cue_table:
-        if not every_sentence or not met(cue.requires, present):
-            continue  # a literal every match needs is absent
-        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts)):
-            cues_by_sentence.setdefault(index, []).append(cue)
     sentences, kept = [], []
     for index in sorted(with_drug | with_weight | cues_by_sentence.keys()):  # the others have nothing to read
         s, e = every_sentence[index]
@@ -606,6 +596,27 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     return DrugExtraction(defendant, section, tuple(quantities), tuple(m for m in mentions if m.drug is None),
                           tuple(mentions), tuple(weights),
                           tuple((c.start, c.end) for c in cues if c.flag == "multiple_sales"), tuple(notes), tuple(cues))
+
+
+@for_last_text
+def _scan(text: str, version: str) -> tuple[str, list[tuple[int, int]], set[int], set[int], dict[int, list[_Cue]]]:
+    """What extract_drug_facts reads whatever the defendant, so co-defendants share it: the section, its sentences, and
+    the indices of those that hold a drug name, a weight, and each circumstance cue. `version` names the rules whose
+    patterns _patterns has compiled."""
+    (drug_re, _lookup), weight_re, (cue_table, _min_count, _count_flag) = _CACHE[version]
+    begin, end, section = _section(text)
+    every_sentence = _sentences(text, begin, end)
+    starts = [s for s, _ in every_sentence]
+    with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
+    with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
+    cues_by_sentence: dict[int, list[_Cue]] = {}
+    present = _cue_literals(version, cue_table)(text, begin, every_sentence[-1][1]) if every_sentence else frozenset()
+    for cue in cue_table:
+        if not every_sentence or not met(cue.requires, present):
+            continue  # a literal every match needs is absent
+        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts)):
+            cues_by_sentence.setdefault(index, []).append(cue)
+    return section, every_sentence, with_drug, with_weight, cues_by_sentence
 
 
 def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
