@@ -47,7 +47,7 @@ from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
 from toolkit.extract.prefilter import LiteralScan, Requirement, may_match, met, plan_search, required_literals
-from toolkit.extract.textspan import for_last_text
+from toolkit.extract.textspan import FirstOf, for_last_text
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -65,6 +65,7 @@ GRAND_WINDOW = 30
 MARKER_WINDOW = 8  # characters before a weight searched for 净重/毛重/共 …
 
 _COURT_START = ("经审理查明", "审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
+_FIRST_COURT_START = FirstOf(_COURT_START, cores=("查明", "经审理"))
 _PROSECUTION_START = ("指控", "起诉书")
 _SENTENCE_END = "。；;！!？?\n"
 # Lookaheads and end anchors could make a match inside a sentence fail on the longer text that follows it, which
@@ -397,9 +398,9 @@ def _cues_in(text: str, s: int, e: int, cues: tuple[_Cue, ...], min_count: int, 
 
 def _section(text: str) -> tuple[int, int, str]:
     """The court's findings where the text has them (after the allegation), else the whole text."""
-    starts = [i for i in (text.find(marker) for marker in _COURT_START) if i >= 0]
-    if starts:
-        return min(starts), len(text), "court_findings"
+    first = _FIRST_COURT_START(text)
+    if first is not None:
+        return first[0], len(text), "court_findings"
     return 0, len(text), "whole_text"
 
 
