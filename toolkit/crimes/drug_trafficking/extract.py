@@ -47,7 +47,7 @@ from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
 from toolkit.extract.prefilter import LiteralScan, Requirement, may_match, met, plan_search, required_literals
-from toolkit.extract.textspan import FirstOf, for_last_text
+from toolkit.extract.textspan import FirstOf, bounds_around, for_last_text
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -281,9 +281,7 @@ def _patterns(rules: Rules):
 
 
 def _requested(text: str, start: int) -> bool:
-    begin = start
-    while begin > 0 and start - begin < REQUEST_WINDOW and text[begin - 1] not in _CLAUSE_END:
-        begin -= 1
+    begin = bounds_around(text, start, _CLAUSE_END, max(0, start - REQUEST_WINDOW), start)[0]  # the clause so far
     return bool(_REQUESTED.search(text, begin, start))
 
 
@@ -292,9 +290,7 @@ def _role(text: str, sentence_start: int, start: int) -> str:
     role = _role_before(text, max(sentence_start, start - ROLE_WINDOW), start)
     if role is not None:
         return role
-    stop = start
-    while stop < len(text) and stop - start < ROLE_AFTER_WINDOW and text[stop] not in _CLAUSE_END:
-        stop += 1
+    stop = bounds_around(text, start, _CLAUSE_END, start, min(len(text), start + ROLE_AFTER_WINDOW))[1]
     seizure, other = _SEIZURE.search(text, start, stop), _OTHER_ACT.search(text, start, stop)
     if other and (seizure is None or other.start() < seizure.start()):
         return "other"
@@ -578,7 +574,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
             list_marker = _marker(text, first.start)
             for w in group:
                 grand = bool(_GRAND.search(text, max(s, w.start - GRAND_WINDOW), w.start))
-                weights.append(WeightMention(w.grams, w.text, w.start, w.end, _marker(text, w.start) or list_marker,
+                marker = list_marker if w is first else _marker(text, w.start) or list_marker
+                weights.append(WeightMention(w.grams, w.text, w.start, w.end, marker,
                                              drug, how, conclusion, grand, _requested(text, w.start),
                                              _precise(w.number), _role(text, s, w.start), w.approximate, w.listed))
     quantities = []
