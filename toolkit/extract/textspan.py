@@ -98,12 +98,15 @@ def last_of(text: str, words: tuple[str, ...]) -> tuple[int, int] | None:
 
 
 FEW_STOPS = 3  # up to this many stop characters, a str.rfind and a str.find per stop beat two regex searches
+# The regex way reverses a copy of text[low:position], whereas str.rfind stops at the nearest stop: it is used for
+# windows up to this long (sentence and clause windows are 30-300 characters).
+MAX_REVERSED = 400
 _STOP_SEARCH: dict[str, Callable[..., Any]] = {}  # stops -> search of a class of them, compiled once
 
 
 def bounds_around(text: str, position: int, stops: str, low: int, high: int) -> tuple[int, int]:
     """[start, end) of the run without any of `stops` that holds `position`, inside [low, high)."""
-    if len(stops) > FEW_STOPS and 0 <= low and 0 <= position <= len(text) and 0 <= high:
+    if len(stops) > FEW_STOPS and 0 <= low and 0 <= position <= len(text) and 0 <= high and position - low <= MAX_REVERSED:
         search = _STOP_SEARCH.get(stops)
         if search is None:
             search = _STOP_SEARCH[stops] = re.compile("[" + "".join(map(re.escape, stops)) + "]").search
