@@ -16,16 +16,27 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from toolkit.extract import Extracted
-from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, bounds_around, find_all, first_of, for_last_text, last_of
+from toolkit.extract.textspan import (
+    OPERATIVE_MARKERS,
+    PSEUDONYM,
+    FirstOf,
+    bounds_around,
+    find_all,
+    for_last_text,
+    last_of,
+)
 
 T = TypeVar("T")
 CJK = "\u4e00-\u9fff"
 
 # ---------------------------------------------------------------- document regions
 
-# Section markers, located with str.find (several times faster here than a regex alternation).
+# Section markers, located with str.find (several times faster here than a regex alternation), through the words
+# they share (textspan.FirstOf: a text without findings costs two scans, not five).
 _FINDINGS_START = ("审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
 _REASONING_START = ("本院认为", "法院认为", "审理认为")
+_FIRST_FINDINGS = FirstOf(_FINDINGS_START, cores=("查明", "经审理"))
+_FIRST_REASONING = FirstOf(_REASONING_START, cores=("认为",))
 _APPENDIX_START = re.compile(r"附[：:]?(?:本判决|本裁定|本案)?(?:所?适用的?|相关的?)?(?:法律|法条|条文)|附[：:]")
 SENTENCE_END = "。；;！!？?\n"
 CLAUSE_END = SENTENCE_END + "，,"
@@ -44,13 +55,13 @@ def document_sections(text: str) -> Regions:
     appendix = _APPENDIX_START.search(text, operative[1] if operative else 0)
     end = appendix.start() if appendix else len(text)
     operative_at = operative[0] if operative else end
-    findings_at = first_of(text, _FINDINGS_START)
-    reasoning_at = first_of(text, _REASONING_START)
+    findings_at = _FIRST_FINDINGS(text)
+    reasoning_at = _FIRST_REASONING(text)
     findings = reasoning = None
     if findings_at is not None:
         next_reasoning = reasoning_at  # the first 本院认为 after the findings, when it is the first of all
         if reasoning_at is not None and reasoning_at[0] < findings_at[1]:
-            next_reasoning = first_of(text, _REASONING_START, findings_at[1])
+            next_reasoning = _FIRST_REASONING(text, findings_at[1])
         stop = next_reasoning[0] if next_reasoning else operative_at
         findings = (findings_at[0], max(stop, findings_at[1]))
     if reasoning_at is not None:

@@ -39,6 +39,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import lcm
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -46,6 +47,7 @@ from toolkit.crimes.drug_trafficking.quantities import exact_number
 from toolkit.crimes.drug_trafficking.rules import Rules, load_rules
 from toolkit.crimes.drug_trafficking.standards import DrugFacts
 from toolkit.extract.prefilter import LiteralScan, Requirement, may_match, met, plan_search, required_literals
+from toolkit.extract.textspan import FirstOf, bounds_around, for_last_text
 from toolkit.numerals import NUMBER_PATTERN, parse_number
 
 CUES_PATH = Path(__file__).with_name("circumstance_cues.json")
@@ -63,6 +65,7 @@ GRAND_WINDOW = 30
 MARKER_WINDOW = 8  # characters before a weight searched for 净重/毛重/共 …
 
 _COURT_START = ("经审理查明", "审理查明", "本院查明", "法院查明", "经审理认定", "经审理，")
+_FIRST_COURT_START = FirstOf(_COURT_START, cores=("查明", "经审理"))
 _PROSECUTION_START = ("指控", "起诉书")
 _SENTENCE_END = "。；;！!？?\n"
 # Lookaheads and end anchors could make a match inside a sentence fail on the longer text that follows it, which
@@ -278,9 +281,7 @@ def _patterns(rules: Rules):
 
 
 def _requested(text: str, start: int) -> bool:
-    begin = start
-    while begin > 0 and start - begin < REQUEST_WINDOW and text[begin - 1] not in _CLAUSE_END:
-        begin -= 1
+    begin = bounds_around(text, start, _CLAUSE_END, max(0, start - REQUEST_WINDOW), start)[0]  # the clause so far
     return bool(_REQUESTED.search(text, begin, start))
 
 
@@ -289,9 +290,7 @@ def _role(text: str, sentence_start: int, start: int) -> str:
     role = _role_before(text, max(sentence_start, start - ROLE_WINDOW), start)
     if role is not None:
         return role
-    stop = start
-    while stop < len(text) and stop - start < ROLE_AFTER_WINDOW and text[stop] not in _CLAUSE_END:
-        stop += 1
+    stop = bounds_around(text, start, _CLAUSE_END, start, min(len(text), start + ROLE_AFTER_WINDOW))[1]
     seizure, other = _SEIZURE.search(text, start, stop), _OTHER_ACT.search(text, start, stop)
     if other and (seizure is None or other.start() < seizure.start()):
         return "other"
@@ -302,8 +301,12 @@ def _role(text: str, sentence_start: int, start: int) -> str:
 
 def _role_before(text: str, window: int, start: int) -> str | None:
     """The role given by the last act in text[window:start], None without one."""
-    last_seizure = max((m.end() for m in _SEIZURE.finditer(text, window, start)), default=-1)
-    last_other = max((m.end() for m in _OTHER_ACT.finditer(text, window, start)), default=-1)
+    # matches of finditer do not overlap, so the last one ends last
+    last_seizure = last_other = -1
+    for m in _SEIZURE.finditer(text, window, start):
+        last_seizure = m.end()
+    for m in _OTHER_ACT.finditer(text, window, start):
+        last_other = m.end()
     if last_seizure < 0 and last_other < 0:
         return None
     if last_other > last_seizure:
@@ -391,9 +394,9 @@ def _cues_in(text: str, s: int, e: int, cues: tuple[_Cue, ...], min_count: int, 
 
 def _section(text: str) -> tuple[int, int, str]:
     """The court's findings where the text has them (after the allegation), else the whole text."""
-    starts = [i for i in (text.find(marker) for marker in _COURT_START) if i >= 0]
-    if starts:
-        return min(starts), len(text), "court_findings"
+    first = _FIRST_COURT_START(text)
+    if first is not None:
+        return first[0], len(text), "court_findings"
     return 0, len(text), "whole_text"
 
 
@@ -492,19 +495,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
         notes.append(f"text cut at {MAX_CHARS} characters (of {len(text)})")
         text = text[:MAX_CHARS]
     (drug_re, lookup), weight_re, (cue_table, min_count, count_flag) = _patterns(rules)
-    begin, end, section = _section(text)
+    section, every_sentence, with_drug, with_weight, cues_by_sentence = _scan(text, rules.version)
     others = _co_defendants(text, defendant, co_defendants)
-    every_sentence = _sentences(text, begin, end)
-    starts = [s for s, _ in every_sentence]
-    with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
-    with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
-    cues_by_sentence: dict[int, list[_Cue]] = {}
-    present = _cue_literals(rules.version, cue_table)(text, begin, every_sentence[-1][1]) if every_sentence else frozenset()
-    for cue in cue_table:
-        if not every_sentence or not met(cue.requires, present):
-            continue  # a literal every match needs is absent
-        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts)):
-            cues_by_sentence.setdefault(index, []).append(cue)
     sentences, kept = [], []
     for index in sorted(with_drug | with_weight | cues_by_sentence.keys()):  # the others have nothing to read
         s, e = every_sentence[index]
@@ -582,7 +574,8 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
             list_marker = _marker(text, first.start)
             for w in group:
                 grand = bool(_GRAND.search(text, max(s, w.start - GRAND_WINDOW), w.start))
-                weights.append(WeightMention(w.grams, w.text, w.start, w.end, _marker(text, w.start) or list_marker,
+                marker = list_marker if w is first else _marker(text, w.start) or list_marker
+                weights.append(WeightMention(w.grams, w.text, w.start, w.end, marker,
                                              drug, how, conclusion, grand, _requested(text, w.start),
                                              _precise(w.number), _role(text, s, w.start), w.approximate, w.listed))
     quantities = []
@@ -601,6 +594,27 @@ def extract_drug_facts(text: str, defendant: str | None = None, co_defendants: I
     return DrugExtraction(defendant, section, tuple(quantities), tuple(m for m in mentions if m.drug is None),
                           tuple(mentions), tuple(weights),
                           tuple((c.start, c.end) for c in cues if c.flag == "multiple_sales"), tuple(notes), tuple(cues))
+
+
+@for_last_text
+def _scan(text: str, version: str) -> tuple[str, list[tuple[int, int]], set[int], set[int], dict[int, list[_Cue]]]:
+    """What extract_drug_facts reads whatever the defendant, so co-defendants share it: the section, its sentences, and
+    the indices of those that hold a drug name, a weight, and each circumstance cue. `version` names the rules whose
+    patterns _patterns has compiled."""
+    (drug_re, _lookup), weight_re, (cue_table, _min_count, _count_flag) = _CACHE[version]
+    begin, end, section = _section(text)
+    every_sentence = _sentences(text, begin, end)
+    starts = [s for s, _ in every_sentence]
+    with_drug = _holding_sentences(drug_re, text, every_sentence, starts)
+    with_weight = _holding_sentences(weight_re, text, every_sentence, starts)
+    cues_by_sentence: dict[int, list[_Cue]] = {}
+    present = _cue_literals(version, cue_table)(text, begin, every_sentence[-1][1]) if every_sentence else frozenset()
+    for cue in cue_table:
+        if not every_sentence or not met(cue.requires, present):
+            continue  # a literal every match needs is absent
+        for index in sorted(_holding_sentences(cue.pattern, text, every_sentence, starts)):
+            cues_by_sentence.setdefault(index, []).append(cue)
+    return section, every_sentence, with_drug, with_weight, cues_by_sentence
 
 
 def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[WeightMention]] | None:
@@ -626,7 +640,7 @@ def _choose(weights: list[WeightMention]) -> tuple[Fraction, str, str, list[Weig
     facts_only = _without_repeats(facts)
     restated = [w for w in weights if w.in_conclusion]
     if facts_only and restated:
-        high = sum((w.grams for w in facts_only), Fraction(0)) * Fraction(1001, 1000)
+        high = _sum_grams(facts_only) * Fraction(1001, 1000)
         low = max(w.grams for w in facts_only) * Fraction(999, 1000)
         plausible = [w for w in restated if low <= w.grams <= high]
         if plausible:
@@ -674,7 +688,7 @@ def _choose_part(weights: list[WeightMention], min_parts: int = 1) -> tuple[Frac
             best = max(grand or totals, key=lambda w: w.grams)
             return best.grams, "stated_total", basis, [best]
         largest = max(totals, key=lambda w: w.grams)
-        others = sum((w.grams for w in totals if w is not largest), Fraction(0))
+        others = _sum_grams([w for w in totals if w is not largest])
         if largest.grams * Fraction(95, 100) <= others <= largest.grams * Fraction(1001, 1000):
             return largest.grams, "stated_total", basis, [largest]
         return largest.grams + others, "sum_of_totals", basis, totals
@@ -683,7 +697,7 @@ def _choose_part(weights: list[WeightMention], min_parts: int = 1) -> tuple[Frac
     covering = _largest_covering(weights) if len(weights) > min_parts else None
     if covering is not None:
         return covering.grams, "largest_covers_rest", basis, [covering]
-    return sum((w.grams for w in weights), Fraction(0)), "sum", basis, weights
+    return _sum_grams(weights), "sum", basis, weights
 
 
 def _largest_covering(weights: list[WeightMention]) -> WeightMention | None:
@@ -693,11 +707,25 @@ def _largest_covering(weights: list[WeightMention]) -> WeightMention | None:
     if largest.listed:
         return None
     rest = [w for w in weights if w is not largest]
-    rest_sum = sum((w.grams for w in rest), Fraction(0))
+    rest_sum = _sum_grams(rest)
     if rest and all(w.grams < largest.grams for w in rest) and \
             largest.grams * Fraction(95, 100) <= rest_sum <= largest.grams * Fraction(1001, 1000):
         return largest
     return None
+
+
+def _sum_grams(weights: Iterable[WeightMention]) -> Fraction:
+    """The exact sum of the weights' grams, added as integers over a common denominator: one Fraction is built
+    instead of one per addition (this sum runs several times per drug)."""
+    numerator, denominator = 0, 1
+    for w in weights:
+        top, bottom = w.grams.numerator, w.grams.denominator
+        if bottom != denominator:
+            common = lcm(denominator, bottom)
+            numerator *= common // denominator
+            denominator = common
+        numerator += top * (denominator // bottom)
+    return Fraction(numerator, denominator)
 
 
 def _without_repeats(weights: list[WeightMention]) -> list[WeightMention]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from toolkit.extract import Extracted
 from toolkit.extract.facts import (
@@ -30,6 +30,7 @@ from toolkit.extract.facts import (
     party_names,
     sentence_bounds,
 )
+from toolkit.extract.prefilter import plan_search
 from toolkit.extract.textspan import for_last_text
 from toolkit.numerals import GROUPED_DIGITS_PATTERN, parse_number
 
@@ -207,6 +208,9 @@ _GAINS = re.compile(
     rf"(?P<gap>[^{SENTENCE_END}，,元]{{0,10}}?)"
     rf"(?P<amount>{GROUPED_DIGITS_PATTERN}|[{_NUM_CHARS}]{{1,16}}(?:余|多)?[万亿]?(?:余|多)?)元"
 )
+# Tried only near each 元, which every match ends with (toolkit.extract.prefilter.plan_search), instead of at every
+# 违/非/获/牟/好 of the text: judgments write 非法 far more often than an amount.
+_GAINS_SEARCH = plan_search(_GAINS)
 _UPPER_BOUND_BEFORE = ("近", "接近", "不足", "不到")
 _TOTAL_BEFORE = re.compile(r"共计|合计|总计|累计|共")
 _REFUND_WORDS = re.compile(r"退出|退缴|退交|退还|返还|退赔|追缴|没收|扣押|责令|予以")
@@ -216,7 +220,7 @@ def _gains_candidates(
     text: str, start: int, end: int
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], bool, tuple[int, int]]]:
     found = []
-    for match in _GAINS.finditer(text, start, end):
+    for match in _gains_matches(text, start, end):
         after = text[match.end() : match.end() + 6]
         if after.startswith(("不等", "至")) or "至" in match["gap"]:
             continue  # a range over several people
@@ -231,6 +235,14 @@ def _gains_candidates(
         found.append((value, (match.start("amount"), match.end()), clause, refund, sentence))
     return found
 
+
+
+def _gains_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """_GAINS.finditer(text, start, end), by _GAINS_SEARCH from the end of each match (a match is never empty)."""
+    position = start
+    while (match := _GAINS_SEARCH(text, position, end)) is not None:
+        yield match
+        position = match.end()
 
 
 @for_last_text
