@@ -16,10 +16,7 @@ import hashlib
 import json
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,14 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.base:
         parser.error("--base is required")
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", args.base, "toolkit"],
-                             capture_output=True, check=False)
-    if archive.returncode != 0:
-        print(f"git archive {args.base}: {archive.stderr.decode(errors='replace').strip()}", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory(prefix="parse-ab-") as tmp:
-        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+    from revisions import unpacked_toolkit_or_exit
+
+    with unpacked_toolkit_or_exit(args.base, "parse-ab-") as tmp:
         sides = {f"base ({args.base})": Path(tmp), "working tree": REPO}
         best = {label: float("inf") for label in sides}
         digests: dict[str, str] = {}

@@ -21,9 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
-from io import BytesIO
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,14 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
     source = (args.source or default_source()).resolve()
     documents = sum(1 for line in source.read_text(encoding="utf-8").splitlines() if line.strip())
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", args.base, "toolkit"],
-                             capture_output=True, check=False)
-    if archive.returncode != 0:
-        print(f"git archive {args.base}: {archive.stderr.decode(errors='replace').strip()}", file=sys.stderr)
-        return 1
-    with tempfile.TemporaryDirectory(prefix="parse-instructions-") as tmp:
-        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+    from revisions import unpacked_toolkit_or_exit
+
+    with unpacked_toolkit_or_exit(args.base, "parse-instructions-") as tmp:
         per_document = {}
         for label, root in ((f"base ({args.base})", Path(tmp)), ("working tree", REPO)):
             extra = instructions(root, source, 1 + args.passes) - instructions(root, source, 1)
