@@ -334,36 +334,29 @@ def _table_task(rows: list[dict[str, Any]], part_dir: Path, counter: dict) -> Ch
     return ChunkTask(number, str(part_dir), "table", rows)
 
 
-_COUNTERS = ("documents", "defendants", "filtered_out", "table_rows")
-
-
 class _Assembly:
     """Stage 2 writing the package's two tables, one chunk at a time in reading order (`add_chunk`); `close()`
-    publishes them, `abort()` removes them and puts the result's counters back as they were."""
+    publishes them, `abort()` removes them."""
 
     def __init__(self, result: BuildResult, parts: PartStore, filter: Filter, pseudonymiser: Any = None) -> None:
         out = result.out_dir
         self.result, self.parts, self.filter, self.pseudonymiser = result, parts, filter, pseudonymiser
-        self._counters = {name: getattr(result, name) for name in _COUNTERS}
         # both tables compress their row groups in background threads while the next parts are read
-        # whether the inputs hold documents is known only once they are read: close() drops an empty store
-        self.documents_writer = TableWriter(out / "documents.parquet", DOCUMENT_FIELDS, background=True)
+        self.documents_writer = (TableWriter(out / "documents.parquet", DOCUMENT_FIELDS, background=True)
+                                 if result.has_documents else None)
         self.defendants_writer = TableWriter(out / "defendants.parquet", PACKAGE_DEFENDANT_FIELDS, background=True)
 
     def close(self) -> None:
         try:
             self.defendants_writer.close()
         finally:
-            if self.result.has_documents:
+            if self.documents_writer is not None:
                 self.documents_writer.close()
-            else:
-                self.documents_writer.abort()
 
     def abort(self) -> None:
         for writer in (self.defendants_writer, self.documents_writer):
-            writer.abort()
-        for name, value in self._counters.items():
-            setattr(self.result, name, value)
+            if writer is not None:
+                writer.abort()
 
     def add_chunk(self, number: int, offset: int, dedup: Any) -> None:
         """Chunk `number`'s kept documents and rows. A part numbers its documents within the chunk; `offset` turns
@@ -421,6 +414,8 @@ class _Assembly:
         else:
             self.defendants_writer.write_records([row for _, row in rows])
             result.defendants += len(rows)
+        if self.documents_writer is None:
+            return
         if arrow_docs is not None:
             import pyarrow as pa
 
