@@ -35,3 +35,21 @@ def test_one_line_per_notebook_and_no_kernel_noise(tmp_path, capfd):
     assert lines[2].startswith("1 of 2 notebooks ran")
     assert "TCP" not in captured.err and "kernel stderr noise" not in captured.err
     assert (figures / "91_line.png").is_file()
+
+
+@pytest.mark.notebook
+def test_reproduce_reads_the_repository_data_only_unless_told(tmp_path, monkeypatch):
+    """figures/ must be what a fresh clone draws, so `make reproduce` hides ../shared from the notebooks."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    monkeypatch.setenv("JUDGSTAT_SHARED_DATA", str(shared))
+    notebook = tmp_path / "93_shared.ipynb"
+    _notebook(notebook, "from toolkit.paths import shared_data_dir\n"
+                        "import pathlib\npathlib.Path('seen.txt').write_text(str(shared_data_dir()))")
+    for flags, seen in (([], "None"), (["--with-shared"], str(shared))):
+        code = main(["--figures", str(tmp_path / "figures"), "--output-dir", str(tmp_path / "out"), *flags, str(notebook)])
+        assert code == 0
+        assert (tmp_path / "seen.txt").read_text() == seen, flags
+    import os
+
+    assert "JUDGSTAT_NO_SHARED_DATA" not in os.environ  # restored after the run

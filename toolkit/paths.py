@@ -35,8 +35,13 @@ def user_figures_dir(data_name: str, folder: str | Path | None = None) -> Path:
     return path
 
 
+NO_SHARED_DATA = "JUDGSTAT_NO_SHARED_DATA"  # set to 1: act as a clone without ../shared (make reproduce)
+
+
 def shared_data_dir() -> Path | None:
-    """The read-only ../shared/data corpora, or None in a user's clone that has none."""
+    """The read-only ../shared/data corpora, or None in a user's clone that has none (or with NO_SHARED_DATA=1)."""
+    if os.environ.get(NO_SHARED_DATA) == "1":
+        return None
     override = os.environ.get("JUDGSTAT_SHARED_DATA")
     path = Path(override) if override else REPO_ROOT.parent / "shared" / "data"
     return path if path.is_dir() else None

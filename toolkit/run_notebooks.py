@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from toolkit.paths import REPO_ROOT
+from toolkit.paths import NO_SHARED_DATA, REPO_ROOT
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
@@ -26,15 +26,20 @@ def run_notebook(
     figures: Path,
     parameters: dict[str, Any] | None = None,
     timeout: int = 1200,
+    shared_data: bool = True,
 ) -> Path:
-    """Execute one notebook (cwd = notebooks/), writing the executed copy to output_dir."""
+    """Execute one notebook (cwd = notebooks/), writing the executed copy to output_dir.
+
+    With shared_data=False the kernel acts as a clone without ../shared: only the repository's own data are read."""
     import papermill
 
     output_dir.mkdir(parents=True, exist_ok=True)
     figures.mkdir(parents=True, exist_ok=True)
     out = output_dir / path.name
-    previous = os.environ.get("JUDGSTAT_FIGURES_DIR")
-    os.environ["JUDGSTAT_FIGURES_DIR"] = str(figures.resolve())
+    settings = {"JUDGSTAT_FIGURES_DIR": str(figures.resolve()), NO_SHARED_DATA: None if shared_data else "1"}
+    previous = {name: os.environ.get(name) for name in settings}
+    for name, value in settings.items():
+        _set_environment(name, value)
     try:
         with _kernel_stderr_to(output_dir / f"{path.stem}.kernel.log"):
             papermill.execute_notebook(
@@ -47,11 +52,16 @@ def run_notebook(
                 progress_bar=False,
             )
     finally:
-        if previous is None:
-            os.environ.pop("JUDGSTAT_FIGURES_DIR", None)
-        else:
-            os.environ["JUDGSTAT_FIGURES_DIR"] = previous
+        for name, value in previous.items():
+            _set_environment(name, value)
     return out
+
+
+def _set_environment(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 @contextlib.contextmanager
@@ -84,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--figures", type=Path, default=REPO_ROOT / "figures")
     parser.add_argument("--output-dir", type=Path, default=REPO_ROOT / "build" / "notebooks")
+    parser.add_argument("--with-shared", action="store_true",
+                        help="let notebooks read ../shared/data where present (default: the repository's own data "
+                             "only, so that figures/ is what a fresh clone draws)")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/NN_*.ipynb")
     args = parser.parse_args(argv)
     paths = args.notebooks or notebook_paths()
@@ -95,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         before = _figure_states(args.figures)
         started = time.perf_counter()
         try:
-            run_notebook(path, args.output_dir, args.figures)
+            run_notebook(path, args.output_dir, args.figures, shared_data=args.with_shared)
         except Exception as exc:  # papermill's execution error names the cell; the executed copy shows it
             failed += 1
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
