@@ -5,6 +5,7 @@ the embedded package equal to what the code builds."""
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import json
 import sys
@@ -27,7 +28,9 @@ TABLES = ("defendants.parquet", "documents.parquet", "coverage.csv", "errors.csv
 
 def build(out: Path, *extra: str, inputs=MIXED) -> Path:
     code = main(["dataset", *map(str, inputs), "-o", str(out), "--no-progress", "--chunk-size", "7", *extra])
-    assert code == 0
+    with (out / "errors.csv").open(encoding="utf-8") as handle:
+        errors = sum(1 for _ in csv.DictReader(handle))
+    assert code == (3 if errors else 0), (code, errors)  # as judgstat load: 3 when errors.csv is not empty
     return out
 
 
@@ -270,3 +273,13 @@ def test_pseudonym_key_inside_the_package_is_refused(tmp_path, capsys):
     out = tmp_path / "pkg"
     assert main(["dataset", str(MIXED[1]), "-o", str(out), "--pseudonymise", "--pseudonym-key", str(out / "k")]) == 2
     assert "must not be inside the package folder" in capsys.readouterr().err
+
+
+def test_errors_are_summarised_by_kind_with_their_table_and_exit_3(tmp_path, capsys):
+    capsys.readouterr()
+    out = build(tmp_path / "pkg", "--jobs", "1")  # MIXED holds broken files on purpose
+    printed = capsys.readouterr().out
+    assert "truncated JSON line" in printed and "empty file" in printed
+    assert printed.rstrip().endswith(f"-> {out}/errors.csv (exit 3)")
+    clean = build(tmp_path / "clean", "--jobs", "1", inputs=[FIXTURES / "judgments" / "hard_cases.jsonl"])
+    assert "NOT EVERYTHING WAS LOADED" not in capsys.readouterr().out and (clean / "errors.csv").is_file()

@@ -152,6 +152,11 @@ def test_cli_prints_table_and_writes_json(tmp_path: Path, capsys: pytest.Capture
     assert "term_months" in printed and "100.00%" in printed
     assert json.loads(out.read_text(encoding="utf-8"))["fields"]["fine_yuan"]["accuracy"] == 1.0
     assert main(["evaluate", str(pred), str(tmp_path / "none.jsonl")]) == 2
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", str(pred), str(empty)]) == 2
+    assert capsys.readouterr().err.strip() == f"judgstat evaluate: error: {empty}: no gold records (the file is empty)"
 
 
 # ---------------------------------------------------------------- measured on ../shared/data

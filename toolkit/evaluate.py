@@ -569,6 +569,8 @@ def evaluate_files(
 ) -> Report:
     predictions = read_records(pred)
     gold_rows = list(_read_jsonl(Path(gold)))
+    if not gold_rows:
+        raise UsageError(f"{gold}: no gold records (the file is empty)")
     fmt = sniff_gold_format(gold_rows) if gold_format == "auto" else gold_format
     if fmt == "judge":
         errors = read_label_errors(known_label_errors) if known_label_errors else None

@@ -227,8 +227,23 @@ def _build(args, out: Path, name: str, filter, part_location: str | None, remote
 
 
 def run(args: argparse.Namespace) -> int:
+    """Exit codes as `judgstat load`'s: 0 every input read; 1 no defendant; 3 a package, but errors.csv is not empty."""
+    from collections import Counter
+
+    from toolkit.loaders.cli import EXIT_PARTIAL
+    from toolkit.loaders.store import error_kind
+
     result, counts = build(args)
     print(f"judgstat dataset: {counts.documents} documents, {counts.defendants} defendants -> {args.output}")
     print(f"  read {result.records_read} documents and {result.table_rows} table rows from {len(result.inputs)} files;"
           f" duplicates {len(result.duplicates)}, errors {len(result.errors)}, filtered out {result.filtered_out} defendants")
-    return 0 if counts.defendants else 1
+    if not counts.defendants:
+        return 1
+    if result.errors:
+        for kind, count in Counter(error_kind(e.reason) for e in result.errors).most_common():
+            print(f"  {count:>5}  {kind}")
+        files = len({e.file for e in result.errors})
+        print(f"NOT EVERYTHING WAS LOADED: {len(result.errors)} error rows from {files} files -> "
+              f"{str(args.output).rstrip('/')}/errors.csv (exit {EXIT_PARTIAL})")
+        return EXIT_PARTIAL
+    return 0
