@@ -168,7 +168,7 @@ def test_cli_prints_table_and_writes_json(tmp_path: Path, capsys: pytest.Capture
 JUDGE_FLOORS_AS_GIVEN = {"term_months": 0.875, "fine_yuan": 0.875, "accusation": 0.99}
 JUDGE_FLOORS_CORRECTED = {"term_months": 0.99, "fine_yuan": 0.99, "life_imprisonment": 0.99, "death_penalty": 0.99, "accusation": 0.99}
 PUBLISHED_FLOORS_STATED = {
-    "outcome": 0.6, "term_months": 0.85, "probation_months": 0.8, "fine_yuan": 0.65, "info_count": 0.9, "info_category": 0.85,
+    "outcome": 0.8, "term_months": 0.95, "probation_months": 0.85, "fine_yuan": 0.7, "info_count": 0.9, "info_category": 0.85,
 }
 
 

@@ -37,5 +37,23 @@ def test_passage(passage: dict) -> None:
 
 def test_every_shape_of_the_issue_is_covered() -> None:
     shapes = " ".join(p["shape"] for p in PASSAGES)
-    for shape in ("no 被告人 prefix", "several defendants", "当庭宣判", "因出售", "三年有期徒刑", "维持原判", "traditional"):
+    for shape in ("no 被告人 prefix", "several defendants", "当庭宣判", "因出售", "三年有期徒刑", "维持原判", "traditional",
+                  "named by its size only"):
         assert shape in shapes
+
+
+def test_group_rows_say_why_the_defendant_is_null_and_a_size_is_never_a_name() -> None:
+    by_id = {p["id"]: p for p in PASSAGES}
+    for key in ("group-same-sentence", "group-range", "group-range-no-penalty-word"):
+        records = parse_document(key, by_id[key]["text"])
+        size = len(by_id[key]["expected"])
+        for record in records:
+            assert any(n.startswith(f"defendant: one of {size} persons sentenced together") for n in record["notes"]), \
+                record["notes"]
+            assert not any(n.startswith("fine_yuan: no fine") for n in record["notes"])  # the range note explains it
+    # a count of persons in front of a penalty is no defendant name, with or without the group reading
+    for text in ("法院判处六人有期徒刑二年至三年不等。", "法院判处二十一名被告人有期徒刑一年。"):
+        assert all(r["defendant"] is None for r in parse_document("x", text))
+    # a group that the text also names one by one is read by name, not as a group
+    named = parse_document("x", "法院判处甲某有期徒刑一年；乙某有期徒刑十个月。2人均未上诉。")
+    assert [r["defendant"] for r in named] == ["甲某", "乙某"]

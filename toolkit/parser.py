@@ -209,7 +209,8 @@ def _explain_nulls(record: dict[str, Any], crime: Crime) -> None:
     missing = [name for name, value in record.items() if value is None and name not in _NEVER_NULL]
     if not missing:
         return
-    explained = {note.partition(":")[0] for note in record["notes"]}
+    # "term_months/fine_yuan: …" explains both fields
+    explained = {name for note in record["notes"] for name in note.partition(":")[0].split("/")}
     owners = _fact_field_owners()
     outcome = record.get("outcome")
     penalty = record.get("penalty_type")

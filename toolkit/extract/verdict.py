@@ -26,7 +26,7 @@ from typing import Any
 
 from toolkit.extract import Extracted
 from toolkit.extract.textspan import OPERATIVE_MARKERS, PSEUDONYM, last_of
-from toolkit.numerals import MONEY_AMOUNT_PATTERN, parse_duration_months, parse_money_yuan
+from toolkit.numerals import MONEY_AMOUNT_PATTERN, parse_duration_months, parse_money_yuan, parse_number
 
 _NUM = "0-9０-９零〇一二两三四五六七八九十百"
 _DURATION = rf"[{_NUM}]{{1,6}}\s*(?:年|个月|個月|月)(?:\s*[零又]?\s*[{_NUM}]{{1,4}}\s*(?:个月|個月|月))?"
@@ -75,6 +75,13 @@ _NAME_LIST_RE = re.compile(r"((?:[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}、){1,12
 _NAME_LIST_END_RE = re.compile(r"、[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?(?:等)?[0-9一二三四五六七八九十两]{0,3}名?被告人")
 _NOT_NAME_CHARS = frozenset("的了是该此")
 _DURATION_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:年|个月|月)")  # 判处三年有期徒刑: 三年 is no name
+# 判处六人有期徒刑…, 二十一名被告均…, 二被告人: a count of persons, not a name
+_GROUP_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)")
+# A sentence for a group the text does not name one by one: 3人均被判处…, 判处六人…, 21名被告均以…罪判处…
+_GROUP_SENTENCED_RE = re.compile(
+    rf"(?P<lead>[{_NUM}]{{1,4}})\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)[^，,。；;]{{0,30}}?(?:判处|判决|获刑|被判)"
+    rf"|(?:判处|判决)(?P<object>[{_NUM}]{{1,4}})\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)"
+)
 # Prose without role words: 乙某有期徒刑1年6个月 (a name opening a clause, right before its penalty) …
 _CLAUSE_HEAD_NAME_RE = re.compile(
     r"[，,\s]*(?:对)?(?![判处并被均各分决执改以获])([\u4e00-\u9fff]{1,2}某{1,2}[甲乙丙丁0-9]?|[\u4e00-\u9fff]{2,3}?)"
@@ -188,6 +195,7 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
     names = list(header)
     upheld: list[str] = []
     upheld_notes: dict[str, str] = {}
+    groups: list[tuple[re.Match[str], _Unit]] = []  # prose: sentences of groups named by their size only
     operative_span = operative_part(text)
     if operative_span is not None:
         begin, end = operative_span
@@ -212,12 +220,15 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
         notes.append("verdict: no operative part (判决如下/裁定如下); read as prose, last stated sentence per defendant wins")
         if len(text) > _PROSE_MAX_CHARS:
             notes.append(f"verdict: text without an operative part is longer than {_PROSE_MAX_CHARS:,} characters; read the first {_PROSE_MAX_CHARS:,}")
-        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True, notes=notes)
+        units, order = _read_region(text, 0, min(len(text), _PROSE_MAX_CHARS), names, prose=True, notes=notes,
+                                    groups=groups)
     entries = [_resolve(name, units[name]) for name in order if name]
     for entry in entries:
         if entry["defendant"].value in upheld_notes:
             entry["notes"].value.insert(0, upheld_notes[entry["defendant"].value])
     _name_parties(entries, header)
+    if not entries and groups:
+        entries = _group_entries(text, *groups[-1])  # prose: the last stated sentence wins
     notes = list(dict.fromkeys(notes))  # a bound noted while reading two regions is one note
     if not entries:
         if operative_span is not None and "发回" in text[operative_span[0] : operative_span[1]]:
@@ -226,6 +237,25 @@ def extract_verdicts(text: str) -> tuple[list[dict[str, Extracted]], list[str]]:
             notes.append("verdict: trial terminated (终止审理); no sentence")
         notes.append("verdict: no defendant with a sentence found")
     return entries, notes
+
+
+def _group_entries(text: str, match: re.Match[str], unit: _Unit) -> list[dict[str, Extracted]]:
+    """One entry per person of a group sentenced together whom the text never names (最终3人均被判处…): each
+    gets the clause's reading (a range stays a range: convicted, no individual term), defendant unknown."""
+    said = text[match.start() : match.end()]
+    if not unit.decides() and not unit.unstated:  # 均以…罪判处十个月到四年六个月不等的刑期: sentenced, no term read
+        unit = replace(unit, unstated=(match.start(), match.end()))
+    count = parse_number(match.group("lead") or match.group("object"))
+    size = int(count) if count is not None and count == int(count) and 1 <= count <= MAX_DEFENDANTS else None
+    entries = []
+    for _ in range(size or 1):
+        entry = _resolve("", [unit])
+        entry["defendant"] = Extracted(None, None)
+        entry["party_type"] = Extracted("natural_person", None)
+        entry["notes"].value.insert(0, f"defendant: one of {size} persons sentenced together ({said!r}); the text names none of them"
+                                    if size else f"defendant: a group sentenced together ({said!r}), its size unread: one row for all")
+        entries.append(entry)
+    return entries
 
 
 def _read_upheld_parts(
@@ -314,6 +344,7 @@ def _clean_name(name: str, grammar_chars_allowed: bool = False) -> str | None:
     name = name.strip()
     if (
         len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
+        or (name[0] in _NUM and _GROUP_NAME_RE.fullmatch(name))
         or (not grammar_chars_allowed and not _NOT_NAME_CHARS.isdisjoint(name))
     ):
         return None
@@ -418,8 +449,10 @@ def _shortest_readings(names: dict[str, None]) -> list[str]:
 
 def _read_region(
     text: str, begin: int, end: int, party_names: list[str], prose: bool, notes: list[str],
-    upheld: list[str] | None = None,
+    upheld: list[str] | None = None, groups: list[tuple[re.Match[str], _Unit]] | None = None,
 ) -> tuple[dict[str, list[_Unit]], list[str]]:
+    """Each defendant's units and the defendants in order; `upheld` collects those a 维持 part names, `groups` the
+    clauses that sentence a group named only by its size (a match of _GROUP_SENTENCED_RE in the clause, its unit)."""
     work = _blank_parentheticals(text[begin:end])
     names = list(party_names)
     for name in _discover_names(work, prose, notes):
@@ -474,6 +507,10 @@ def _read_region(
             if name is None:
                 if unit.confiscation:
                     general.append(unit)
+                if groups is not None and (unit.decides() or unit.unstated or unit.ranged):
+                    group = _GROUP_SENTENCED_RE.search(text, start, stop)
+                    if group is not None:
+                        groups.append((group, unit))
                 continue
             if name not in units:
                 units[name] = []
@@ -716,7 +753,8 @@ def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
     if final is None and any(u.unstated for u in units):
         span = next(u.unstated for u in reversed(units) if u.unstated)
         entry["outcome"] = Extracted("convicted", span)
-        notes.append("term_months/fine_yuan: the text says this defendant was sentenced but does not state the sentence")
+        notes.append(_RANGE_NOTE if any(u.ranged for u in units)
+                     else "term_months/fine_yuan: the text says this defendant was sentenced but does not state the sentence")
         entry["notes"] = Extracted(notes, None)
         return entry
     if final is None:
@@ -725,7 +763,7 @@ def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
         entry["notes"] = Extracted(notes, None)
         return entry
     if final.ranged:
-        notes.append("term_months/fine_yuan: the text gives a range for a group (…至…/不等), not this defendant's sentence")
+        notes.append(_RANGE_NOTE)
         entry["outcome"] = Extracted("convicted", final.principal[2] if final.principal else None)
         entry["notes"] = Extracted(notes, None)
         return entry
@@ -767,6 +805,9 @@ def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
     entry["confiscation"] = Extracted(bool(confiscation), confiscation)
     entry["notes"] = Extracted(notes, None)
     return entry
+
+
+_RANGE_NOTE = "term_months/fine_yuan: the text gives a range for a group (…至…/不等), not this defendant's sentence"
 
 
 def _merge_trailing_fines(units: list[_Unit]) -> list[_Unit]:
