@@ -54,6 +54,9 @@ SHAPES = {
     ),
     "thousands separators": lambda n: "判决如下：被告人张三犯盗窃罪，并处罚金人民币" + "1，000" * (10 * n) + "元。",
     "header names with conjunctions": lambda n: _distinct("被告人于和{}与王治东（另案处理），", n),
+    # prose group sentences (3人均被判处…): rows are bounded by MAX_DEFENDANTS, counts and spaces by the pattern
+    "group sentences": lambda n: "最终3人均被判处有期徒刑三年，并处罚金一万元；" * n,
+    "group counts and spaces": lambda n: ("1" + " " * 40 + "人") * (10 * n) + "均被判处有期徒刑一年。",
 }
 
 

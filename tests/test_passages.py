@@ -52,8 +52,15 @@ def test_group_rows_say_why_the_defendant_is_null_and_a_size_is_never_a_name() -
                 record["notes"]
             assert not any(n.startswith("fine_yuan: no fine") for n in record["notes"])  # the range note explains it
     # a count of persons in front of a penalty is no defendant name, with or without the group reading
-    for text in ("法院判处六人有期徒刑二年至三年不等。", "法院判处二十一名被告人有期徒刑一年。"):
-        assert all(r["defendant"] is None for r in parse_document("x", text))
+    for text in ("法院判处六人有期徒刑二年至三年不等。", "法院判处二十一名被告人有期徒刑一年。", "法院判处九千人有期徒刑一年。",
+                 "法院判处十余名被告人有期徒刑一年。", "多人均被判处有期徒刑一年。"):
+        assert all(r["defendant"] is None for r in parse_document("x", text)), text
+    # a size that is not exact (十余, 多) or larger than a document's bound gives one row for the group, saying so
+    for text, said in (("法院判处十余名被告人有期徒刑一年。", "exact size the text does not give"),
+                       ("法院判处九千人有期徒刑一年。", "a group of 9000 sentenced together")):
+        (record,) = parse_document("x", text)
+        assert record["outcome"] == "convicted" and record["term_months"] == 12
+        assert any(n.startswith("defendant: ") and said in n for n in record["notes"]), record["notes"]
     # a group that the text also names one by one is read by name, not as a group
     named = parse_document("x", "法院判处甲某有期徒刑一年；乙某有期徒刑十个月。2人均未上诉。")
     assert [r["defendant"] for r in named] == ["甲某", "乙某"]

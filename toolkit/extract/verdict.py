@@ -76,11 +76,12 @@ _NAME_LIST_END_RE = re.compile(r"、[\u4e00-\u9fff][\u4e00-\u9fff0-9]{1,3}?(?:�
 _NOT_NAME_CHARS = frozenset("的了是该此")
 _DURATION_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:年|个月|月)")  # 判处三年有期徒刑: 三年 is no name
 # 判处六人有期徒刑…, 二十一名被告均…, 二被告人: a count of persons, not a name
-_GROUP_NAME_RE = re.compile(rf"[{_NUM}]+\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)")
+_COUNT = rf"(?:[{_NUM}千万]{{1,6}}余?|多)"  # 六, 21, 九千, 十余, 多 (多人: a size the text does not give)
+_GROUP_NAME_RE = re.compile(rf"{_COUNT}\s{{0,2}}(?:名|个)?\s{{0,2}}(?:被告人|被告|罪犯|人)")
 # A sentence for a group the text does not name one by one: 3人均被判处…, 判处六人…, 21名被告均以…罪判处…
 _GROUP_SENTENCED_RE = re.compile(
-    rf"(?P<lead>[{_NUM}]{{1,4}})\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)[^，,。；;]{{0,30}}?(?:判处|判决|获刑|被判)"
-    rf"|(?:判处|判决)(?P<object>[{_NUM}]{{1,4}})\s*(?:名|个)?\s*(?:被告人|被告|罪犯|人)"
+    rf"(?P<lead>{_COUNT})\s{{0,2}}(?:名|个)?\s{{0,2}}(?:被告人|被告|罪犯|人)[^，,。；;]{{0,30}}?(?:判处|判决|获刑|被判)"
+    rf"|(?:判处|判决)(?P<object>{_COUNT})\s{{0,2}}(?:名|个)?\s{{0,2}}(?:被告人|被告|罪犯|人)"
 )
 # Prose without role words: 乙某有期徒刑1年6个月 (a name opening a clause, right before its penalty) …
 _CLAUSE_HEAD_NAME_RE = re.compile(
@@ -245,15 +246,21 @@ def _group_entries(text: str, match: re.Match[str], unit: _Unit) -> list[dict[st
     said = text[match.start() : match.end()]
     if not unit.decides() and not unit.unstated:  # 均以…罪判处十个月到四年六个月不等的刑期: sentenced, no term read
         unit = replace(unit, unstated=(match.start(), match.end()))
-    count = parse_number(match.group("lead") or match.group("object"))
-    size = int(count) if count is not None and count == int(count) and 1 <= count <= MAX_DEFENDANTS else None
+    raw = match.group("lead") or match.group("object")
+    count = None if raw.endswith(("余", "多")) else parse_number(raw)  # 十余人: more than ten, not ten
+    if count is None or count != int(count) or count < 1:
+        size, note = None, f"defendant: a group sentenced together ({said!r}) whose exact size the text does not give: one row for all"
+    elif count > MAX_DEFENDANTS:
+        size, note = None, (f"defendant: a group of {int(count)} sentenced together ({said!r}), more than the {MAX_DEFENDANTS} rows "
+                            "a document gives: one row for all")
+    else:
+        size, note = int(count), f"defendant: one of {int(count)} persons sentenced together ({said!r}); the text names none of them"
     entries = []
     for _ in range(size or 1):
         entry = _resolve("", [unit])
         entry["defendant"] = Extracted(None, None)
         entry["party_type"] = Extracted("natural_person", None)
-        entry["notes"].value.insert(0, f"defendant: one of {size} persons sentenced together ({said!r}); the text names none of them"
-                                    if size else f"defendant: a group sentenced together ({said!r}), its size unread: one row for all")
+        entry["notes"].value.insert(0, note)
         entries.append(entry)
     return entries
 
@@ -344,7 +351,7 @@ def _clean_name(name: str, grammar_chars_allowed: bool = False) -> str | None:
     name = name.strip()
     if (
         len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
-        or (name[0] in _NUM and _GROUP_NAME_RE.fullmatch(name))
+        or ((name[0] in _NUM or name[0] in "千万多") and _GROUP_NAME_RE.fullmatch(name))
         or (not grammar_chars_allowed and not _NOT_NAME_CHARS.isdisjoint(name))
     ):
         return None
