@@ -38,7 +38,7 @@ def test_passage(passage: dict) -> None:
 def test_every_shape_of_the_issue_is_covered() -> None:
     shapes = " ".join(p["shape"] for p in PASSAGES)
     for shape in ("no 被告人 prefix", "several defendants", "当庭宣判", "因出售", "三年有期徒刑", "维持原判", "traditional",
-                  "named by its size only"):
+                  "named by its size only", "without 元"):
         assert shape in shapes
 
 
@@ -64,3 +64,12 @@ def test_group_rows_say_why_the_defendant_is_null_and_a_size_is_never_a_name() -
     # a group that the text also names one by one is read by name, not as a group
     named = parse_document("x", "法院判处甲某有期徒刑一年；乙某有期徒刑十个月。2人均未上诉。")
     assert [r["defendant"] for r in named] == ["甲某", "乙某"]
+
+
+def test_a_fine_without_its_unit_is_read_only_after_a_sentencing_word_and_says_so() -> None:
+    (record,) = parse_document("x", "被告人张三犯盗窃罪，判处有期徒刑一年，并处罚金1万。")
+    assert record["fine_yuan"] == 10000
+    assert "fine_yuan: the amount is written without 元; read as yuan" in record["notes"]
+    for text in ("被告人张三犯盗窃罪，判处有期徒刑一年，并处罚金3人。", "被告人张三犯盗窃罪，判处有期徒刑一年，罚金7000。"):
+        (record,) = parse_document("x", text)
+        assert record["fine_yuan"] is None and "fine_yuan: a fine is mentioned but its amount could not be read" in record["notes"]

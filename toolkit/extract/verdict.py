@@ -112,6 +112,10 @@ _PROBATION_RE = re.compile(rf"缓刑(?:考验期(?:限)?)?(?:为)?\s*(?P<dur>{_D
 _FINE_RE = re.compile(
     rf"(?P<each0>各)?(?:并处|单处|判处)?罚金(?:人民币?)?\s*(?P<each>各)?\s*(?P<amt>{MONEY_AMOUNT_PATTERN}\s*(?:余|多)?\s*元)"
 )
+# 并处罚金7000; — news copy that drops 元: read only right after 并处/单处/判处 and before a clause break
+_FINE_NO_UNIT_RE = re.compile(
+    rf"(?:并处|单处|判处)罚金(?:人民币)?\s*(?P<amt>{MONEY_AMOUNT_PATTERN})(?=[；;，,。、\n]|$)"
+)
 _FINE_MORE_RE = re.compile(rf"\s*[、和]\s*(?:人民币)?(?P<amt>{MONEY_AMOUNT_PATTERN}\s*元)")
 _FINE_WORD_RE = re.compile(r"罚金")
 _PRINCIPAL_MORE_RE = re.compile(rf"\s*[、和]\s*(?:有期徒刑|拘役|管制)?\s*(?P<dur>{_DURATION})")
@@ -168,6 +172,7 @@ class _Unit:
     probation: Extracted | None = None
     fine: Extracted | None = None
     fine_word: bool = False
+    fine_without_unit: bool = False
     exempt: tuple[int, int] | None = None
     acquit: tuple[int, int] | None = None
     not_responsible: tuple[int, int] | None = None
@@ -682,8 +687,12 @@ def _read_unit(part: str, start: int) -> _Unit:
             fine = match
             if execute:
                 break
+        if fine is None and not execute:
+            fine = _FINE_NO_UNIT_RE.search(part, search_from)
+            unit.fine_without_unit = fine is not None
         if fine is not None:
-            unit.fine = Extracted(parse_money_yuan(fine.group("amt")), (start + fine.start("amt"), start + fine.end("amt")))
+            amount = fine.group("amt") + ("元" if unit.fine_without_unit else "")
+            unit.fine = Extracted(parse_money_yuan(amount), (start + fine.start("amt"), start + fine.end("amt")))
     if "免" in part:
         match = _EXEMPT_RE.search(part)
         if match:
@@ -801,6 +810,8 @@ def _resolve(name: str, units: list[_Unit]) -> dict[str, Extracted]:
         entry["penalty_type"] = Extracted("fine_only", fine.span)
     if fine is not None and fine.value is not None:
         entry["fine_yuan"] = fine
+        if any(u.fine is fine and u.fine_without_unit for u in units):
+            notes.append("fine_yuan: the amount is written without 元; read as yuan")
     elif final.fine_word and fine is None:
         notes.append("fine_yuan: a fine is mentioned but its amount could not be read")
     political = next((u.political for u in reversed(units) if u.political is not None), None)
