@@ -70,7 +70,8 @@ def match_defendant(records: list[dict[str, Any]], name: str | None) -> dict[str
             other = record.get("defendant") or ""
             if other and (other in name or name in other):
                 return record
-    return records[0] if len(records) == 1 else None
+    # one record, or only unnamed ones (a group sentenced together, toolkit.extract.verdict): the document's reading
+    return records[0] if len(records) == 1 or not any(r.get("defendant") for r in records) else None
 
 
 def compare(row: dict[str, Any], record: dict[str, Any] | None) -> list[dict[str, Any]]:
