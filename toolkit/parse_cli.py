@@ -171,42 +171,27 @@ def parse_records(
 
 def parse_chunk(chunk: _Chunk) -> list[tuple[list[dict[str, Any]], str | None, str | None]]:
     """(records, error message, masked text line) for each non-blank line of a chunk, in order."""
-    from toolkit.parser import parse_lines
+    from toolkit.parser import parse_line_documents
 
     pseudonymiser = None
     if chunk.key is not None:
         from toolkit.pseudonymise import Pseudonymiser
 
         pseudonymiser = Pseudonymiser(chunk.key)
-    first_prefix = f"{chunk.source}:1: "
-    out = []
-    for number, line in enumerate(chunk.lines, start=chunk.first_line):
-        errors: list[str] = []
-        # one line at a time, so that an error names the line's number in the whole input
-        records = list(parse_lines([line], chunk.source, chunk.id_key, chunk.text_key, skip_bad_lines=True, errors=errors))
-        if errors:
-            out.append(([], f"{chunk.source}:{number}: {errors[0].removeprefix(first_prefix)}", None))
-            continue
-        if not records:
-            continue  # a blank line
+    errors: list[str] = []
+    out: list[tuple[list[dict[str, Any]], str | None, str | None]] = []
+    reported = 0  # errors come out before the document that follows them, as in the input
+    documents = parse_line_documents(chunk.lines, chunk.source, chunk.id_key, chunk.text_key, skip_bad_lines=True,
+                                     errors=errors, first_line=chunk.first_line)
+    for doc_id, text, records in documents:
+        out.extend(([], error, None) for error in errors[reported:])
+        reported = len(errors)
         masked = None
         if pseudonymiser is not None:
-            records, masked = _pseudonymise(pseudonymiser, line, records, chunk.id_key, chunk.text_key)
+            masked, records = pseudonymiser.document_line(doc_id, text, records)
         out.append((records, None, masked))
+    out.extend(([], error, None) for error in errors[reported:])
     return out
-
-
-def _pseudonymise(pseudonymiser: Any, line: bytes | str, records: list[dict[str, Any]], id_key: str,
-                  text_key: str) -> tuple[list[dict[str, Any]], str | None]:
-    """One document's records pseudonymised and its masked text line (as toolkit.pseudonymise.parse_pseudonymised)."""
-    from toolkit.jsonl import replace_lone_surrogates
-
-    obj = json.loads(line)  # parse_lines has read this line, so it is a JSON object with both keys
-    doc_id, text = str(obj.get(id_key)), replace_lone_surrogates(obj.get(text_key))
-    if not isinstance(text, str):
-        return [pseudonymiser.record(r) for r in records], None
-    masked_text, records = pseudonymiser.document(doc_id, text, records)
-    return records, json.dumps({"id": doc_id, "text": masked_text}, ensure_ascii=False)
 
 
 def _write_jsonl(records: Iterable[dict[str, Any]], handle: IO[str]) -> int:

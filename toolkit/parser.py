@@ -9,9 +9,10 @@ raises: unreadable input yields one record with outcome "unknown" and a note.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from toolkit.crimes import DEFAULT_CRIME, Crime, all_crimes, crime_for_charge, get_crime
 from toolkit.extract import Extracted
@@ -92,10 +93,45 @@ class InputLineError(ValueError):
 
 def parse_document(doc_id: str, text: str) -> list[dict[str, Any]]:
     """Records (one per defendant) for one document; never raises."""
+    return parse_documents([(doc_id, text)])[0]
+
+
+# Documents parsed together by parse_lines: each extractor runs over the whole batch before the next one starts,
+# so that its code and patterns stay in the processor's caches (benchmarks/README.md, "parsing in batches": the same
+# records, faster than one document at a time). Small, so that memory stays flat and records come out promptly.
+BATCH_SIZE = 32
+
+
+def parse_documents(documents: Sequence[tuple[Any, Any]]) -> list[list[dict[str, Any]]]:
+    """parse_document for each (doc_id, text), stage by stage over the batch: each document's records, in order.
+
+    Never raises: a document whose parsing fails gets one record with outcome "unknown" and a note, and the other
+    documents of the batch are unaffected."""
+    states: list[_Document | list[dict[str, Any]]] = [_staged(str(doc_id), _prepare, str(doc_id), text)
+                                                       for doc_id, text in documents]
+    for stage in (_read_metadata, _read_verdicts):
+        for index, state in enumerate(states):
+            if type(state) is _Document:
+                states[index] = _staged(state.doc_id, stage, state)
+    return [_staged(state.doc_id, _records, state) if type(state) is _Document else state for state in states]
+
+
+@dataclass(slots=True)
+class _Document:
+    """A document between the stages of parse_documents."""
+
+    doc_id: str
+    normal: str
+    notes: list[str]
+    metadata: dict[str, Extracted] = field(default_factory=dict)
+    entries: list[dict[str, Extracted]] = field(default_factory=list)
+
+
+def _staged(doc_id: str, stage: Any, *args: Any) -> Any:
     try:
-        return _parse(str(doc_id), text)
+        return stage(*args)
     except Exception as exc:  # the contract: bad input gives an "unknown" row, never an exception
-        return [_unknown(str(doc_id), f"parser error: {type(exc).__name__}: {exc}")]
+        return [_unknown(doc_id, f"parser error: {type(exc).__name__}: {exc}")]
 
 
 def _unknown(doc_id: str, note: str, explain: bool = True) -> dict[str, Any]:
@@ -107,21 +143,35 @@ def _unknown(doc_id: str, note: str, explain: bool = True) -> dict[str, Any]:
     return record
 
 
-def _parse(doc_id: str, text: Any) -> list[dict[str, Any]]:
+def _prepare(doc_id: str, text: Any) -> _Document | list[dict[str, Any]]:
     if not isinstance(text, str):
         return [_unknown(doc_id, f"text is not a string (got {type(text).__name__})")]
     if not text.strip():
         return [_unknown(doc_id, "empty text")]
-    doc_notes: list[str] = []
+    notes: list[str] = []
     normal = to_simplified(text)
     if len(normal) != len(text):  # the contract says same length; never let spans drift
         normal = text
-        doc_notes.append("textnorm changed the text length; parsed the original characters")
-    metadata, metadata_notes = _guarded(extract_metadata, normal, "metadata")
-    entries, verdict_notes = _guarded(extract_verdicts, normal, "verdict", empty=[])
-    doc_notes.extend(metadata_notes)
-    doc_notes.extend(verdict_notes)
+        notes.append("textnorm changed the text length; parsed the original characters")
+    return _Document(doc_id, normal, notes)
 
+
+def _read_metadata(document: _Document) -> _Document:
+    document.metadata, notes = _guarded(extract_metadata, document.normal, "metadata")
+    document.notes.extend(notes)
+    return document
+
+
+def _read_verdicts(document: _Document) -> _Document:
+    document.entries, notes = _guarded(extract_verdicts, document.normal, "verdict", empty=[])
+    document.notes.extend(notes)
+    return document
+
+
+def _records(document: _Document) -> list[dict[str, Any]]:
+    doc_id, normal, metadata, entries, doc_notes = (
+        document.doc_id, document.normal, document.metadata, document.entries, document.notes
+    )
     doc_type = _value(metadata.get("doc_type"))
     if not entries and doc_type == "non_prosecution_decision":
         entries = [
@@ -255,7 +305,21 @@ def parse_lines(
     skip_bad_lines: bool = False, errors: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """parse_jsonl over any iterable of lines (bytes must be UTF-8); `source` names it in errors."""
-    for line_number, line in enumerate(lines, start=1):
+    for _, _, records in parse_line_documents(lines, source, id_key, text_key, skip_bad_lines, errors):
+        yield from records
+
+
+def parse_line_documents(
+    lines: Iterable[bytes | str], source: str, id_key: str = "id", text_key: str = "text",
+    skip_bad_lines: bool = False, errors: list[str] | None = None, first_line: int = 1,
+) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """parse_lines document by document: (doc_id, text, records) for each non-blank line, in input order.
+
+    Lines are read BATCH_SIZE documents ahead and parsed together (parse_documents). Before a bad line raises
+    InputLineError or, with skip_bad_lines, is added to `errors`, the documents before it come out. Errors number
+    the lines from `first_line` (for lines that are a part of a longer input)."""
+    pending: list[tuple[str, str]] = []
+    for line_number, line in enumerate(lines, start=first_line):
         try:
             if isinstance(line, bytes):
                 try:
@@ -264,15 +328,25 @@ def parse_lines(
                     raise ValueError(f"not UTF-8 (byte {exc.start}); convert the file first, e.g. with judgstat load") from None
             if not line or line.isspace():  # (strip() would copy every line)
                 continue
-            doc_id, text = _read_line(line, id_key, text_key)
+            pending.append(_read_line(line, id_key, text_key))
         except ValueError as exc:
             message = f"{source}:{line_number}: {exc}"
+            yield from _parsed(pending)
+            pending = []
             if not skip_bad_lines:
                 raise InputLineError(message) from None
             if errors is not None:
                 errors.append(message)
             continue
-        yield from parse_document(doc_id, text)
+        if len(pending) == BATCH_SIZE:
+            yield from _parsed(pending)
+            pending = []
+    yield from _parsed(pending)
+
+
+def _parsed(documents: list[tuple[str, str]]) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    for (doc_id, text), records in zip(documents, parse_documents(documents)):
+        yield doc_id, text, records
 
 
 def _read_line(line: str, id_key: str, text_key: str) -> tuple[str, str]:

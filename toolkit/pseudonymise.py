@@ -163,6 +163,13 @@ class Pseudonymiser:
         masked = self.mask(text, names)
         return masked.text, [self.record(r, masked, names) for r in records]
 
+    def document_line(self, doc_id: str, text: str, records: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+        """document(), with the masked text as the JSONL {"id", "text"} line of a `.texts.jsonl` file."""
+        import json
+
+        masked_text, out = self.document(doc_id, text, records)
+        return json.dumps({"id": doc_id, "text": masked_text}, ensure_ascii=False), out
+
 
 def masked_texts_path_for(output: str | Path) -> Path:
     """Where `parse --pseudonymise` writes the masked texts the output's spans point into."""
@@ -177,43 +184,15 @@ def parse_pseudonymised(
     """toolkit.parser.parse_lines with every record pseudonymised; each document's masked text is
     written to `texts_path` as a JSONL {"id", "text"} line (the records' spans point into it); the
     file appears (temporary file, then rename) when the input has been read to the end."""
-    import json
-
-    from toolkit.parser import parse_lines
-
-    current: dict[str, Any] = {}
-
-    def capture() -> Iterable[bytes | str]:
-        for line in lines:
-            current.clear()
-            try:
-                obj = json.loads(line)
-                current.update(id=str(obj.get(id_key)), text=obj.get(text_key))
-            except (ValueError, AttributeError):
-                pass  # parse_lines reports the bad line
-            yield line
-
-    def flush(doc_id: str, text: Any, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if isinstance(text, str):
-            masked_text, out = pseudonymiser.document(doc_id, text, batch)
-            texts_handle.write(json.dumps({"id": doc_id, "text": masked_text}, ensure_ascii=False) + "\n")
-            return out
-        return [pseudonymiser.record(r) for r in batch]
+    from toolkit.parser import parse_line_documents
 
     texts_path = Path(texts_path)
     tmp = texts_path.with_name(texts_path.name + ".tmp")
-    batch: list[dict[str, Any]] = []
-    doc: tuple[str, Any] | None = None
     with tmp.open("w", encoding="utf-8") as texts_handle:
-        for record in parse_lines(capture(), source, id_key, text_key, **options):
-            here = (current.get("id", record["doc_id"]), current.get("text"))
-            if doc is not None and here[0] != doc[0]:
-                yield from flush(doc[0], doc[1], batch)
-                batch = []
-            doc = here
-            batch.append(record)
-        if doc is not None:
-            yield from flush(doc[0], doc[1], batch)
+        for doc_id, text, records in parse_line_documents(lines, source, id_key, text_key, **options):
+            line, out = pseudonymiser.document_line(doc_id, text, records)
+            texts_handle.write(line + "\n")
+            yield from out
     tmp.replace(texts_path)
 
 

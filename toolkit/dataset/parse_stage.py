@@ -62,17 +62,28 @@ def set_document_charges(records: list[dict[str, Any]]) -> None:
 
 def parse_documents(documents: Iterable[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
     """(stream index, document record) pairs -> defendant rows with derived columns and `_doc_index`."""
-    from toolkit.parser import parse_document
+    from toolkit.parser import BATCH_SIZE
+    from toolkit.parser import parse_documents as parse_batch
 
     rows: list[dict[str, Any]] = []
-    for index, document in documents:
-        records = parse_document(document["id"], document.get("text") or "")
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in documents:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            _parse_batch(batch, parse_batch, rows)
+            batch = []
+    _parse_batch(batch, parse_batch, rows)
+    return rows
+
+
+def _parse_batch(batch: list[tuple[int, dict[str, Any]]], parse_batch: Any, rows: list[dict[str, Any]]) -> None:
+    parsed = parse_batch([(document["id"], document.get("text") or "") for _, document in batch])
+    for (index, document), records in zip(batch, parsed):
         for record in records:
             derive(record, document.get("source"))
             record["_doc_index"] = index
         set_document_charges(records)
         rows.extend(records)
-    return rows
 
 
 def derive_table_rows(frame: pd.DataFrame, source: str) -> list[dict[str, Any]]:
