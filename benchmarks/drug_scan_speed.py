@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         text = to_simplified(json.loads(line)["text"])
         for entry in extract_verdicts(text)[0]:
             charges = entry["charges"].value if entry.get("charges") else None
-            if crime_of(charges).id == "drug_trafficking":
+            crime = crime_of(charges)
+            if crime is not None and crime.id == "drug_trafficking":
                 name = entry.get("alias") or entry.get("defendant")
                 calls.append((text, name.value if name else None))
     if not calls:

@@ -48,20 +48,27 @@ def test_parser_asks_the_crime_of_the_charges(monkeypatch: pytest.MonkeyPatch) -
     try:
         (theft,) = parser.parse_document("theft", TEXT.format(charge="盗窃罪"))
         (unknown,) = parser.parse_document("fraud", TEXT.format(charge="诈骗罪"))
+        (news,) = parser.parse_document("news", "张三非法出售公民个人信息5000条，违法所得8000元，被判处有期徒刑一年。")
     finally:
         parser._crime_of_charge.cache_clear()
     assert asked == ["张三"]
     assert theft["illegal_gains_yuan"] == 123.0 and theft["info_count"] is None
     assert "info_count: not a personal-information case" in theft["notes"]
     assert theft["mitigating"] == ["坦白"]  # generic reading, whatever the crime
-    # a charge no registered crime claims is read as the default crime's
-    assert unknown["info_count"] == 5000 and unknown["illegal_gains_yuan"] == 8000.0
+    # a stated charge that no registered crime claims: no crime's facts are read, each null says why
+    assert unknown["info_count"] is None and unknown["illegal_gains_yuan"] is None and unknown["mitigating"] == ["坦白"]
+    assert ("info_count: not read: a field of personal_information, and the charges (诈骗罪) belong to no registered crime"
+            in unknown["notes"])
+    # a passage that states no charge is read as the default crime's
+    assert news["charges"] == [] and news["info_count"] == 5000 and news["illegal_gains_yuan"] == 8000.0
 
 
-def test_crime_of_falls_back_to_the_default() -> None:
+def test_crime_of_falls_back_to_the_default_only_when_no_charge_is_stated() -> None:
     assert parser.crime_of(["侵犯公民个人信息罪"]).id == "personal_information"
+    assert parser.crime_of(["诈骗罪", "非法获取公民个人信息罪"]).id == "personal_information"  # the first registered one
     assert parser.crime_of([]).id == parser.DEFAULT_CRIME
     assert parser.crime_of(None).id == parser.DEFAULT_CRIME
+    assert parser.crime_of(["诈骗罪"]) is None
 
 
 DRUG_TEXT = (

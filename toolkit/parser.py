@@ -77,14 +77,25 @@ def _crime_of_charge(charge: str) -> Crime | None:
     return crime_for_charge(charge)
 
 
-def crime_of(charges: Iterable[str] | None) -> Crime:
-    """The registered crime of the first charge that belongs to one, else DEFAULT_CRIME (a text whose
-    charges are not stated, e.g. a news passage, is read as the default crime's)."""
-    for charge in charges or ():
+def crime_of(charges: Iterable[str] | None) -> Crime | None:
+    """The registered crime of the first charge that belongs to one. DEFAULT_CRIME when no charge is stated (a
+    news passage is read as the default crime's); None when the charges are stated and none is a registered
+    crime's (开设赌场罪): no crime's facts are read then, only the circumstances every judgment states."""
+    charges = [charge for charge in charges or () if charge]
+    for charge in charges:
         crime = _crime_of_charge(charge)
         if crime is not None:
             return crime
-    return get_crime(DEFAULT_CRIME)
+    return None if charges else get_crime(DEFAULT_CRIME)
+
+
+def _facts_of(
+    text: str, defendant: str | None = None, co_defendants: Iterable[str] = (), crime: Crime | None = None
+) -> tuple[dict[str, Extracted], list[str]]:
+    """extract_facts for a defendant whose charges are `crime`'s; with None, the circumstances alone."""
+    if crime is None:
+        return extract_circumstances(text, defendant, tuple(co_defendants))
+    return extract_facts(text, defendant, co_defendants, crime)
 
 
 class InputLineError(ValueError):
@@ -194,7 +205,7 @@ def _records(document: _Document) -> list[dict[str, Any]]:
     # the facts may call a defendant by the header's pseudonym (陈某) where the verdict names them in full
     fact_names = [_value(entry.get("alias")) or _value(entry.get("defendant")) for entry in entries]
     crimes = [crime_of(_value(entry.get("charges"))) for entry in entries]
-    shared_facts = None if several else _guarded(extract_facts, normal, "facts", defendant=fact_names[0], crime=crimes[0])
+    shared_facts = None if several else _guarded(_facts_of, normal, "facts", defendant=fact_names[0], crime=crimes[0])
     records = []
     base = new_defendant_record(doc_id)  # the document's metadata, read into a record once
     _fill(base, metadata, _METADATA_SET)
@@ -207,7 +218,7 @@ def _records(document: _Document) -> list[dict[str, Any]]:
             facts, fact_notes = shared_facts
         else:
             others = [n for n in fact_names if n and n != fact_name]
-            facts, fact_notes = _guarded(extract_facts, normal, "facts", defendant=fact_name, co_defendants=others, crime=crime)
+            facts, fact_notes = _guarded(_facts_of, normal, "facts", defendant=fact_name, co_defendants=others, crime=crime)
         _fill(record, facts, _FACT_SET)
         entry_notes = _value(entry.get("notes")) or []
         record["notes"].extend(doc_notes + list(entry_notes) + list(fact_notes))
@@ -254,7 +265,7 @@ def _fact_field_owners() -> dict[str, Crime]:
     return {name: crime for crime in all_crimes() for name in crime.fact_fields}
 
 
-def _explain_nulls(record: dict[str, Any], crime: Crime) -> None:
+def _explain_nulls(record: dict[str, Any], crime: Crime | None) -> None:
     """Every null field gets a reason; extractors' own notes ("field: …") take precedence."""
     missing = [name for name, value in record.items() if value is None and name not in _NEVER_NULL]
     if not missing:
@@ -277,6 +288,8 @@ def _explain_nulls(record: dict[str, Any], crime: Crime) -> None:
             reason = "no fine (罚金) in the sentence"
         elif name == "political_rights_months" and outcome == "convicted":
             reason = "no deprivation of political rights in the sentence"
+        elif name in owners and crime is None:
+            reason = f"not read: a field of {owners[name].id}, and the charges ({'、'.join(record['charges'])}) belong to no registered crime"
         elif name in owners and name not in crime.fact_fields:
             reason = f"not read: a field of {owners[name].id}, and the charges are {crime.id}'s" if crime.id != DEFAULT_CRIME else f"not read: a field of {owners[name].id}, and the charges are not"
         elif name in VERDICT_FIELDS or name == "defendant":
