@@ -36,7 +36,7 @@ def run_notebook(
     output_dir.mkdir(parents=True, exist_ok=True)
     figures.mkdir(parents=True, exist_ok=True)
     out = output_dir / path.name
-    settings = {"JUDGSTAT_FIGURES_DIR": str(figures.resolve()), NO_SHARED_DATA: None if shared_data else "1"}
+    settings = {"JUDGSTAT_FIGURES_DIR": str(figures.resolve()), **({} if shared_data else {NO_SHARED_DATA: "1"})}
     previous = {name: os.environ.get(name) for name in settings}
     for name, value in settings.items():
         _set_environment(name, value)
