@@ -152,3 +152,27 @@ def test_non_utf8_line_is_named(tmp_path: Path) -> None:
     path.write_bytes('{"id": "a", "text": "判决如下：被告人甲某犯盗窃罪，判处拘役一个月。"}\n'.encode("gb18030"))
     with pytest.raises(InputLineError, match=r"gbk\.jsonl:1: not UTF-8"):
         list(parse_jsonl(path))
+
+
+def test_batches_give_the_records_of_one_document_at_a_time_in_input_order(tmp_path: Path) -> None:
+    """parse_lines reads BATCH_SIZE documents ahead; the records, their order and the errors are those of one
+    document at a time, and the documents before a bad line come out before its error."""
+    from toolkit.parser import BATCH_SIZE, parse_line_documents, parse_lines
+
+    texts = list(DOCS.items())
+    lines = [json.dumps({"id": f"{doc_id}#{i}", "text": text}, ensure_ascii=False)
+             for i, (doc_id, text) in enumerate(texts * (2 * BATCH_SIZE // len(texts) + 1))]
+    bad = BATCH_SIZE + 3
+    lines.insert(bad, "{broken")
+    one_at_a_time = [r for line in lines if line != "{broken" for r in parse_document(*json.loads(line).values())]
+    errors: list[str] = []
+    assert list(parse_lines(lines, "in.jsonl", skip_bad_lines=True, errors=errors)) == one_at_a_time
+    assert errors == [f"in.jsonl:{bad + 1}: not valid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    seen: list[str] = []
+    with pytest.raises(InputLineError, match=rf"in\.jsonl:{bad + 1}:"):
+        for doc_id, _text, _records in parse_line_documents(lines, "in.jsonl"):
+            seen.append(doc_id)
+    assert seen == [json.loads(line)["id"] for line in lines[:bad]]  # every document before the bad line
+    numbered: list[str] = []  # lines that are part of a longer input (judgstat parse --jobs) keep their numbers
+    assert list(parse_line_documents(["{broken"], "in.jsonl", skip_bad_lines=True, errors=numbered, first_line=41)) == []
+    assert numbered[-1].startswith("in.jsonl:41: ")
