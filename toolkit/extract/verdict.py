@@ -356,7 +356,7 @@ def _clean_name(name: str, grammar_chars_allowed: bool = False) -> str | None:
     name = name.strip()
     if (
         len(name) < 2 or name in _NOT_NAMES or name[-1] in "等侵" or name[0].isdigit() or _DURATION_NAME_RE.match(name)
-        or ((name[0] in _NUM or name[0] in "千万多") and _GROUP_NAME_RE.fullmatch(name))
+        or _GROUP_NAME_RE.fullmatch(name)
         or (not grammar_chars_allowed and not _NOT_NAME_CHARS.isdisjoint(name))
     ):
         return None
